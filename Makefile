@@ -1,0 +1,41 @@
+# `make run`: set everything up and serve the demo on http://127.0.0.1:8000.
+# `make test`: set up what the suite needs and run it on SQLite and PostgreSQL.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test test-sqlite test-postgres system-packages lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/harapan demo
+	@echo "Harapan berjalan di http://127.0.0.1:8000 (hentikan dengan Ctrl+C)"
+	$(BIN)/harapan runserver 127.0.0.1:8000
+
+system-packages:
+	scripts/system-packages
+
+test: $(STAMP) system-packages
+	$(BIN)/ruff check harapan benchmarks
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite: $(STAMP)
+	@echo "== test suite on SQLite"
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: $(STAMP)
+	@echo "== test suite on PostgreSQL"
+	scripts/with-postgres $(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check harapan benchmarks
+	$(BIN)/ruff format --check harapan benchmarks
+
+clean:
+	rm -rf $(VENV) harapan.sqlite3* staticfiles test-artifacts

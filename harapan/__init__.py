@@ -1,0 +1,1 @@
+"""Harapan: the management information system of Program Keluarga Harapan (PKH)."""

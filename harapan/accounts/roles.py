@@ -1,0 +1,51 @@
+"""Roles (DESIGN §1) and what each may do. Access control is data, kept here."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from harapan.lib import regioncode
+
+
+class Role(models.TextChoices):
+    PENDAMPING = "pendamping", _("Pendamping")
+    KORCAM = "korcam", _("Koordinator kecamatan")
+    KORKAB = "korkab", _("Koordinator kabupaten/kota")
+    KORWIL = "korwil", _("Koordinator wilayah/provinsi")
+    OPERATOR = "operator", _("Operator Dinas Sosial")
+    ADMIN_PUSAT = "admin_pusat", _("Admin pusat")
+    AUDITOR = "auditor", _("Auditor")
+
+
+# The level of region each role is scoped to; None means national (or, for an
+# auditor, any region the admin chooses, including none).
+REGION_LEVEL = {
+    Role.PENDAMPING: regioncode.KECAMATAN,
+    Role.KORCAM: regioncode.KECAMATAN,
+    Role.KORKAB: regioncode.KABUPATEN,
+    Role.OPERATOR: regioncode.KABUPATEN,
+    Role.KORWIL: regioncode.PROVINCE,
+    Role.ADMIN_PUSAT: None,
+    Role.AUDITOR: None,
+}
+
+# Roles that work with families by name and NIK. The others see masked NIKs;
+# a full NIK shown to anyone is logged in the audit trail.
+FULL_NIK_ROLES = {Role.PENDAMPING, Role.KORCAM, Role.KORKAB, Role.OPERATOR, Role.ADMIN_PUSAT}
+
+# Roles that only read: monitoring and audit.
+READ_ONLY_ROLES = {Role.KORWIL, Role.AUDITOR}
+
+# Roles that supervise the pendamping of their region (pembinaan berjenjang).
+SUPERVISOR_ROLES = {Role.KORCAM, Role.KORKAB, Role.KORWIL}
+
+
+def sees_full_nik(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in FULL_NIK_ROLES))
+
+
+def may_change_family_data(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or (user.role and user.role not in READ_ONLY_ROLES))
+    )

@@ -1,0 +1,42 @@
+"""The one place that decides which families a user may see (DESIGN §11).
+
+Every query of family-level data — families, members, verifications,
+complaints, payments… — goes through `visible_to`. Models that hang off a
+family name the path to it (`via="family"`); every family-level row carries
+the family's desa code in `region_code`, so region scoping is a prefix match
+on the row itself and needs no join.
+
+- pendamping: the families assigned to them (their caseload);
+- korcam, korkab, korwil, operator: every family in their region;
+- admin pusat, superuser: everything;
+- auditor: everything, or their region when one is set (read only);
+- anyone else, including a user with no role: nothing.
+"""
+
+from django.db.models import Q, QuerySet
+
+from .roles import Role
+
+NOTHING = Q(pk__in=[])
+
+
+def family_filter(user, via: str = "") -> Q:
+    """The filter, for a queryset of family data, of what `user` may see."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_superuser or user.role == Role.ADMIN_PUSAT:
+        return Q()
+    prefix = f"{via}__" if via else ""
+    if user.role == Role.PENDAMPING:
+        return Q(**{f"{prefix}pendamping_id": user.pk})
+    if user.role in (Role.KORCAM, Role.KORKAB, Role.KORWIL, Role.OPERATOR, Role.AUDITOR):
+        if not user.region_id:
+            return Q() if user.role == Role.AUDITOR else NOTHING
+        # region_code is denormalised onto every family-level row (DESIGN §3).
+        return Q(region_code__startswith=user.region_id)
+    return NOTHING
+
+
+def visible_to(user, queryset: QuerySet, via: str = "") -> QuerySet:
+    """`queryset` cut down to the rows `user` may see."""
+    return queryset.filter(family_filter(user, via))

@@ -1,0 +1,43 @@
+"""The REST API under /api/v1/ (DESIGN §11): session auth for the browser,
+token auth for integrations. Each app adds its router here."""
+
+from ninja import NinjaAPI
+from ninja.security import APIKeyHeader, django_auth
+
+from harapan.accounts.models import ApiToken
+
+
+class TokenAuth(APIKeyHeader):
+    """`Authorization: Token <key>` for integrations."""
+
+    param_name = "Authorization"
+
+    def authenticate(self, request, key):
+        if not key or not key.startswith("Token "):
+            return None
+        user = ApiToken.user_for(key.removeprefix("Token ").strip())
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Harapan API",
+    version="1",
+    description=(
+        "API sistem informasi PKH. Semua data keluarga dibatasi wilayah dan peran pengguna."
+    ),
+    auth=[django_auth, TokenAuth()],
+    urls_namespace="api",
+)
+
+
+@api.get("/me", summary="Pengguna yang sedang masuk")
+def me(request):
+    user = request.user
+    return {
+        "username": user.username,
+        "name": str(user),
+        "role": user.role,
+        "region": user.region_id or "",
+    }

@@ -1,0 +1,66 @@
+"""Writing the audit trail.
+
+Every action that changes data calls `record` (STYLE.md, "State changes").
+`snapshot` before and `diff` after give the per-field changes:
+
+    before = trail.snapshot(family)
+    family.address = new_address
+    family.save()
+    trail.record(user, "family.update", family, changes=trail.diff(before, family))
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEntry
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of obj, by attribute name (`region_id`, not `region`)."""
+    names = fields or [f.attname for f in obj._meta.concrete_fields]
+    return {name: _plain(getattr(obj, name)) for name in names}
+
+
+def diff(before: dict[str, Any], obj: models.Model) -> dict[str, list[Any]]:
+    """{field: [old, new]} for each field of `before` whose value changed."""
+    after = snapshot(obj, list(before))
+    return {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+
+
+def record(
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    changes: dict | None = None,
+    details: dict | None = None,
+    region_code: str | None = None,
+) -> AuditEntry:
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if region_code is None and obj is not None:
+        region_code = getattr(obj, "region_code", "") or ""
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_name=actor.get_username() if actor else "",
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        region_code=region_code or "",
+        changes={k: [_plain(a), _plain(b)] for k, (a, b) in (changes or {}).items()},
+        details={k: _plain(v) for k, v in (details or {}).items()},
+    )

@@ -1,0 +1,132 @@
+"""The demo site of DESIGN §12: Kota Metro (18.72) and Kab. Tanggamus (18.06).
+
+A korwil for Lampung, an operator and a korkab per kabupaten/kota, a korcam
+per kecamatan served, and pendamping with caseloads of real size (≈250 KPM).
+Everyone's password is DEMO_PASSWORD. It grows as features land.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from harapan.accounts.models import User
+from harapan.accounts.roles import Role
+from harapan.audit import trail
+from harapan.regions.models import Region
+from harapan.registry.models import Family, Member
+from harapan.registry.synthetic import Generator
+
+DEMO_PASSWORD = "harapan-demo"
+DEMO_SEED = 2026
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    first_name: str
+    last_name: str
+    role: Role
+    region: str
+    caseload: int = 0
+
+
+PEOPLE = [
+    Person("korwil.lampung", "Hendra", "Gunawan", Role.KORWIL, "18"),
+    Person("admin.pusat", "Ratna", "Kusumawati", Role.ADMIN_PUSAT, ""),
+    Person("auditor", "Bambang", "Sulistyo", Role.AUDITOR, ""),
+    # Kota Metro
+    Person("operator.metro", "Dian", "Puspitasari", Role.OPERATOR, "1872"),
+    Person("korkab.metro", "Yusuf", "Effendi", Role.KORKAB, "1872"),
+    Person("korcam.metropusat", "Sri", "Mulyani", Role.KORCAM, "187201"),
+    Person("korcam.metroutara", "Agus", "Salim", Role.KORCAM, "187202"),
+    Person("siti.rahayu", "Siti", "Rahayu", Role.PENDAMPING, "187201", 260),
+    Person("dedi.kurniawan", "Dedi", "Kurniawan", Role.PENDAMPING, "187201", 240),
+    Person("wulan.sari", "Wulan", "Sari", Role.PENDAMPING, "187202", 255),
+    # Kabupaten Tanggamus
+    Person("operator.tanggamus", "Fajar", "Nugroho", Role.OPERATOR, "1806"),
+    Person("korkab.tanggamus", "Marzuki", "Hasan", Role.KORKAB, "1806"),
+    Person("korcam.kotaagung", "Endang", "Susilawati", Role.KORCAM, "180601"),
+    Person("korcam.pulaupanggung", "Rahmat", "Hidayat", Role.KORCAM, "180604"),
+    Person("nur.aini", "Nur", "Aini", Role.PENDAMPING, "180601", 280),
+    Person("budi.santoso", "Budi", "Santoso", Role.PENDAMPING, "180601", 230),
+    Person("ayu.lestari", "Ayu", "Lestari", Role.PENDAMPING, "180604", 210),
+]
+
+
+def _user(person: Person) -> tuple[User, bool]:
+    user, created = User.objects.get_or_create(
+        username=person.username,
+        defaults={
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "role": person.role,
+            "region_id": person.region or None,
+            "is_staff": person.role == Role.ADMIN_PUSAT,
+            "is_superuser": person.role == Role.ADMIN_PUSAT,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user, created
+
+
+def _families_for(pendamping: User, count: int, seed: int, today: date) -> int:
+    """A pendamping's caseload in the desa of their kecamatan."""
+    desa = list(
+        Region.objects.filter(level=4, parent_code=pendamping.region_id).values_list(
+            "code", flat=True
+        )
+    )
+    generator = Generator(desa, seed=seed, today=today)
+    families, members = {}, []
+    for row in generator.rows(count):
+        key = row["id_keluarga"]
+        if key not in families:
+            families[key] = Family(
+                registry_id=key,
+                kk_number=row["no_kk"],
+                region_code=row["kode_desa"],
+                address=row["alamat"],
+                bank=row["bank"],
+                kks_number=row["no_kks"],
+                desil=int(row["desil"]),
+                pendamping=pendamping,
+            )
+        members.append((key, row))
+    Family.objects.bulk_create(families.values(), batch_size=2000)
+    ids = dict(Family.objects.filter(registry_id__in=families).values_list("registry_id", "id"))
+    Member.objects.bulk_create(
+        [
+            Member(
+                family_id=ids[key],
+                region_code=row["kode_desa"],
+                nik=row["nik"],
+                name=row["nama"],
+                sex=row["jenis_kelamin"],
+                birth_date=date.fromisoformat(row["tanggal_lahir"]),
+                relation=row["hubungan_keluarga"],
+                pregnant=row["hamil"] == "ya",
+                school_level=row["jenjang_pendidikan"],
+                severe_disability=row["disabilitas_berat"] == "ya",
+                alive=row["status_hidup"] == "hidup",
+            )
+            for key, row in members
+        ],
+        batch_size=5000,
+    )
+    return len(families)
+
+
+@transaction.atomic
+def build_demo(today: date | None = None, log=print) -> list[Person]:
+    """Create the demo people and caseloads; a second run adds nothing."""
+    today = today or date.today()
+    for index, person in enumerate(PEOPLE):
+        user, created = _user(person)
+        if created and person.caseload:
+            made = _families_for(user, person.caseload, DEMO_SEED + index, today)
+            log(f"  {person.username}: {made} keluarga dampingan")
+    trail.record(None, "demo.build", details={"people": len(PEOPLE)})
+    return PEOPLE

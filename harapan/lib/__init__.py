@@ -1,0 +1,1 @@
+"""Framework-free helpers: identifiers (NIK, No KK), region codes, dates, money."""

@@ -1,0 +1,112 @@
+"""Test helpers: named personas (STYLE.md) and plain `make_*` factories."""
+
+from datetime import date
+from itertools import count
+
+from django.test import TestCase
+
+from harapan.accounts.models import User
+from harapan.accounts.roles import Role
+from harapan.lib import regioncode
+from harapan.regions.models import Region
+from harapan.registry.models import Family, Member
+
+_serial = count(1)
+
+REGION_NAMES = {
+    "18": "LAMPUNG",
+    "1806": "KAB. TANGGAMUS",
+    "180601": "Kota Agung",
+    "180602": "Talang Padang",
+    "1806012001": "Kuripan",
+    "1806022001": "Sinar Semendo",
+    "1872": "KOTA METRO",
+    "187201": "Metro Pusat",
+    "1872011001": "Metro",
+}
+KEC_A, KEC_B, DESA_A, DESA_B = "180601", "180602", "1806012001", "1806022001"
+METRO_DESA = "1872011001"
+
+
+def make_region(code: str, name: str | None = None) -> Region:
+    """The region and all its ancestors, created when missing."""
+    region = None
+    for part in regioncode.ancestors(code):
+        region, _ = Region.objects.get_or_create(
+            code=part,
+            defaults={
+                "name": name
+                if part == code and name
+                else REGION_NAMES.get(part, f"Wilayah {part}"),
+                "level": regioncode.level(part),
+                "parent_code": regioncode.parent(part) or "",
+            },
+        )
+    return region
+
+
+def make_user(username: str, role: Role | str = "", region: str | None = None, **kwargs) -> User:
+    if region:
+        make_region(region)
+    kwargs.setdefault("first_name", username.replace("_", " ").title())
+    user = User.objects.create_user(
+        username=username, password="rahasia-uji-123", role=role, region_id=region, **kwargs
+    )
+    return user
+
+
+def make_nik(kecamatan: str = KEC_A, birth: date = date(1985, 5, 17), sex: str = "L") -> str:
+    day = birth.day + (40 if sex == "P" else 0)
+    return f"{kecamatan}{day:02d}{birth:%m%y}{next(_serial) % 10000:04d}"
+
+
+def make_family(members: list[dict] | None = None, **kwargs) -> Family:
+    """A family with a head of household (or the members given, as Member kwargs)."""
+    n = next(_serial)
+    kwargs.setdefault("registry_id", f"KPM{n:07d}")
+    kwargs.setdefault("region_code", DESA_A)
+    kwargs.setdefault("kk_number", f"{kwargs['region_code'][:6]}0101{n % 1000000:06d}")
+    make_region(kwargs["region_code"])
+    family = Family.objects.create(**kwargs)
+    if members is None:
+        members = [{"relation": "kepala_keluarga"}]
+    for spec in members:
+        make_member(family, **spec)
+    return family
+
+
+def make_member(family: Family, **kwargs) -> Member:
+    kwargs.setdefault("sex", "L")
+    kwargs.setdefault("birth_date", date(1985, 5, 17))
+    kwargs.setdefault("relation", "anak")
+    kwargs.setdefault("nik", make_nik(family.region_code[:6], kwargs["birth_date"], kwargs["sex"]))
+    kwargs.setdefault("name", f"Warga {next(_serial)}")
+    return Member.objects.create(family=family, region_code=family.region_code, **kwargs)
+
+
+class PersonaTestCase(TestCase):
+    """Kabupaten Tanggamus with Kecamatan A and B, and Kota Metro next door.
+
+    pendamping_a and pendamping_a2 work in Kecamatan A, pendamping_b in B;
+    each has one family. korcam_a coordinates A, korkab the kabupaten, korwil
+    the province; operator is the Dinas Sosial of Tanggamus; admin_pusat and
+    auditor are national. metro_family sits in another kabupaten.
+    """
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.pendamping_a = make_user("pendamping_a", Role.PENDAMPING, KEC_A)
+        cls.pendamping_a2 = make_user("pendamping_a2", Role.PENDAMPING, KEC_A)
+        cls.pendamping_b = make_user("pendamping_b", Role.PENDAMPING, KEC_B)
+        cls.korcam_a = make_user("korcam_a", Role.KORCAM, KEC_A)
+        cls.korkab = make_user("korkab", Role.KORKAB, "1806")
+        cls.korwil = make_user("korwil", Role.KORWIL, "18")
+        cls.operator = make_user("operator", Role.OPERATOR, "1806")
+        cls.admin_pusat = make_user(
+            "admin_pusat", Role.ADMIN_PUSAT, is_staff=True, is_superuser=True
+        )
+        cls.auditor = make_user("auditor", Role.AUDITOR)
+        cls.family_a = make_family(region_code=DESA_A, pendamping=cls.pendamping_a)
+        cls.family_a2 = make_family(region_code=DESA_A, pendamping=cls.pendamping_a2)
+        cls.family_b = make_family(region_code=DESA_B, pendamping=cls.pendamping_b)
+        cls.metro_family = make_family(region_code=METRO_DESA)

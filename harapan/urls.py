@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from harapan import views
+from harapan.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include("harapan.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
