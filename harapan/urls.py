@@ -7,6 +7,7 @@ from harapan.api import api
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("harapan.accounts.urls")),
+    path("kpm/", include("harapan.registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -139,6 +139,7 @@ class Member(models.Model):
     )
     severe_disability = models.BooleanField("disabilitas berat", default=False)
     alive = models.BooleanField("hidup", default=True)
+    died_on = models.DateField("tanggal meninggal", null=True, blank=True)
 
     objects = MemberQuerySet.as_manager()
 
@@ -159,3 +160,91 @@ class Member(models.Model):
         if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
             years -= 1
         return years
+
+
+class ChangeKind(models.TextChoices):
+    """Kinds of data update (pemutakhiran) a pendamping may propose."""
+
+    BIRTH = "kelahiran", _("Kelahiran")
+    DEATH = "kematian", _("Kematian")
+    MOVE = "pindah", _("Pindah domisili")
+    PREGNANCY = "kehamilan", _("Kehamilan/nifas")
+    SCHOOL = "pendidikan", _("Jenjang pendidikan")
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "diajukan", _("Diajukan")
+    APPROVED = "disetujui", _("Disetujui")
+    REJECTED = "ditolak", _("Ditolak")
+
+
+class ChangeRequestQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ChangeRequestQuerySet":
+        return scoping.visible_to(user, self, via="family")
+
+    def pending(self) -> "ChangeRequestQuerySet":
+        return self.filter(status=ChangeStatus.PENDING)
+
+
+class ChangeRequest(models.Model):
+    """A proposed data update; it takes effect only once approved one level up.
+
+    `payload` holds the kind's new values (e.g. {"school_level": "smp"} or the
+    new member of a birth); the member is empty for family-level kinds.
+    """
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="change_requests")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.CASCADE, related_name="change_requests"
+    )
+    region_code = models.CharField("kode desa", max_length=10, db_index=True)
+    kind = models.CharField("jenis", max_length=20, choices=ChangeKind.choices)
+    payload = models.JSONField("isi perubahan", default=dict)
+    note = models.TextField("keterangan", blank=True)
+    status = models.CharField(
+        "status", max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("diajukan pada", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField("diputuskan pada", null=True, blank=True)
+    rejection_reason = models.TextField("alasan penolakan", blank=True)
+
+    objects = ChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = "permohonan pemutakhiran data"
+        verbose_name_plural = "permohonan pemutakhiran data"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.family_id} ({self.get_status_display()})"
+
+
+class ImportRun(models.Model):
+    """One run of the registry import, from the command or the upload page."""
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField("berkas", max_length=255)
+    region_code = models.CharField("wilayah pengunggah", max_length=10, blank=True)
+    dry_run = models.BooleanField("uji coba", default=False)
+    skip_invalid = models.BooleanField("lewati keluarga bermasalah", default=False)
+    imported = models.BooleanField("diimpor", default=False)
+    summary = models.JSONField("ringkasan", default=dict)
+    errors_csv = models.TextField("berkas galat", blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = "impor registri"
+        verbose_name_plural = "impor registri"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} {self.started_at:%Y-%m-%d %H:%M}"

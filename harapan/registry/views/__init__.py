@@ -1,0 +1,1 @@
+"""Registry pages, one module per area; `registry/urls.py` joins their urlpatterns."""
