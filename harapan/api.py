@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.security import APIKeyHeader, django_auth
 
 from harapan.accounts.models import ApiToken
+from harapan.registry.api import router as registry_router
 
 
 class TokenAuth(APIKeyHeader):
@@ -41,3 +42,6 @@ def me(request):
         "role": user.role,
         "region": user.region_id or "",
     }
+
+
+api.add_router("/", registry_router)
