@@ -7,7 +7,7 @@ from django.test import TestCase
 
 from harapan.accounts.models import User
 from harapan.accounts.roles import Role
-from harapan.lib import regioncode
+from harapan.lib import nik, regioncode
 from harapan.regions.models import Region
 from harapan.registry.models import Family, Member
 
@@ -56,8 +56,7 @@ def make_user(username: str, role: Role | str = "", region: str | None = None, *
 
 
 def make_nik(kecamatan: str = KEC_A, birth: date = date(1985, 5, 17), sex: str = "L") -> str:
-    day = birth.day + (40 if sex == "P" else 0)
-    return f"{kecamatan}{day:02d}{birth:%m%y}{next(_serial) % 10000:04d}"
+    return nik.make_nik(kecamatan, birth, sex, next(_serial) % 9999 + 1)
 
 
 def make_family(members: list[dict] | None = None, **kwargs) -> Family:

@@ -1,0 +1,189 @@
+"""`import_registry`: one registry file in, all or nothing per family (DESIGN §12).
+
+1. Stream the file; check each row (validate.py); stage every row, good or
+   bad, with the bulk path, and stage each row error.
+2. Check the rules that span rows in SQL over the staging table.
+3. With any error and no --skip-invalid: write nothing. Otherwise upsert
+   the families none of whose rows has an error, set-based, and audit each
+   family that changed. --dry-run counts without writing.
+"""
+
+import csv
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from harapan.audit import trail
+from harapan.registry.models import ImportRun
+
+from . import staging, upsert
+from .reader import FileProblem, read_rows
+from .validate import check_row
+
+ERROR_HEADER = ["baris", "kolom", "nilai", "pesan"]
+STORED_ERRORS = 20000  # on the ImportRun row, for the upload page; the file gets all
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    families: int = 0
+    errors: int = 0
+    error_rows: int = 0
+    bad_families: int = 0
+    imported: bool = False
+    dry_run: bool = False
+    run_id: int | None = None
+    plan: upsert.Plan = field(default_factory=upsert.Plan)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    def summary(self) -> dict:
+        data = asdict(self)
+        data["plan"]["missing_sample"] = data["plan"]["missing_sample"][:20]
+        return data
+
+
+def import_registry(
+    path: Path | str,
+    *,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    acting_user=None,
+    errors_out: Path | str | None = None,
+    file_name: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """Import a registry file; raise FileProblem if it cannot be read at all."""
+    path = Path(path)
+    today = today or timezone.localdate()
+    result = ImportResult(dry_run=dry_run)
+    run = ImportRun.objects.create(
+        started_by=acting_user if acting_user and acting_user.is_authenticated else None,
+        file_name=file_name or path.name,
+        region_code=getattr(acting_user, "region_id", None) or "",
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+    )
+    result.run_id = run.pk
+    try:
+        with transaction.atomic():
+            staging.create()
+            try:
+                _stage(path, today, result, progress)
+                staging.index_rows()
+                staging.check_families()
+                _count(result)
+                result.plan = upsert.plan()
+                write = not dry_run and (result.ok or skip_invalid)
+                if write:
+                    _write(result, acting_user, run)
+                errors_csv = _errors_csv(errors_out)
+            finally:
+                staging.drop()
+    except FileProblem as problem:
+        errors_csv = _file_problem_csv(problem, errors_out)
+        run.summary = {"file_problem": str(problem)}
+        run.errors_csv = errors_csv
+        run.finished_at = timezone.now()
+        run.save(update_fields=["summary", "errors_csv", "finished_at"])
+        raise
+    run.imported = result.imported
+    run.summary = result.summary()
+    run.errors_csv = errors_csv
+    run.finished_at = timezone.now()
+    run.save(update_fields=["imported", "summary", "errors_csv", "finished_at"])
+    return result
+
+
+def _stage(path: Path, today: date, result: ImportResult, progress) -> None:
+    rows = staging.BulkWriter(staging.ROWS, staging.ROW_COLUMNS)
+    errors = staging.BulkWriter(staging.ERRORS, staging.ERROR_COLUMNS, batch=5000)
+    for number, values in read_rows(path):
+        staged, problems = check_row(values, today)
+        rows.add((number, *staged, not problems))
+        for column, value, message in problems:
+            errors.add((number, column, value[:200], message, staged[0]))
+        result.rows += 1
+        if progress and result.rows % 5000 == 0:
+            progress(result.rows)
+    rows.flush()
+    errors.flush()
+    if progress:
+        progress(result.rows)
+    if result.rows == 0:
+        raise FileProblem("Berkas tidak berisi satu baris data pun")
+
+
+def _count(result: ImportResult) -> None:
+    e = staging.ERRORS
+    result.families = staging.scalar(f"SELECT COUNT(DISTINCT registry_id) FROM {staging.ROWS}")
+    result.errors = staging.scalar(f"SELECT COUNT(*) FROM {e}")
+    result.error_rows = staging.scalar(f"SELECT COUNT(DISTINCT line) FROM {e}")
+    result.bad_families = staging.scalar(f"SELECT COUNT(DISTINCT registry_id) FROM {e}")
+
+
+def _write(result: ImportResult, acting_user, run: ImportRun) -> None:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    actor = acting_user if acting_user and acting_user.is_authenticated else None
+    upsert.write(now, actor.pk if actor else None, actor.get_username() if actor else "", run.pk)
+    result.imported = True
+    trail.record(
+        actor,
+        "registry.import",
+        run,
+        details={
+            "file": run.file_name,
+            "rows": result.rows,
+            "families_new": result.plan.families_new,
+            "families_changed": result.plan.families_changed,
+            "members_new": result.plan.members_new,
+            "members_changed": result.plan.members_changed,
+            "families_skipped": result.bad_families,
+        },
+    )
+
+
+class _Lines:
+    """A file-like sink that keeps the first STORED_ERRORS lines in memory too."""
+
+    def __init__(self, handle):
+        self.handle, self.kept, self.count = handle, [], 0
+
+    def write(self, text: str) -> None:
+        if self.handle:
+            self.handle.write(text)
+        if self.count <= STORED_ERRORS:
+            self.kept.append(text)
+        self.count += 1
+
+
+def _errors_csv(errors_out) -> str:
+    handle = open(errors_out, "w", encoding="utf-8", newline="") if errors_out else None
+    try:
+        sink = _Lines(handle)
+        writer = csv.writer(sink)
+        writer.writerow(ERROR_HEADER)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT line, kolom, nilai, pesan FROM {staging.ERRORS} "
+                           "ORDER BY line, kolom, pesan")  # fmt: skip
+            while batch := cursor.fetchmany(5000):
+                writer.writerows(batch)
+        return "".join(sink.kept)
+    finally:
+        if handle:
+            handle.close()
+
+
+def _file_problem_csv(problem: FileProblem, errors_out) -> str:
+    text = f'{",".join(ERROR_HEADER)}\r\n1,,,"{str(problem).replace(chr(34), chr(39))}"\r\n'
+    if errors_out:
+        Path(errors_out).write_text(text, encoding="utf-8")
+    return text

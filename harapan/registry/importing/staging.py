@@ -1,0 +1,200 @@
+"""Staging tables for one import run, and the set-based SQL over them.
+
+The rows of a file go into a temporary table with the database's bulk path
+(COPY on PostgreSQL, one-transaction executemany on SQLite); every rule that
+spans rows, and the upsert itself, is then one SQL statement over the whole
+file. Temporary tables belong to this connection alone and vanish with it.
+"""
+
+from django.db import connection
+
+ROWS = "harapan_import_rows"
+ERRORS = "harapan_import_errors"
+FIRST = "harapan_import_first"
+GOOD = "harapan_import_good"
+TOUCHED = "harapan_import_touched"
+TABLES = (ROWS, ERRORS, FIRST, GOOD, TOUCHED)
+
+ROW_COLUMNS = ("line", "registry_id", "kk", "desa", "address", "nik", "name", "sex", "birth",
+               "relation", "pregnant", "school", "disability", "alive", "bank", "kks", "desil",
+               "ok")  # fmt: skip
+ERROR_COLUMNS = ("line", "kolom", "nilai", "pesan", "registry_id")
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def distinct_op() -> str:
+    """Null-safe inequality."""
+    return "IS DISTINCT FROM" if is_postgres() else "IS NOT"
+
+
+def execute(sql: str, params=()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def scalar(sql: str, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def create() -> None:
+    drop()
+    execute(f"""
+        CREATE TEMPORARY TABLE {ROWS} (
+            line integer, registry_id varchar(32), kk varchar(16), desa varchar(10),
+            address varchar(255), nik varchar(16), name varchar(150), sex varchar(1),
+            birth date, relation varchar(20), pregnant boolean, school varchar(20),
+            disability boolean, alive boolean, bank varchar(10), kks varchar(32),
+            desil smallint, ok boolean)""")  # fmt: skip
+    execute(f"""
+        CREATE TEMPORARY TABLE {ERRORS} (
+            line integer, kolom varchar(40), nilai text, pesan text, registry_id varchar(32))""")
+
+
+def drop() -> None:
+    for table in TABLES:
+        execute(f"DROP TABLE IF EXISTS {table}")
+
+
+class BulkWriter:
+    """Buffered bulk insert into a staging table."""
+
+    def __init__(self, table: str, columns: tuple[str, ...], batch: int = 20000):
+        self.table, self.columns, self.batch = table, columns, batch
+        self.buffer: list[tuple] = []
+        placeholders = ", ".join(["%s"] * len(columns))
+        self.insert_sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+
+    def add(self, row: tuple) -> None:
+        self.buffer.append(row)
+        if len(self.buffer) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        with connection.cursor() as cursor:
+            if is_postgres():
+                copy_sql = f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN"
+                with cursor.cursor.copy(copy_sql) as copy:
+                    for row in self.buffer:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(self.insert_sql, self.buffer)
+        self.buffer.clear()
+
+
+def index_rows() -> None:
+    execute(f"CREATE INDEX {ROWS}_family ON {ROWS} (registry_id, nik)")
+    execute(f"CREATE INDEX {ROWS}_line ON {ROWS} (line)")
+
+
+FAMILY_COLUMNS = (
+    # staging column, import header, how it reads in a message
+    ("kk", "no_kk", "No KK"),
+    ("desa", "kode_desa", "Kode desa"),
+    ("address", "alamat", "Alamat"),
+    ("bank", "bank", "Bank"),
+    ("kks", "no_kks", "No KKS"),
+    ("desil", "desil", "Desil"),
+)
+
+
+def check_families() -> None:
+    """The rules that span a family's rows (DESIGN §12), as errors on the rows that break them.
+
+    One GROUP BY pass finds the families worth a closer look; the detailed
+    queries that name each broken row then run over those few families only,
+    so a clean file of 400,000 rows costs a couple of scans.
+    """
+    family_columns = [column for column, _, _ in FAMILY_COLUMNS]
+    disagree = " OR ".join(
+        f"COUNT(DISTINCT COALESCE(CAST({c} AS varchar(255)), '')) > 1" for c in family_columns
+    )
+    execute(f"""
+        CREATE TEMPORARY TABLE {FIRST} AS
+        SELECT registry_id,
+               MIN(CASE WHEN ok THEN line END) AS line,
+               SUM(CASE WHEN relation = 'kepala_keluarga' THEN 1 ELSE 0 END) AS heads,
+               CASE WHEN {disagree} THEN 1 ELSE 0 END AS disagree
+        FROM {ROWS} GROUP BY registry_id""")
+    execute(f"CREATE UNIQUE INDEX {FIRST}_family ON {FIRST} (registry_id)")
+    neq = distinct_op()
+    for column, header, label in FAMILY_COLUMNS:
+        execute(f"""
+            INSERT INTO {ERRORS} (line, kolom, nilai, pesan, registry_id)
+            SELECT r.line, %s, COALESCE(CAST(r.{column} AS varchar(255)), ''),
+                   %s || CAST(f.line AS varchar(12)) || ' (' ||
+                   COALESCE(CAST(r0.{column} AS varchar(255)), '') || ')',
+                   r.registry_id
+            FROM {FIRST} f
+            JOIN {ROWS} r ON r.registry_id = f.registry_id
+            JOIN {ROWS} r0 ON r0.line = f.line
+            WHERE f.disagree = 1 AND r.ok AND r.line <> f.line AND r.{column} {neq} r0.{column}""",
+            [header, f"{label} berbeda dengan baris pertama keluarga ini, baris "],
+        )  # fmt: skip
+    execute(f"""
+        INSERT INTO {ERRORS} (line, kolom, nilai, pesan, registry_id)
+        SELECT f.line, 'hubungan_keluarga', '',
+               'Keluarga ' || f.registry_id || ' tidak punya kepala_keluarga', f.registry_id
+        FROM {FIRST} f WHERE f.heads = 0 AND f.line IS NOT NULL""")
+    execute(f"""
+        INSERT INTO {ERRORS} (line, kolom, nilai, pesan, registry_id)
+        SELECT r.line, 'hubungan_keluarga', r.relation,
+               'Keluarga ' || r.registry_id || ' punya ' || CAST(f.heads AS varchar(12)) ||
+               ' kepala_keluarga; harus tepat satu', r.registry_id
+        FROM {FIRST} f JOIN {ROWS} r ON r.registry_id = f.registry_id
+        WHERE f.heads > 1 AND r.relation = 'kepala_keluarga'""")
+    execute(f"""
+        INSERT INTO {ERRORS} (line, kolom, nilai, pesan, registry_id)
+        SELECT r.line, 'nik', r.nik,
+               'NIK sudah tercantum di baris ' || CAST(d.first_line AS varchar(12)) ||
+               ' untuk keluarga yang sama', r.registry_id
+        FROM {ROWS} r
+        JOIN (SELECT registry_id, nik, MIN(line) AS first_line FROM {ROWS}
+              GROUP BY registry_id, nik HAVING COUNT(*) > 1) d
+          ON d.registry_id = r.registry_id AND d.nik = r.nik
+        WHERE r.line <> d.first_line""")
+    execute(f"""
+        INSERT INTO {ERRORS} (line, kolom, nilai, pesan, registry_id)
+        SELECT r.line, 'kode_desa', r.desa,
+               'Kode desa ' || r.desa || ' tidak ada di daftar wilayah (desa/kelurahan)',
+               r.registry_id
+        FROM {ROWS} r
+        JOIN (SELECT DISTINCT desa FROM {ROWS} s
+              WHERE s.desa <> '' AND NOT EXISTS (SELECT 1 FROM regions_region g
+                                                 WHERE g.code = s.desa AND g.level = 4)) unknown
+          ON unknown.desa = r.desa""")
+    execute(f"CREATE INDEX {ERRORS}_family ON {ERRORS} (registry_id)")
+    execute(f"""
+        CREATE TEMPORARY TABLE {GOOD} AS
+        SELECT f.registry_id, f.line FROM {FIRST} f
+        WHERE f.line IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM {ERRORS} e WHERE e.registry_id = f.registry_id)""")
+    execute(f"CREATE UNIQUE INDEX {GOOD}_family ON {GOOD} (registry_id)")
+
+
+def family_changed_condition(family: str, source: str) -> str:
+    """SQL true when `source` (staged names, or `excluded`) differs from the family row."""
+    neq = distinct_op()
+    pairs = [("kk_number", "kk"), ("region_code", "desa"), ("address", "address"),
+             ("bank", "bank"), ("kks_number", "kks"), ("desil", "desil")]  # fmt: skip
+    if source == "excluded":
+        pairs = [(a, a) for a, _ in pairs]
+    return " OR ".join(f"{family}.{a} {neq} {source}.{b}" for a, b in pairs)
+
+
+def member_changed_condition(member: str, source: str) -> str:
+    """SQL true when `source` (staged names, or `excluded`) differs from the member row."""
+    neq = distinct_op()
+    pairs = [("region_code", "desa"), ("name", "name"), ("sex", "sex"), ("birth_date", "birth"),
+             ("relation", "relation"), ("pregnant", "pregnant"), ("school_level", "school"),
+             ("severe_disability", "disability"), ("alive", "alive")]  # fmt: skip
+    if source == "excluded":
+        pairs = [(a, a) for a, _ in pairs]
+    return " OR ".join(f"{member}.{a} {neq} {source}.{b}" for a, b in pairs)

@@ -1,0 +1,86 @@
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from harapan.registry.importing.engine import import_registry
+from harapan.registry.importing.reader import FileProblem
+
+
+class Command(BaseCommand):
+    help = (
+        "Mengimpor berkas registri (CSV UTF-8 atau XLSX, satu baris per anggota keluarga) sesuai "
+        "format DESIGN §12. Dengan galat apa pun tidak ada yang diimpor, kecuali --skip-invalid."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="berkas .csv atau .xlsx")
+        parser.add_argument("--dry-run", action="store_true", help="periksa saja, tanpa menyimpan")
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="impor setiap keluarga yang tidak punya baris bergalat",
+        )
+        parser.add_argument(
+            "--errors", metavar="OUT", help="tulis galat ke CSV baris,kolom,nilai,pesan"
+        )
+
+    def handle(self, *args, file, dry_run, skip_invalid, errors, verbosity, **options):
+        bar = tqdm(desc="Membaca baris", unit=" baris", disable=verbosity < 1, mininterval=0.5)
+
+        def progress(done):
+            bar.update(done - bar.n)
+
+        try:
+            result = import_registry(
+                file,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                errors_out=errors,
+                progress=progress,
+            )
+        except FileNotFoundError as exc:
+            raise CommandError(f"Berkas tidak ditemukan: {file}") from exc
+        except FileProblem as exc:
+            raise CommandError(f"Berkas ditolak, tidak ada yang diimpor: {exc}") from exc
+        finally:
+            bar.close()
+        plan = result.plan
+        write = self.stdout.write
+        write(f"Baris dibaca: {result.rows:,} · keluarga dalam berkas: {result.families:,}")
+        if result.errors:
+            write(
+                f"Galat: {result.errors:,} pada {result.error_rows:,} baris, "
+                f"{result.bad_families:,} keluarga"
+                + (
+                    f" (rincian di {errors})"
+                    if errors
+                    else " (pakai --errors FILE untuk rinciannya)"
+                )
+            )
+        verb = "akan" if not result.imported else "telah"
+        write(
+            f"Keluarga {verb} ditambah: {plan.families_new:,}, diubah: {plan.families_changed:,}, "
+            f"tetap: {plan.families_unchanged:,}"
+        )
+        write(
+            f"Anggota {verb} ditambah: {plan.members_new:,}, diubah: {plan.members_changed:,}, "
+            f"tetap: {plan.members_unchanged:,}"
+        )
+        if plan.members_missing:
+            write(
+                f"Anggota yang ada di basis data tetapi tidak ada di berkas (tidak dihapus): "
+                f"{plan.members_missing:,}"
+            )
+            for registry_id, nik, name in plan.missing_sample[:20]:
+                write(f"  {registry_id} {nik} {name}")
+        if dry_run:
+            write("Uji coba (--dry-run): tidak ada yang disimpan.")
+        elif result.errors and not skip_invalid:
+            raise CommandError(
+                "Impor dibatalkan: berkas mengandung galat, tidak ada yang diimpor. "
+                "Perbaiki berkas, atau pakai --skip-invalid untuk mengimpor keluarga yang benar "
+                "saja."
+            )
+        elif result.errors:
+            write(f"Keluarga bergalat dilewati: {result.bad_families:,}")
+        if dry_run and result.errors:
+            raise CommandError("Uji coba menemukan galat.")
