@@ -147,3 +147,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Which role approves each kind of data update (pemutakhiran); a role higher
+# in the korcam → korkab chain may decide too. Values: korcam, korkab, operator.
+HARAPAN_CHANGE_APPROVERS = {
+    "kelahiran": "korcam",
+    "kematian": "korcam",
+    "pindah": "korcam",
+    "kehamilan": "korcam",
+    "pendidikan": "korcam",
+}

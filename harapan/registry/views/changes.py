@@ -1,1 +1,228 @@
-urlpatterns: list = []
+"""Pemutakhiran data pages: the list, a new request per family, the detail and decision."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
+from harapan.regions.models import Region
+from harapan.registry import changes
+from harapan.registry.forms_changes import FORMS, ChangeFilterForm, RejectForm
+from harapan.registry.models import (
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
+    Family,
+    Member,
+    Relation,
+    SchoolLevel,
+    Sex,
+)
+
+PAGE_SIZE = 50
+
+
+def _scoped_requests(user):
+    return ChangeRequest.objects.visible_to(user).select_related(
+        "family", "member", "requested_by", "decided_by"
+    )
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    """Put an action's errors on the form fields they name, the rest on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def _mask(nik: str, user) -> str:
+    # The same rule as everywhere: roles without FULL_NIK see the kecamatan and two digits.
+    return nik if sees_full_nik(user) else nik[:6] + "*" * 8 + nik[14:]
+
+
+def _yes_no(value) -> str:
+    return _("Ya") if value else _("Tidak")
+
+
+def _date(value) -> str:
+    return date.fromisoformat(value).strftime("%d-%m-%Y") if value else "—"
+
+
+def _region(code: str) -> str:
+    region = Region.objects.filter(code=code).first()
+    return str(region) if region else code
+
+
+def describe(request: ChangeRequest, user) -> list[tuple[str, str, str]]:
+    """(what, value now, value proposed) rows of a request, for people to read."""
+    payload, member, family = request.payload, request.member, request.family
+    if request.kind == ChangeKind.BIRTH:
+        sex = Sex(payload["sex"]).label if payload.get("sex") in Sex.values else ""
+        relation = payload.get("relation", "")
+        relation = Relation(relation).label if relation in Relation.values else relation
+        return [
+            (_("NIK"), "", _mask(payload.get("nik", ""), user)),
+            (_("Nama"), "", payload.get("name", "")),
+            (_("Jenis kelamin"), "", sex),
+            (_("Tanggal lahir"), "", _date(payload.get("birth_date"))),
+            (_("Hubungan keluarga"), "", relation),
+        ]
+    if request.kind == ChangeKind.MOVE:
+        return [
+            (_("Desa/kelurahan"), _region(family.region_code), _region(payload["region_code"])),
+            (_("Alamat"), family.address, payload.get("address", "")),
+        ]
+    if request.kind == ChangeKind.DEATH:
+        died_on = member.died_on.isoformat() if member.died_on else None
+        return [(_("Tanggal meninggal"), _date(died_on), _date(payload["died_on"]))]
+    if request.kind == ChangeKind.PREGNANCY:
+        return [(_("Hamil atau nifas"), _yes_no(member.pregnant), _yes_no(payload["pregnant"]))]
+    level = payload["school_level"]
+    return [
+        (
+            _("Jenjang pendidikan"),
+            member.get_school_level_display() or "—",
+            SchoolLevel(level).label if level in SchoolLevel.values else level,
+        )
+    ]
+
+
+@login_required
+def change_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    requests = _scoped_requests(user)
+    decides = changes.kinds_decided_by(user)
+    if decides:
+        # A coordinator's list is their work: what they may decide, and their own requests.
+        requests = requests.filter(Q(kind__in=decides) | Q(requested_by=user))
+    filters = ChangeFilterForm(request.GET or None)
+    status = filters.cleaned_data["status"] if filters.is_valid() else ""
+    if status:
+        requests = requests.filter(status=status)
+    requests = requests.annotate(
+        waiting=Case(
+            When(status=ChangeStatus.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("waiting", "-requested_at", "-id")
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    return render(
+        request,
+        "registry/change_list.html",
+        {"page": page, "filters": filters, "status": status},
+    )
+
+
+@login_required
+def change_new(request: HttpRequest, family_pk: int) -> HttpResponse:
+    user = request.user
+    family = get_object_or_404(Family.objects.visible_to(user), pk=family_pk)
+    if not may_change_family_data(user):
+        raise PermissionDenied
+    kind = request.GET.get("jenis") or request.POST.get("jenis") or ""
+    form_class = FORMS.get(kind)
+    context = {"family": family, "kinds": ChangeKind.choices, "kind": kind}
+    if form_class is None or not family.is_active:
+        # First step (or nothing to do): choose what changed.
+        return render(request, "registry/change_new.html", context)
+    members = Member.objects.visible_to(user).filter(family=family)
+    form = form_class(request.POST or None, family=family, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = changes.request_change(
+                family,
+                kind,
+                form.payload(),
+                member=form.member,
+                note=form.cleaned_data["note"],
+                acting_user=user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Permohonan terkirim dan menunggu persetujuan."))
+            return redirect("registry:change_detail", pk=change.pk)
+    context.update(form=form, kind_label=ChangeKind(kind).label)
+    return render(request, "registry/change_new.html", context)
+
+
+def _detail(request: HttpRequest, change: ChangeRequest, reject_form=None, status=200):
+    may_decide = change.status == ChangeStatus.PENDING and changes.can_decide(request.user, change)
+    context = {
+        "change": change,
+        "rows": describe(change, request.user),
+        "pending": change.status == ChangeStatus.PENDING,
+        "may_decide": may_decide,
+        "approver_role": Role(changes.approver_role(change.kind)).label,
+        "reject_form": reject_form or RejectForm(),
+        "member_nik": _mask(change.member.nik, request.user) if change.member else "",
+    }
+    return render(request, "registry/change_detail.html", context, status=status)
+
+
+@login_required
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(_scoped_requests(request.user), pk=pk)
+    return _detail(request, change)
+
+
+def _decidable(request: HttpRequest, pk: int) -> ChangeRequest:
+    change = get_object_or_404(_scoped_requests(request.user), pk=pk)
+    if not changes.can_decide(request.user, change):
+        raise PermissionDenied
+    return change
+
+
+@login_required
+@require_POST
+def change_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    change = _decidable(request, pk)
+    try:
+        changes.approve_change(change, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Permohonan disetujui; data sudah dimutakhirkan."))
+    return redirect("registry:change_detail", pk=change.pk)
+
+
+@login_required
+@require_POST
+def change_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    change = _decidable(request, pk)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            changes.reject_change(
+                change, reason=form.cleaned_data["reason"], acting_user=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Permohonan ditolak."))
+        return redirect("registry:change_detail", pk=change.pk)
+    return _detail(request, change, reject_form=form, status=400)
+
+
+urlpatterns = [
+    path("pemutakhiran/", change_list, name="change_list"),
+    path("<int:family_pk>/pemutakhiran/baru/", change_new, name="change_new"),
+    path("pemutakhiran/<int:pk>/", change_detail, name="change_detail"),
+    path("pemutakhiran/<int:pk>/setujui/", change_approve, name="change_approve"),
+    path("pemutakhiran/<int:pk>/tolak/", change_reject, name="change_reject"),
+]

@@ -1,0 +1,145 @@
+"""Forms of the pemutakhiran pages: one per change kind, each turned into a payload.
+
+The forms only parse what was typed; the rules (NIK once per family, dates
+not in the future, a desa that exists…) live in `registry.changes`, which
+checks them again at approval.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ChangeKind, ChangeStatus, Family, Member, Relation, SchoolLevel, Sex
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"  # the phone's own date picker
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, member: Member) -> str:
+        return f"{member.name} ({member.get_relation_display()}, {member.birth_date:%d-%m-%Y})"
+
+
+class ChangeForm(forms.Form):
+    """Base of the per-kind forms: the note, and the payload it makes."""
+
+    kind: str = ""
+    payload_fields: tuple[str, ...] = ()
+
+    note = forms.CharField(
+        label=_("Keterangan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Misalnya sumber data: akta kelahiran, surat keterangan desa."),
+    )
+
+    def __init__(self, *args, family: Family, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.family = family
+        if "member" in self.fields:
+            self.fields["member"].queryset = self.member_choices(members)
+
+    def member_choices(self, members):
+        return members.filter(alive=True)
+
+    @property
+    def member(self) -> Member | None:
+        return self.cleaned_data.get("member")
+
+    def payload(self) -> dict:
+        values = {name: self.cleaned_data.get(name) for name in self.payload_fields}
+        return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
+
+
+class BirthForm(ChangeForm):
+    kind = ChangeKind.BIRTH
+    payload_fields = ("nik", "name", "sex", "birth_date", "relation")
+
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    name = forms.CharField(label=_("Nama"), max_length=150)
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices)
+    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DateInput())
+    relation = forms.ChoiceField(
+        label=_("Hubungan keluarga"),
+        choices=[(v, label) for v, label in Relation.choices if v != Relation.HEAD],
+        initial=Relation.CHILD,
+        required=False,  # the action defaults it to anak
+    )
+    field_order = ["nik", "name", "sex", "birth_date", "relation", "note"]
+
+
+class DeathForm(ChangeForm):
+    kind = ChangeKind.DEATH
+    payload_fields = ("died_on",)
+
+    member = MemberChoiceField(label=_("Anggota keluarga"), queryset=Member.objects.none())
+    died_on = forms.DateField(label=_("Tanggal meninggal"), widget=DateInput())
+    field_order = ["member", "died_on", "note"]
+
+
+class MoveForm(ChangeForm):
+    kind = ChangeKind.MOVE
+    payload_fields = ("region_code", "address")
+
+    region_code = forms.CharField(
+        label=_("Kode desa/kelurahan tujuan"),
+        max_length=13,
+        help_text=_("10 angka, boleh bertitik: 18.06.01.2001"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    address = forms.CharField(label=_("Alamat baru"), max_length=255, required=False)
+    field_order = ["region_code", "address", "note"]
+
+
+class PregnancyForm(ChangeForm):
+    kind = ChangeKind.PREGNANCY
+    payload_fields = ("pregnant",)
+
+    member = MemberChoiceField(label=_("Anggota keluarga"), queryset=Member.objects.none())
+    pregnant = forms.TypedChoiceField(
+        label=_("Hamil atau nifas"),
+        choices=[("ya", _("Ya")), ("tidak", _("Tidak"))],
+        coerce=lambda value: value == "ya",
+    )
+    field_order = ["member", "pregnant", "note"]
+
+    def member_choices(self, members):
+        # Only a woman can be recorded as pregnant (DESIGN §4, ibu_hamil).
+        return members.filter(alive=True, sex=Sex.FEMALE)
+
+
+class SchoolForm(ChangeForm):
+    kind = ChangeKind.SCHOOL
+    payload_fields = ("school_level",)
+
+    member = MemberChoiceField(label=_("Anggota keluarga"), queryset=Member.objects.none())
+    school_level = forms.ChoiceField(label=_("Jenjang pendidikan"), choices=SchoolLevel.choices)
+    field_order = ["member", "school_level", "note"]
+
+
+FORMS: dict[str, type[ChangeForm]] = {
+    form.kind: form for form in (BirthForm, DeathForm, MoveForm, PregnancyForm, SchoolForm)
+}
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan penolakan"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ChangeFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("Semua"))] + list(ChangeStatus.choices),
+        required=False,
+    )
