@@ -39,3 +39,7 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) harapan.sqlite3* staticfiles test-artifacts
+
+bench: $(STAMP)
+	env -u DATABASE_URL $(BIN)/python benchmarks/import_registry.py
+	scripts/with-postgres $(BIN)/python benchmarks/import_registry.py
