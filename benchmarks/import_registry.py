@@ -121,7 +121,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     vendor = results[0]["database"]
     (OUT / f"import_registry-{vendor}.json").write_text(json.dumps(results, indent=2))
-    print(f"\n| database | families | members | raw rows/s | import members/s | ratio | "
+    print("\n| database | families | members | raw rows/s | import members/s | ratio | "
           "re-import members/s | peak RSS |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|")
     for r in results:
