@@ -60,15 +60,20 @@ def import_registry(
     file_name: str | None = None,
     progress: Callable[[int], None] | None = None,
     today: date | None = None,
+    scope_prefix: str = "",
 ) -> ImportResult:
-    """Import a registry file; raise FileProblem if it cannot be read at all."""
+    """Import a registry file; raise FileProblem if it cannot be read at all.
+
+    `scope_prefix` limits the import to one region (the uploader's): rows
+    outside it, and families registered outside it, are errors.
+    """
     path = Path(path)
     today = today or timezone.localdate()
     result = ImportResult(dry_run=dry_run)
     run = ImportRun.objects.create(
         started_by=acting_user if acting_user and acting_user.is_authenticated else None,
         file_name=file_name or path.name,
-        region_code=getattr(acting_user, "region_id", None) or "",
+        region_code=scope_prefix,
         dry_run=dry_run,
         skip_invalid=skip_invalid,
     )
@@ -79,7 +84,7 @@ def import_registry(
             try:
                 _stage(path, today, result, progress)
                 staging.index_rows()
-                staging.check_families()
+                staging.check_families(scope_prefix)
                 _count(result)
                 result.plan = upsert.plan()
                 write = not dry_run and (result.ok or skip_invalid)

@@ -106,7 +106,7 @@ FAMILY_COLUMNS = (
 )
 
 
-def check_families() -> None:
+def check_families(scope_prefix: str = "") -> None:
     """The rules that span a family's rows (DESIGN §12), as errors on the rows that break them.
 
     One GROUP BY pass finds the families worth a closer look; the detailed
@@ -163,6 +163,8 @@ def check_families() -> None:
               WHERE s.desa <> '' AND NOT EXISTS (SELECT 1 FROM regions_region g
                                                  WHERE g.code = s.desa AND g.level = 4)) unknown
           ON unknown.desa = r.desa""")
+    if scope_prefix:
+        check_scope(scope_prefix)
     execute(f"CREATE INDEX {ERRORS}_family ON {ERRORS} (registry_id)")
     execute(f"""
         CREATE TEMPORARY TABLE {GOOD} AS
@@ -188,6 +190,29 @@ def _name_disagreeing_rows() -> None:
             WHERE f.disagree = 1 AND r.ok AND r.line <> f.line AND r.{column} {neq} r0.{column}""",
             [header, f"{label} berbeda dengan baris pertama keluarga ini, baris "],
         )  # fmt: skip
+
+
+def check_scope(prefix: str) -> None:
+    """Rows outside the importer's region, and families registered elsewhere, are errors.
+
+    An operator of one kabupaten must not be able to write another's families
+    by uploading them; the command line (a server administrator) has no prefix.
+    """
+    execute(f"""
+        INSERT INTO {ERRORS} (line, kolom, nilai, pesan, registry_id)
+        SELECT r.line, 'kode_desa', r.desa,
+               'Kode desa ' || r.desa || ' di luar wilayah Anda (' || %s || ')', r.registry_id
+        FROM {ROWS} r WHERE r.desa <> '' AND r.desa NOT LIKE %s""",
+        [prefix, f"{prefix}%"],
+    )  # fmt: skip
+    execute(f"""
+        INSERT INTO {ERRORS} (line, kolom, nilai, pesan, registry_id)
+        SELECT r.line, 'id_keluarga', r.registry_id,
+               'Keluarga ini terdaftar di wilayah lain (' || f.region_code || ')', r.registry_id
+        FROM {ROWS} r JOIN registry_family f ON f.registry_id = r.registry_id
+        WHERE f.region_code NOT LIKE %s""",
+        [f"{prefix}%"],
+    )  # fmt: skip
 
 
 def family_changed_condition(family: str, source: str) -> str:

@@ -1,0 +1,95 @@
+"""The upload page runs the same import, scoped to the operator's region."""
+
+import csv
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from harapan.accounts.roles import Role
+from harapan.registry.models import Family, ImportRun
+from harapan.registry.tests.test_import import BROKEN_FAMILIES, GOOD_FAMILIES, HEADER
+from harapan.testing import PersonaTestCase, make_region, make_user
+
+
+def upload_file(lines, name="registri.csv"):
+    return SimpleUploadedFile(name, ("\n".join([HEADER, *lines]) + "\n").encode("utf-8"))
+
+
+class ImportPageTest(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        make_region("1806012001")
+        make_region("1806022001")
+
+    def post(self, user, lines, **options):
+        self.client.force_login(user)
+        data = {"file": upload_file(lines), **options}
+        return self.client.post(reverse("registry:import_upload"), data, follow=True)
+
+    def test_an_operator_imports_a_good_file(self):
+        response = self.post(self.operator, GOOD_FAMILIES)
+        self.assertContains(response, "Data telah disimpan")
+        assert Family.objects.filter(registry_id__in=["KPM-1", "KPM-2"]).count() == 2
+        run = ImportRun.objects.get()
+        assert run.started_by == self.operator and run.imported
+
+    def test_a_bad_file_imports_nothing_and_its_errors_download_as_csv(self):
+        response = self.post(self.operator, GOOD_FAMILIES + BROKEN_FAMILIES)
+        self.assertContains(response, "tidak ada yang diimpor")
+        assert not Family.objects.filter(registry_id="KPM-1").exists()
+        run = ImportRun.objects.get()
+        download = self.client.get(reverse("registry:import_errors", args=[run.pk]))
+        assert download["Content-Type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(download.content.decode("utf-8-sig"))))
+        assert {r["baris"] for r in rows} == {"7", "10", "11", "12", "13", "15", "16", "17"}
+
+    def test_skip_invalid_from_the_page(self):
+        self.post(self.operator, GOOD_FAMILIES + BROKEN_FAMILIES, skip_invalid="on")
+        assert Family.objects.filter(registry_id__startswith="KPM-").count() == 2
+
+    def test_an_operator_cannot_import_into_another_kabupaten(self):
+        metro_operator = make_user("operator_metro", Role.OPERATOR, "1872")
+        response = self.post(metro_operator, GOOD_FAMILIES)
+        self.assertContains(response, "tidak ada yang diimpor")
+        assert not Family.objects.filter(registry_id="KPM-1").exists()
+        run = ImportRun.objects.get()
+        assert "di luar wilayah Anda" in run.errors_csv
+
+    def test_a_family_registered_elsewhere_cannot_be_overwritten_by_upload(self):
+        metro_operator = make_user("operator_metro", Role.OPERATOR, "1872")
+        make_region("1872011001")
+        line = GOOD_FAMILIES[4].replace("KPM-2", self.family_a.registry_id)
+        line = line.replace("18.06.02.2001", "1872011001")
+        self.post(metro_operator, [line])
+        assert "terdaftar di wilayah lain" in ImportRun.objects.get().errors_csv
+        self.family_a.refresh_from_db()
+        assert self.family_a.region_code == "1806012001"
+
+    def test_only_operators_and_admins_may_import(self):
+        for user in (self.pendamping_a, self.korcam_a, self.auditor):
+            self.client.force_login(user)
+            assert self.client.get(reverse("registry:import_upload")).status_code == 403
+
+    def test_a_run_of_another_region_is_not_found(self):
+        self.post(self.operator, GOOD_FAMILIES)
+        run = ImportRun.objects.get()
+        metro_operator = make_user("operator_metro", Role.OPERATOR, "1872")
+        self.client.force_login(metro_operator)
+        assert self.client.get(reverse("registry:import_run", args=[run.pk])).status_code == 404
+
+    def test_a_file_of_the_wrong_kind_is_refused_in_indonesian(self):
+        self.client.force_login(self.operator)
+        response = self.client.post(
+            reverse("registry:import_upload"),
+            {"file": SimpleUploadedFile("data.pdf", b"%PDF")},
+        )
+        self.assertContains(response, "Berkas harus .csv atau .xlsx")
+        assert ImportRun.objects.count() == 0
+
+    def test_a_file_without_the_required_columns_is_reported(self):
+        self.client.force_login(self.operator)
+        bad = SimpleUploadedFile("kurang.csv", b"id_keluarga,nama\nX,Y\n")
+        response = self.client.post(reverse("registry:import_upload"), {"file": bad}, follow=True)
+        self.assertContains(response, "Kolom wajib tidak ada")
