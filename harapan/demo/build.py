@@ -5,6 +5,8 @@ per kecamatan served, and pendamping with caseloads of real size (≈250 KPM).
 Everyone's password is DEMO_PASSWORD. It grows as features land.
 """
 
+import csv
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,8 +16,9 @@ from harapan.accounts.models import User
 from harapan.accounts.roles import Role
 from harapan.audit import trail
 from harapan.regions.models import Region
-from harapan.registry.models import Family, Member
-from harapan.registry.synthetic import Generator
+from harapan.registry.importing.engine import import_registry
+from harapan.registry.models import Family
+from harapan.registry.synthetic import FIELDS, Generator
 
 DEMO_PASSWORD = "harapan-demo"
 DEMO_SEED = 2026
@@ -73,50 +76,27 @@ def _user(person: Person) -> tuple[User, bool]:
 
 
 def _families_for(pendamping: User, count: int, seed: int, today: date) -> int:
-    """A pendamping's caseload in the desa of their kecamatan."""
+    """A pendamping's caseload in the desa of their kecamatan, through the real import."""
     desa = list(
         Region.objects.filter(level=4, parent_code=pendamping.region_id).values_list(
             "code", flat=True
         )
     )
     generator = Generator(desa, seed=seed, today=today)
-    families, members = {}, []
-    for row in generator.rows(count):
-        key = row["id_keluarga"]
-        if key not in families:
-            families[key] = Family(
-                registry_id=key,
-                kk_number=row["no_kk"],
-                region_code=row["kode_desa"],
-                address=row["alamat"],
-                bank=row["bank"],
-                kks_number=row["no_kks"],
-                desil=int(row["desil"]),
-                pendamping=pendamping,
-            )
-        members.append((key, row))
-    Family.objects.bulk_create(families.values(), batch_size=2000)
-    ids = dict(Family.objects.filter(registry_id__in=families).values_list("registry_id", "id"))
-    Member.objects.bulk_create(
-        [
-            Member(
-                family_id=ids[key],
-                region_code=row["kode_desa"],
-                nik=row["nik"],
-                name=row["nama"],
-                sex=row["jenis_kelamin"],
-                birth_date=date.fromisoformat(row["tanggal_lahir"]),
-                relation=row["hubungan_keluarga"],
-                pregnant=row["hamil"] == "ya",
-                school_level=row["jenjang_pendidikan"],
-                severe_disability=row["disabilitas_berat"] == "ya",
-                alive=row["status_hidup"] == "hidup",
-            )
-            for key, row in members
-        ],
-        batch_size=5000,
-    )
-    return len(families)
+    ids = set()
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=FIELDS)
+        writer.writeheader()
+        for row in generator.rows(count):
+            writer.writerow(row)
+            ids.add(row["id_keluarga"])
+        file.flush()
+        result = import_registry(
+            file.name, file_name=f"demo-{pendamping.username}.csv", today=today
+        )
+    if not result.imported:
+        raise RuntimeError(f"Data demo gagal diimpor: {result.summary()}")
+    return Family.objects.filter(registry_id__in=ids).update(pendamping=pendamping)
 
 
 @transaction.atomic
