@@ -130,6 +130,16 @@ def mask_nik(nik: str) -> str:
     return nik[:6] + "*" * 8 + nik[14:]
 
 
+def shown_nik(nik: str, full: bool) -> str:
+    """The NIK as a role may see it: whole, or masked — even a malformed one from an old import."""
+    if full:
+        return nik
+    try:
+        return mask_nik(nik)
+    except InvalidNik:
+        return nik[:6] + "*" * max(len(nik) - 6, 0)
+
+
 def is_valid_nik(text) -> bool:
     try:
         parse_nik(text)

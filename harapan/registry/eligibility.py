@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Case, CharField, Q, Value, When
+from django.utils.translation import gettext_lazy as _
 
 IBU_HAMIL = "ibu_hamil"
 ANAK_USIA_DINI = "anak_usia_dini"
@@ -28,6 +29,16 @@ COMPONENTS = (IBU_HAMIL, ANAK_USIA_DINI, SD, SMP, SMA, DISABILITAS_BERAT, LANSIA
 # Between equal annual values (DESIGN §4); school levels never tie with these.
 TIE_ORDER = (IBU_HAMIL, ANAK_USIA_DINI, DISABILITAS_BERAT, LANSIA, SMA, SMP, SD)
 SCHOOL_LEVELS = (SD, SMP, SMA)
+
+LABELS = {
+    IBU_HAMIL: _("Ibu hamil/nifas"),
+    ANAK_USIA_DINI: _("Anak usia dini"),
+    SD: _("SD/sederajat"),
+    SMP: _("SMP/sederajat"),
+    SMA: _("SMA/sederajat"),
+    DISABILITAS_BERAT: _("Disabilitas berat"),
+    LANSIA: _("Lanjut usia"),
+}
 
 # The 2021–2025 annual index (Rp); the benefits app passes the year's own.
 DEFAULT_ANNUAL = {

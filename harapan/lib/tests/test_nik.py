@@ -16,6 +16,7 @@ from harapan.lib.nik import (
     matches_birth_date,
     matches_sex,
     parse_nik,
+    shown_nik,
 )
 
 # Kecamatan 18.06.01 (Kab. Tanggamus); a man born 17-05-1985, and a woman born the same day.
@@ -341,3 +342,9 @@ def test_clean_nik_accepts_exactly_the_strings_with_sixteen_digits_and_separator
     else:
         assert len(digits) == 16 and not others
         assert cleaned == "".join(digits)
+
+
+def test_shown_nik_masks_for_roles_without_access_even_a_malformed_one():
+    assert shown_nik("1806014505850001", full=True) == "1806014505850001"
+    assert shown_nik("1806014505850001", full=False) == "180601********01"
+    assert shown_nik("18060145058500", full=False) == "180601********"

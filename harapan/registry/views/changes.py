@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
+from harapan.lib.nik import shown_nik
 from harapan.regions.models import Region
 from harapan.registry import changes
 from harapan.registry.forms_changes import FORMS, ChangeFilterForm, RejectForm
@@ -47,11 +48,6 @@ def _add_errors(form: Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages_)
 
 
-def _mask(nik: str, user) -> str:
-    # The same rule as everywhere: roles without FULL_NIK see the kecamatan and two digits.
-    return nik if sees_full_nik(user) else nik[:6] + "*" * 8 + nik[14:]
-
-
 def _yes_no(value) -> str:
     return _("Ya") if value else _("Tidak")
 
@@ -73,7 +69,7 @@ def describe(request: ChangeRequest, user) -> list[tuple[str, str, str]]:
         relation = payload.get("relation", "")
         relation = Relation(relation).label if relation in Relation.values else relation
         return [
-            (_("NIK"), "", _mask(payload.get("nik", ""), user)),
+            (_("NIK"), "", shown_nik(payload.get("nik", ""), sees_full_nik(user))),
             (_("Nama"), "", payload.get("name", "")),
             (_("Jenis kelamin"), "", sex),
             (_("Tanggal lahir"), "", _date(payload.get("birth_date"))),
@@ -168,7 +164,9 @@ def _detail(request: HttpRequest, change: ChangeRequest, reject_form=None, statu
         "may_decide": may_decide,
         "approver_role": Role(changes.approver_role(change.kind)).label,
         "reject_form": reject_form or RejectForm(),
-        "member_nik": _mask(change.member.nik, request.user) if change.member else "",
+        "member_nik": shown_nik(change.member.nik, sees_full_nik(request.user))
+        if change.member
+        else "",
     }
     return render(request, "registry/change_detail.html", context, status=status)
 

@@ -1,1 +1,258 @@
-urlpatterns: list = []
+"""Family pages for staff: list and search, detail, correction forms."""
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Prefetch, Q
+from django.db.models.functions import Cast
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
+from harapan.audit.models import AuditEntry
+from harapan.lib import regioncode
+from harapan.lib.nik import shown_nik
+from harapan.regions.models import Region
+
+from .. import actions
+from ..eligibility import COMPONENTS, LABELS, component_for
+from ..forms import (
+    FamilyForm,
+    FamilySearchForm,
+    MemberForm,
+    initial_of,
+    page_of,
+)
+from ..models import ChangeRequest, Family, Member, Relation
+
+# Beyond this many desa a select is unreadable: a national user types a code instead.
+MAX_DESA_CHOICES = 500
+HISTORY_SIZE = 50
+
+ACTION_LABELS = {
+    "registry.family.update": gettext_lazy("Koreksi data keluarga"),
+    "registry.member.update": gettext_lazy("Koreksi data anggota"),
+    "registry.change.request": gettext_lazy("Pengajuan pemutakhiran data"),
+    "registry.change.approve": gettext_lazy("Pemutakhiran data disetujui"),
+    "registry.change.reject": gettext_lazy("Pemutakhiran data ditolak"),
+    "registry.family.change": gettext_lazy("Perubahan lewat admin"),
+    "registry.member.change": gettext_lazy("Perubahan lewat admin"),
+    "registry.family.add": gettext_lazy("Ditambahkan"),
+    "registry.member.add": gettext_lazy("Ditambahkan"),
+}
+
+
+def _heading(user) -> str:
+    if user.role == Role.PENDAMPING:
+        return _("KPM dampingan saya")
+    region = user.region if user.region_id else None
+    if region is None:
+        return _("Semua KPM")
+    level = regioncode.LEVEL_NAMES[region.level]
+    return _("Semua KPM di %(level)s %(name)s") % {"level": level, "name": region.name}
+
+
+@login_required
+def family_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    visible = Family.objects.visible_to(user)
+    desa = list(
+        Region.objects.filter(code__in=visible.values("region_code")).order_by("code")[
+            : MAX_DESA_CHOICES + 1
+        ]
+    )
+    desa_choices = None
+    if len(desa) <= MAX_DESA_CHOICES:
+        desa_choices = [(r.code, f"{r.name} ({r.dotted_code})") for r in desa]
+    # Always bound: with no parameters every field is empty, which is valid.
+    form = FamilySearchForm(request.GET, desa_choices=desa_choices)
+    families, next_cursor, total = [], None, 0
+    if form.is_valid():
+        matching = form.filter(visible, user)
+        total = matching.count()
+        heads = Prefetch(
+            "members",
+            queryset=Member.objects.filter(relation=Relation.HEAD),
+            to_attr="heads",
+        )
+        families, next_cursor = page_of(
+            matching.select_related("pendamping").prefetch_related(heads),
+            form.cleaned_data.get("after", ""),
+        )
+    names = {r.code: r.name for r in desa} if desa_choices is not None else _region_names(families)
+    for family in families:
+        family.desa_name = names.get(family.region_code, "")
+        family.head = family.heads[0] if family.heads else None
+        if family.head:
+            # Lists show masked NIKs to everyone: they are where shoulder-surfing happens.
+            family.head_nik = shown_nik(family.head.nik, full=False)
+    next_query = None
+    if next_cursor:
+        query = request.GET.copy()
+        query["after"] = next_cursor
+        next_query = query.urlencode()
+    first_query = None
+    if request.GET.get("after"):
+        query = request.GET.copy()
+        del query["after"]
+        first_query = query.urlencode()
+    context = {
+        "heading": _heading(user),
+        "form": form,
+        "families": families,
+        "total": total,
+        "next_query": next_query,
+        "first_query": first_query,
+    }
+    return render(request, "registry/family_list.html", context)
+
+
+def _region_names(families: list[Family]) -> dict[str, str]:
+    codes = {f.region_code for f in families}
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+@login_required
+def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    family = get_object_or_404(Family.objects.visible_to(user).select_related("pendamping"), pk=pk)
+    today = timezone.localdate()
+    full = sees_full_nik(user)
+    members = list(family.members.all())
+    total = Counter()
+    for member in members:
+        member.component = component_for(member, today)
+        member.component_label = LABELS.get(member.component, "")
+        member.age = member.age_on(today) if member.birth_date <= today else None
+        member.shown_nik = shown_nik(member.nik, full)
+        if member.component:
+            total[member.component] += 1
+    if full:
+        actions.record_nik_view(user, family, len(members))
+    region = Region.objects.filter(code=family.region_code).first()
+    context = {
+        "family": family,
+        "region": region,
+        "dotted_code": regioncode.dotted(family.region_code),
+        "members": members,
+        "components": [(LABELS[c], total[c]) for c in COMPONENTS if total[c]],
+        "component_count": sum(total.values()),
+        "history": _history(family, members, full),
+        "may_edit": may_change_family_data(user),
+        "full_nik": full,
+    }
+    return render(request, "registry/family_detail.html", context)
+
+
+def _history(family: Family, members: list[Member], full_nik: bool) -> list[dict]:
+    """The last changes to the family, its members and its change requests.
+
+    Full-NIK views are left out: a pendamping opening the page daily would
+    push every change off it. They stay in the audit trail itself.
+    """
+    requests = (
+        ChangeRequest.objects.filter(family=family)
+        .annotate(key=Cast("pk", CharField()))
+        .values("key")
+    )
+    entries = (
+        AuditEntry.objects.filter(
+            Q(object_type="registry.family", object_id=str(family.pk))
+            | Q(object_type="registry.member", object_id__in=[str(m.pk) for m in members])
+            | Q(object_type="registry.changerequest", object_id__in=requests)
+        )
+        .exclude(action__endswith=".view_nik")
+        .order_by("-at", "-id")[:HISTORY_SIZE]
+    )
+    rows = []
+    for entry in entries:
+        model = Member if entry.object_type == "registry.member" else Family
+        changes = []
+        for name, (old, new) in entry.changes.items():
+            if name == "nik":
+                old = shown_nik(old, full_nik) if old else old
+                new = shown_nik(new, full_nik) if new else new
+            changes.append((_field_label(model, name), old, new))
+        rows.append(
+            {
+                "entry": entry,
+                "action": ACTION_LABELS.get(entry.action, entry.action),
+                "object": entry.object_repr,
+                "changes": changes,
+            }
+        )
+    return rows
+
+
+def _field_label(model, name: str) -> str:
+    for field in model._meta.concrete_fields:
+        if name in (field.name, field.attname):
+            return str(field.verbose_name)
+    return name
+
+
+def _family_to_change(request: HttpRequest, pk: int) -> Family:
+    """The family, when in scope (else 404) and the user may change data (else 403)."""
+    family = get_object_or_404(Family.objects.visible_to(request.user), pk=pk)
+    if not may_change_family_data(request.user):
+        raise PermissionDenied(_("Peran Anda hanya dapat membaca data."))
+    return family
+
+
+@login_required
+def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    family = _family_to_change(request, pk)
+    if request.method == "POST":
+        form = FamilyForm(request.POST)
+        if form.is_valid():
+            changes = actions.update_family(family, form.cleaned_data, acting_user=request.user)
+            if changes:
+                messages.success(request, _("Data keluarga disimpan."))
+            else:
+                messages.info(request, _("Tidak ada yang berubah."))
+            return redirect("registry:family_detail", pk=family.pk)
+    else:
+        form = FamilyForm(initial=initial_of(family, FamilyForm))
+    return render(request, "registry/family_form.html", {"family": family, "form": form})
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(
+        Member.objects.visible_to(request.user).select_related("family"), pk=pk
+    )
+    family = _family_to_change(request, member.family_id)
+    member.family = family
+    if request.method == "POST":
+        form = MemberForm(request.POST, member=member)
+        if form.is_valid():
+            changes = actions.update_member(member, form.cleaned_data, acting_user=request.user)
+            if changes:
+                messages.success(request, _("Data anggota disimpan."))
+            else:
+                messages.info(request, _("Tidak ada yang berubah."))
+            return redirect("registry:family_detail", pk=family.pk)
+    else:
+        form = MemberForm(initial=initial_of(member, MemberForm), member=member)
+    context = {
+        "family": family,
+        "member": member,
+        "form": form,
+        # Masked here: only the detail page shows full NIKs, and logs that it did.
+        "shown_nik": shown_nik(member.nik, full=False),
+    }
+    return render(request, "registry/member_form.html", context)
+
+
+urlpatterns = [
+    path("", family_list, name="family_list"),
+    path("<int:pk>/", family_detail, name="family_detail"),
+    path("<int:pk>/ubah/", family_edit, name="family_edit"),
+    path("anggota/<int:pk>/ubah/", member_edit, name="member_edit"),
+]

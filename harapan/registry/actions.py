@@ -1,0 +1,71 @@
+"""Direct corrections of family and member data, and the audit of full-NIK views.
+
+Data updates that change what a family is paid (birth, death, move,
+pregnancy, school level) are not here: they need approval (`changes.py`).
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from harapan.accounts.roles import may_change_family_data
+from harapan.audit import trail
+
+from .models import Family, Member
+
+FAMILY_FIELDS = ["address", "bank", "kks_number", "desil"]
+MEMBER_FIELDS = ["name", "sex", "birth_date", "relation", "severe_disability"]
+
+
+def _check_may_change(user, family: Family) -> None:
+    if not may_change_family_data(user) or not (
+        Family.objects.visible_to(user).filter(pk=family.pk).exists()
+    ):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah data KPM ini."))
+
+
+def _apply(obj, data: dict[str, Any], fields: list[str]) -> dict[str, list[Any]]:
+    before = trail.snapshot(obj, fields)
+    for name in fields:
+        if name in data:
+            setattr(obj, name, data[name])
+    return trail.diff(before, obj)
+
+
+@transaction.atomic
+def update_family(family: Family, data: dict[str, Any], *, acting_user) -> dict[str, list[Any]]:
+    """Write the correctable fields found in `data`; return {field: [old, new]}.
+
+    Nothing is written or recorded when nothing changed.
+    """
+    _check_may_change(acting_user, family)
+    changes = _apply(family, data, FAMILY_FIELDS)
+    if changes:
+        family.save(update_fields=[*changes, "updated_at"])
+        trail.record(acting_user, "registry.family.update", family, changes=changes)
+    return changes
+
+
+@transaction.atomic
+def update_member(member: Member, data: dict[str, Any], *, acting_user) -> dict[str, list[Any]]:
+    """Write the correctable fields found in `data`; return {field: [old, new]}."""
+    _check_may_change(acting_user, member.family)
+    changes = _apply(member, data, MEMBER_FIELDS)
+    if changes:
+        member.save(update_fields=list(changes))
+        trail.record(
+            acting_user,
+            "registry.member.update",
+            member,
+            changes=changes,
+            details={"family": member.family.registry_id},
+        )
+    return changes
+
+
+def record_nik_view(user, family: Family, count: int, *, via: str = "web") -> None:
+    """A page or response showed `count` full NIKs of `family` to `user` (DESIGN §11)."""
+    if count:
+        trail.record(user, "registry.member.view_nik", family, details={"count": count, "via": via})

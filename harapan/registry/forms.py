@@ -1,0 +1,192 @@
+"""Forms of the registry pages: the family search/filter and the correction forms.
+
+The search form is also what the API parses its query parameters with, so
+that the pages and the API filter families by one set of rules.
+"""
+
+import re
+from datetime import date
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from harapan.lib import regioncode
+from harapan.lib.nik import InvalidNik, clean_nik
+
+from . import eligibility
+from .models import Bank, FamilyStatus, Member, Relation, Sex
+
+PAGE_SIZE = 50
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]  # as the import accepts (DESIGN §12)
+_SEPARATORS = re.compile(r"[\s.\-]")
+_DIGITS = re.compile(r"[0-9]+")  # not \d, which also matches other scripts' digits
+
+
+class FamilySearchForm(forms.Form):
+    """`?q=&desa=&status=&component=&after=` of the family list (and the API)."""
+
+    q = forms.CharField(label=_("Cari"), required=False, max_length=150, strip=True)
+    desa = forms.CharField(label=_("Desa/kelurahan"), required=False, max_length=14)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Semua"))] + FamilyStatus.choices
+    )
+    component = forms.ChoiceField(
+        label=_("Komponen"),
+        required=False,
+        choices=[("", _("Semua"))] + list(eligibility.LABELS.items()),
+    )
+    after = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+
+    def __init__(self, *args, desa_choices: list[tuple[str, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = _("Nama, NIK, No KK atau ID keluarga")
+        if desa_choices is not None:
+            # A select is only offered while the scope's desa list is short enough to read.
+            self.fields["desa"].widget = forms.Select(choices=[("", _("Semua"))] + desa_choices)
+
+    def clean_desa(self) -> str:
+        code = self.cleaned_data["desa"].strip()
+        if not code:
+            return ""
+        try:
+            return regioncode.normalize(code)
+        except regioncode.InvalidRegionCode:
+            raise forms.ValidationError(_("Kode wilayah tidak sah.")) from None
+
+    def filter(self, families: QuerySet, user, on: date | None = None) -> QuerySet:
+        """`families` (already scoped to `user`) cut down by the valid filters."""
+        data = self.cleaned_data
+        if data.get("q"):
+            families = families.filter(_search(data["q"], user))
+        if data.get("desa"):
+            families = families.filter(region_code__startswith=data["desa"])
+        if data.get("status"):
+            families = families.filter(status=data["status"])
+        if data.get("component"):
+            earning = (
+                Member.objects.visible_to(user)
+                .annotate(c=eligibility.component_expression(on or timezone.localdate()))
+                .filter(c=data["component"])
+                .values("family_id")
+            )
+            families = families.filter(pk__in=earning)
+        return families
+
+
+def _search(text: str, user) -> Q:
+    """IDs exactly or by prefix, a NIK exactly, a name by any part of it."""
+    digits = _SEPARATORS.sub("", text)
+    match = Q(registry_id__startswith=text)
+    if _DIGITS.fullmatch(digits):
+        match |= Q(kk_number__startswith=digits)
+        try:
+            nik = clean_nik(digits)
+        except InvalidNik:
+            pass
+        else:
+            match |= Q(pk__in=Member.objects.visible_to(user).filter(nik=nik).values("family_id"))
+    else:
+        # Scoped like the outer query, so a name search never scans the nation's members.
+        named = Member.objects.visible_to(user).filter(name__icontains=text)
+        match |= Q(pk__in=named.values("family_id"))
+    return match
+
+
+def page_of(families: QuerySet, after: str = "", size: int = PAGE_SIZE) -> tuple[list, str | None]:
+    """One keyset page by registry ID and the cursor of the next (None at the end)."""
+    families = families.order_by("registry_id")
+    if after:
+        families = families.filter(registry_id__gt=after)
+    rows = list(families[: size + 1])
+    if len(rows) > size:
+        return rows[:size], rows[size - 1].registry_id
+    return rows, None
+
+
+class FamilyForm(forms.Form):
+    """Corrections to a family's own data; moves go through pemutakhiran data."""
+
+    address = forms.CharField(label=_("Alamat"), required=False, max_length=255)
+    bank = forms.ChoiceField(
+        label=_("Bank penyalur"), required=False, choices=[("", "—")] + Bank.choices
+    )
+    kks_number = forms.CharField(label=_("No KKS"), required=False, max_length=32)
+    desil = forms.IntegerField(
+        label=_("Desil"),
+        required=False,
+        error_messages={"invalid": _("Desil harus berupa angka 1 sampai 10.")},
+    )
+
+    def clean_kks_number(self) -> str:
+        # Card numbers are often written in groups of four.
+        number = re.sub(r"[\s\-]", "", self.cleaned_data["kks_number"])
+        if number and not _DIGITS.fullmatch(number):
+            raise forms.ValidationError(_("No KKS hanya boleh berisi angka."))
+        return number
+
+    def clean_desil(self) -> int | None:
+        desil = self.cleaned_data["desil"]
+        if desil is not None and not 1 <= desil <= 10:
+            raise forms.ValidationError(_("Desil harus antara 1 dan 10."))
+        return desil
+
+
+class MemberForm(forms.Form):
+    """Corrections to a member's data (spelling, birth date, relation).
+
+    Birth, death, moves, pregnancy and school level change what the family is
+    paid and need a coordinator's approval: they go through pemutakhiran data.
+    """
+
+    name = forms.CharField(
+        label=_("Nama"),
+        max_length=150,
+        error_messages={"required": _("Nama tidak boleh kosong.")},
+    )
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices)
+    birth_date = forms.DateField(
+        label=_("Tanggal lahir"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Tanggal lahir harus berupa tanggal (TTTT-BB-HH).")},
+    )
+    relation = forms.ChoiceField(label=_("Hubungan keluarga"), choices=Relation.choices)
+    severe_disability = forms.BooleanField(
+        label=_("Disabilitas berat"),
+        required=False,
+        # harapan.css sizes every input to the full width; a checkbox should not be.
+        widget=forms.CheckboxInput(attrs={"style": "width:auto;min-height:0"}),
+    )
+
+    def __init__(self, *args, member: Member, **kwargs):
+        self.member = member
+        super().__init__(*args, **kwargs)
+
+    def clean_birth_date(self) -> date:
+        born = self.cleaned_data["birth_date"]
+        if born > timezone.localdate():
+            raise forms.ValidationError(_("Tanggal lahir tidak boleh di masa depan."))
+        return born
+
+    def clean_relation(self) -> str:
+        relation = self.cleaned_data["relation"]
+        if relation == Relation.HEAD:
+            # A family has exactly one head (DESIGN §12); demoting first allows a swap.
+            other = (
+                Member.objects.filter(family_id=self.member.family_id, relation=Relation.HEAD)
+                .exclude(pk=self.member.pk)
+                .first()
+            )
+            if other is not None:
+                raise forms.ValidationError(
+                    _("Keluarga ini sudah memiliki kepala keluarga: %(name)s."),
+                    params={"name": other.name},
+                )
+        return relation
+
+
+def initial_of(obj, form_class: type[forms.Form]) -> dict:
+    """The form's fields read off the model instance."""
+    return {name: getattr(obj, name) for name in form_class.base_fields}

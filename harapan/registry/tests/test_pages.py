@@ -1,0 +1,468 @@
+from datetime import date, timedelta
+from unittest import mock
+
+from django.urls import reverse
+from django.utils import timezone
+
+from harapan.audit import trail
+from harapan.audit.models import AuditEntry
+from harapan.lib.nik import mask_nik
+from harapan.registry.models import ChangeRequest, Family, Member
+from harapan.registry.views import families as families_view
+from harapan.testing import DESA_A, DESA_B, PersonaTestCase, make_family, make_member, make_region
+
+LIST = reverse("registry:family_list")
+
+
+def detail(family):
+    return reverse("registry:family_detail", args=[family.pk])
+
+
+def edit(family):
+    return reverse("registry:family_edit", args=[family.pk])
+
+
+def member_edit(member):
+    return reverse("registry:member_edit", args=[member.pk])
+
+
+def listed(response) -> set[str]:
+    return {f.registry_id for f in response.context["families"]}
+
+
+class ScopeTest(PersonaTestCase):
+    def test_every_page_needs_a_login(self):
+        head = self.family_a.members.first()
+        for url in (LIST, detail(self.family_a), edit(self.family_a), member_edit(head)):
+            response = self.client.get(url)
+            assert response.status_code == 302, url
+            assert response["Location"].startswith(reverse("login"))
+
+    def test_a_pendamping_of_another_kecamatan_gets_404_on_every_family_page(self):
+        self.client.force_login(self.pendamping_b)
+        head = self.family_a.members.first()
+        for url in (detail(self.family_a), edit(self.family_a), member_edit(head)):
+            assert self.client.get(url).status_code == 404, url
+            assert self.client.post(url, {"address": "x", "name": "x"}).status_code == 404, url
+        assert self.family_a.registry_id not in listed(self.client.get(LIST))
+
+    def test_a_pendamping_lands_on_their_own_caseload(self):
+        self.client.force_login(self.pendamping_a)
+        response = self.client.get(LIST)
+        assert listed(response) == {self.family_a.registry_id}
+        self.assertContains(response, "KPM dampingan saya")
+        assert self.client.get(detail(self.family_a)).status_code == 200
+        # Another pendamping of the same kecamatan has their own caseload.
+        assert self.client.get(detail(self.family_a2)).status_code == 404
+
+    def test_a_korcam_sees_both_families_of_their_kecamatan(self):
+        self.client.force_login(self.korcam_a)
+        response = self.client.get(LIST)
+        assert listed(response) == {self.family_a.registry_id, self.family_a2.registry_id}
+        self.assertContains(response, "Semua KPM di kecamatan Kota Agung")
+        assert self.client.get(detail(self.family_a2)).status_code == 200
+        assert self.client.get(detail(self.family_b)).status_code == 404
+
+    def test_the_auditor_reads_but_may_not_edit(self):
+        self.client.force_login(self.auditor)
+        head = self.family_a.members.first()
+        assert self.client.get(detail(self.family_a)).status_code == 200
+        assert self.client.get(edit(self.family_a)).status_code == 403
+        assert self.client.post(edit(self.family_a), {"address": "Jl. Baru"}).status_code == 403
+        assert self.client.get(member_edit(head)).status_code == 403
+        self.family_a.refresh_from_db()
+        assert self.family_a.address == ""
+        self.assertNotContains(self.client.get(detail(self.family_a)), edit(self.family_a))
+
+    def test_the_korwil_reads_only_too(self):
+        self.client.force_login(self.korwil)
+        assert self.client.get(edit(self.family_b)).status_code == 403
+
+
+class NikTest(PersonaTestCase):
+    def test_the_detail_page_shows_full_niks_to_a_pendamping_and_logs_it_once(self):
+        make_member(self.family_a, relation="istri", sex="P")
+        niks = list(self.family_a.members.values_list("nik", flat=True))
+        self.client.force_login(self.pendamping_a)
+        response = self.client.get(detail(self.family_a))
+        for nik in niks:
+            self.assertContains(response, nik)
+        entry = AuditEntry.objects.get(action="registry.member.view_nik")
+        assert entry.actor == self.pendamping_a
+        assert entry.object_type == "registry.family"
+        assert entry.object_id == str(self.family_a.pk)
+        assert entry.details["count"] == 2
+        assert entry.region_code == DESA_A
+
+    def test_the_auditor_sees_masked_niks_and_nothing_is_logged(self):
+        nik = self.family_a.members.get().nik
+        self.client.force_login(self.auditor)
+        response = self.client.get(detail(self.family_a))
+        self.assertNotContains(response, nik)
+        self.assertContains(response, mask_nik(nik))
+        assert not AuditEntry.objects.filter(action="registry.member.view_nik").exists()
+
+    def test_the_list_masks_niks_even_for_a_pendamping(self):
+        nik = self.family_a.members.get().nik
+        self.client.force_login(self.pendamping_a)
+        response = self.client.get(LIST)
+        self.assertNotContains(response, nik)
+        self.assertContains(response, mask_nik(nik))
+
+
+class SearchTest(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.sari = make_family(
+            registry_id="DTKS-777001",
+            kk_number="1806010101770001",
+            members=[{"relation": "kepala_keluarga", "name": "Sari Wulandari", "sex": "P"}],
+        )
+        cls.budi = make_family(
+            registry_id="DTKS-778002",
+            kk_number="1806010101780002",
+            members=[{"relation": "kepala_keluarga", "name": "Budi Santoso"}],
+        )
+
+    def search(self, **params):
+        self.client.force_login(self.korcam_a)
+        response = self.client.get(LIST, params)
+        assert response.status_code == 200
+        return listed(response)
+
+    def test_it_finds_a_registry_id_exactly_or_by_prefix(self):
+        assert self.search(q="DTKS-777001") == {"DTKS-777001"}
+        assert self.search(q="DTKS-77") == {"DTKS-777001", "DTKS-778002"}
+
+    def test_it_finds_a_kk_number_exactly_or_by_prefix(self):
+        assert self.search(q="1806010101780002") == {"DTKS-778002"}
+        assert self.search(q="18060101017") == {"DTKS-777001", "DTKS-778002"}
+
+    def test_it_finds_a_nik_exactly_only(self):
+        nik = self.sari.members.get().nik
+        assert self.search(q=nik) == {"DTKS-777001"}
+        assert self.search(q=f"{nik[:6]}.{nik[6:12]}.{nik[12:]}") == {"DTKS-777001"}
+        assert self.search(q=nik[:10]) == set()
+
+    def test_it_finds_a_name_by_any_part_in_any_case(self):
+        assert self.search(q="wulan") == {"DTKS-777001"}
+        assert self.search(q="SANTOSO") == {"DTKS-778002"}
+        assert self.search(q="Nobody") == set()
+
+    def test_a_search_never_reaches_outside_the_scope(self):
+        make_family(
+            region_code=DESA_B, members=[{"relation": "kepala_keluarga", "name": "Sari Lain"}]
+        )
+        assert self.search(q="Sari") == {"DTKS-777001"}
+
+
+class FilterTest(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.other_desa = "1806012002"
+        make_region(cls.other_desa, "Pekon Baru")
+        today = timezone.localdate()
+        cls.in_other_desa = make_family(region_code=cls.other_desa)
+        cls.exited = make_family(status="keluar", exit_reason="pindah")
+        cls.with_toddler = make_family(
+            members=[
+                {"relation": "kepala_keluarga"},
+                {"relation": "anak", "birth_date": today - timedelta(days=400)},
+            ]
+        )
+        cls.with_sma_pupil = make_family(
+            members=[
+                {"relation": "kepala_keluarga"},
+                {"relation": "anak", "birth_date": date(today.year - 16, 1, 1),
+                 "school_level": "sma"},
+            ]
+        )  # fmt: skip
+
+    def filtered(self, **params):
+        self.client.force_login(self.korkab)
+        response = self.client.get(LIST, params)
+        assert response.status_code == 200
+        return listed(response)
+
+    def test_the_desa_select_offers_the_desa_in_scope_with_their_names(self):
+        self.client.force_login(self.korcam_a)
+        response = self.client.get(LIST)
+        self.assertContains(response, "Pekon Baru (18.06.01.2002)")
+        self.assertContains(response, "Kuripan (18.06.01.2001)")
+        self.assertNotContains(response, "Sinar Semendo")  # Kecamatan B
+
+    def test_a_scope_with_too_many_desa_gets_a_code_box_instead_of_a_select(self):
+        self.client.force_login(self.admin_pusat)
+        with mock.patch.object(families_view, "MAX_DESA_CHOICES", 2):
+            response = self.client.get(LIST, {"desa": "18.06.01"})
+        self.assertContains(response, '<input type="text" name="desa"')
+        assert listed(response) == {
+            self.family_a.registry_id,
+            self.family_a2.registry_id,
+            self.in_other_desa.registry_id,
+            self.exited.registry_id,
+            self.with_toddler.registry_id,
+            self.with_sma_pupil.registry_id,
+        }
+
+    def test_it_filters_by_desa(self):
+        assert self.filtered(desa=self.other_desa) == {self.in_other_desa.registry_id}
+        assert self.family_b.registry_id in self.filtered(desa=DESA_B)
+        assert self.family_a.registry_id not in self.filtered(desa=DESA_B)
+
+    def test_it_filters_by_status(self):
+        assert self.filtered(status="keluar") == {self.exited.registry_id}
+        assert self.exited.registry_id not in self.filtered(status="aktif")
+
+    def test_it_filters_by_the_component_earned_today(self):
+        assert self.filtered(component="anak_usia_dini") == {self.with_toddler.registry_id}
+        assert self.filtered(component="sma") == {self.with_sma_pupil.registry_id}
+        assert self.filtered(component="lansia") == set()
+
+    def test_an_unknown_filter_value_says_so_in_indonesian(self):
+        self.client.force_login(self.korkab)
+        response = self.client.get(LIST, {"status": "hilang"})
+        assert response.context["families"] == []
+        self.assertContains(response, "Masukkan pilihan yang valid")
+        response = self.client.get(LIST, {"desa": "18x"})
+        self.assertContains(response, "Kode wilayah tidak sah")
+
+
+class PaginationTest(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        for _ in range(120):
+            make_family(region_code=DESA_A)
+
+    def test_keyset_pages_cover_every_family_once(self):
+        self.client.force_login(self.korcam_a)
+        expected = list(
+            Family.objects.visible_to(self.korcam_a)
+            .order_by("registry_id")
+            .values_list("registry_id", flat=True)
+        )
+        seen, params, pages = [], {}, 0
+        while True:
+            response = self.client.get(LIST, params)
+            page = [f.registry_id for f in response.context["families"]]
+            assert len(page) <= 50
+            seen += page
+            pages += 1
+            if not response.context["next_query"]:
+                break
+            params = {"after": page[-1]}
+            self.assertContains(response, f"after={page[-1]}")
+        assert pages == 3
+        assert seen == expected  # no duplicates, no gaps, in order
+        assert response.context["total"] == 122
+
+    def test_the_next_page_keeps_the_filters(self):
+        self.client.force_login(self.korcam_a)
+        response = self.client.get(LIST, {"status": "aktif"})
+        assert "status=aktif" in response.context["next_query"]
+
+    def test_the_list_costs_the_same_queries_for_one_page_of_any_size(self):
+        self.client.force_login(self.korcam_a)
+        for family in Family.objects.filter(region_code=DESA_A)[:20]:
+            make_member(family, relation="istri", sex="P")
+        # session, user, desa options, count, page, heads, user's region (heading)
+        with self.assertNumQueries(7):
+            response = self.client.get(LIST)
+        assert len(response.context["families"]) == 50
+        with self.assertNumQueries(7):
+            response = self.client.get(LIST, {"q": "Warga", "desa": DESA_A, "status": "aktif"})
+        assert len(response.context["families"]) == 50
+
+    def test_the_list_is_a_scrollable_table_on_a_phone(self):
+        self.client.force_login(self.korcam_a)
+        self.assertContains(self.client.get(LIST), 'class="table-wrap"')
+
+
+class DetailTest(PersonaTestCase):
+    def test_it_shows_the_family_its_members_and_their_components_today(self):
+        today = timezone.localdate()
+        family = make_family(
+            pendamping=self.pendamping_a,
+            address="Dusun II RT 03",
+            bank="BRI",
+            kks_number="6013011234567890",
+            desil=2,
+            members=[
+                {"relation": "kepala_keluarga", "name": "Ahmad Yani"},
+                {"relation": "istri", "sex": "P", "name": "Siti Aminah", "pregnant": True},
+                {"relation": "anak", "name": "Rudi", "birth_date": date(today.year - 9, 1, 1),
+                 "school_level": "sd"},
+            ],
+        )  # fmt: skip
+        self.client.force_login(self.pendamping_a)
+        response = self.client.get(detail(family))
+        for text in (
+            family.registry_id,
+            family.kk_number,
+            "Kuripan",
+            "18.06.01.2001",
+            "Dusun II RT 03",
+            "6013011234567890",
+            "Pendamping A",
+            "Ahmad Yani",
+            "Ibu hamil/nifas",
+            "SD/sederajat",
+        ):
+            self.assertContains(response, text)
+        assert response.context["components"] == [("Ibu hamil/nifas", 1), ("SD/sederajat", 1)]
+        self.assertContains(response, edit(family))
+
+    def test_the_history_shows_who_changed_what(self):
+        self.client.force_login(self.pendamping_a)
+        self.client.post(edit(self.family_a), {"address": "Jl. Merdeka 1", "desil": "3"})
+        response = self.client.get(detail(self.family_a))
+        history = response.context["history"]
+        assert len(history) == 1
+        assert history[0]["entry"].actor_name == "pendamping_a"
+        assert ("alamat", "", "Jl. Merdeka 1") in history[0]["changes"]
+        self.assertContains(response, "Koreksi data keluarga")
+        self.assertContains(response, "Jl. Merdeka 1")
+
+    def test_the_history_includes_change_requests_but_not_nik_views(self):
+        request = ChangeRequest.objects.create(
+            family=self.family_a,
+            region_code=DESA_A,
+            kind="pindah",
+            payload={"address": "Jl. Lain"},
+            requested_by=self.pendamping_a,
+        )
+        trail.record(self.pendamping_a, "registry.change.request", request)
+        self.client.force_login(self.korcam_a)
+        self.client.get(detail(self.family_a))  # a full-NIK view, logged but not listed
+        history = self.client.get(detail(self.family_a)).context["history"]
+        assert [row["action"] for row in history] == ["Pengajuan pemutakhiran data"]
+
+    def test_the_detail_page_costs_a_fixed_number_of_queries(self):
+        for _ in range(5):
+            make_member(self.family_a)
+        self.client.force_login(self.auditor)
+        # session, user, family, members, region, history
+        with self.assertNumQueries(6):
+            self.client.get(detail(self.family_a))
+
+
+class FamilyEditTest(PersonaTestCase):
+    def test_a_pendamping_corrects_their_family_and_the_diff_is_audited(self):
+        self.client.force_login(self.pendamping_a)
+        response = self.client.post(
+            edit(self.family_a),
+            {"address": "Jl. Merdeka 1", "bank": "BNI", "kks_number": "5264 2201 0000 1234",
+             "desil": "2"},
+        )  # fmt: skip
+        self.assertRedirects(response, detail(self.family_a))
+        self.family_a.refresh_from_db()
+        assert self.family_a.kks_number == "5264220100001234"
+        entry = AuditEntry.objects.get(action="registry.family.update")
+        assert entry.actor == self.pendamping_a
+        assert entry.object_id == str(self.family_a.pk)
+        assert entry.changes == {
+            "address": ["", "Jl. Merdeka 1"],
+            "bank": ["", "BNI"],
+            "kks_number": ["", "5264220100001234"],
+            "desil": [None, 2],
+        }
+
+    def test_invalid_input_gives_indonesian_errors_and_changes_nothing(self):
+        self.client.force_login(self.korcam_a)
+        response = self.client.post(
+            edit(self.family_a), {"address": "Jl. Baru", "kks_number": "12AB", "desil": "11"}
+        )
+        assert response.status_code == 200
+        self.assertContains(response, "No KKS hanya boleh berisi angka.")
+        self.assertContains(response, "Desil harus antara 1 dan 10.")
+        response = self.client.post(edit(self.family_a), {"desil": "dua"})
+        self.assertContains(response, "Desil harus berupa angka 1 sampai 10.")
+        self.family_a.refresh_from_db()
+        assert self.family_a.address == ""
+        assert not AuditEntry.objects.filter(action="registry.family.update").exists()
+
+    def test_saving_without_a_change_writes_nothing(self):
+        self.client.force_login(self.pendamping_a)
+        self.client.post(edit(self.family_a), {"address": "", "kks_number": "", "desil": ""})
+        assert not AuditEntry.objects.filter(action="registry.family.update").exists()
+
+    def test_the_form_says_moves_go_through_pemutakhiran(self):
+        self.client.force_login(self.pendamping_a)
+        self.assertContains(self.client.get(edit(self.family_a)), "pemutakhiran data")
+
+
+class MemberEditTest(PersonaTestCase):
+    def setUp(self):
+        self.head = self.family_a.members.get()
+
+    def valid(self, **changes):
+        data = {
+            "name": self.head.name,
+            "sex": self.head.sex,
+            "birth_date": self.head.birth_date.isoformat(),
+            "relation": self.head.relation,
+        }
+        return {**data, **changes}
+
+    def test_a_spelling_correction_is_saved_and_audited(self):
+        self.client.force_login(self.pendamping_a)
+        old = self.head.name
+        response = self.client.post(
+            member_edit(self.head), self.valid(name="Muhammad Rizki", birth_date="17/05/1984")
+        )
+        self.assertRedirects(response, detail(self.family_a))
+        self.head.refresh_from_db()
+        assert self.head.name == "Muhammad Rizki"
+        assert self.head.birth_date == date(1984, 5, 17)
+        entry = AuditEntry.objects.get(action="registry.member.update")
+        assert entry.object_type == "registry.member"
+        assert entry.region_code == DESA_A
+        assert entry.changes == {
+            "name": [old, "Muhammad Rizki"],
+            "birth_date": ["1985-05-17", "1984-05-17"],
+        }
+        # The family's history lists its members' changes too.
+        history = self.client.get(detail(self.family_a)).context["history"]
+        assert history[0]["entry"] == entry
+
+    def test_invalid_input_gives_indonesian_errors_and_changes_nothing(self):
+        self.client.force_login(self.pendamping_a)
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        response = self.client.post(
+            member_edit(self.head), self.valid(name="   ", birth_date=tomorrow.isoformat())
+        )
+        assert response.status_code == 200
+        self.assertContains(response, "Nama tidak boleh kosong.")
+        self.assertContains(response, "Tanggal lahir tidak boleh di masa depan.")
+        response = self.client.post(member_edit(self.head), self.valid(birth_date="31-02-1990"))
+        self.assertContains(response, "Tanggal lahir harus berupa tanggal")
+        before = Member.objects.get(pk=self.head.pk)
+        assert (before.name, before.birth_date) == (self.head.name, self.head.birth_date)
+        assert not AuditEntry.objects.filter(action="registry.member.update").exists()
+
+    def test_a_family_keeps_a_single_head(self):
+        wife = make_member(self.family_a, relation="istri", sex="P")
+        self.client.force_login(self.pendamping_a)
+        response = self.client.post(
+            member_edit(wife),
+            {"name": wife.name, "sex": "P", "birth_date": "1985-05-17",
+             "relation": "kepala_keluarga"},
+        )  # fmt: skip
+        self.assertContains(response, "sudah memiliki kepala keluarga")
+        wife.refresh_from_db()
+        assert wife.relation == "istri"
+
+    def test_pregnancy_and_school_level_are_not_on_this_form(self):
+        self.client.force_login(self.pendamping_a)
+        self.client.post(member_edit(self.head), self.valid(pregnant="on", school_level="sma"))
+        self.head.refresh_from_db()
+        assert (self.head.pregnant, self.head.school_level) == (False, "")
+        self.assertContains(self.client.get(member_edit(self.head)), "pemutakhiran data")
+
+    def test_the_form_masks_the_nik(self):
+        self.client.force_login(self.pendamping_a)
+        response = self.client.get(member_edit(self.head))
+        self.assertNotContains(response, self.head.nik)
