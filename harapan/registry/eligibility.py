@@ -141,7 +141,9 @@ def _condition(component: str, on: date, rules: Rules) -> Q:
     raise ValueError(component)
 
 
-def component_expression(on: date, rules: Rules = DEFAULT_RULES, via: str = "") -> Case:
+def component_expression(
+    on: date, rules: Rules = DEFAULT_RULES, via: str = "", *, include_deceased: bool = False
+) -> Case:
     """SQL for the component a Member row earns on `on` (NULL when none).
 
     `via` is the path to the member from the queryset's model, e.g. "member"
@@ -152,7 +154,11 @@ def component_expression(on: date, rules: Rules = DEFAULT_RULES, via: str = "") 
     def on_member(q: Q) -> Q:
         return _prefixed(q, prefix) if prefix else q
 
-    living = on_member(Q(alive=True, family__status="aktif", birth_date__lte=on))
+    # include_deceased answers "would they earn, were they alive?" (check_data).
+    living = Q(family__status="aktif", birth_date__lte=on)
+    if not include_deceased:
+        living &= Q(alive=True)
+    living = on_member(living)
     return Case(
         *[
             When(living & on_member(_condition(c, on, rules)), then=Value(c))

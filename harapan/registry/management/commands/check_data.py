@@ -1,0 +1,98 @@
+import csv
+import os
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from harapan.audit import trail
+from harapan.lib import regioncode
+from harapan.regions.models import Region
+from harapan.registry import checks
+
+HEADER = ["kode", "id_keluarga", "nik", "pesan"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Memeriksa mutu data registri (NIK ganda, NIK tidak cocok dengan tanggal lahir, jenis "
+        "kelamin atau wilayah, usia tidak wajar, kepala keluarga, ART meninggal yang masih "
+        "memenuhi komponen) dan menulis temuannya ke CSV `kode,id_keluarga,nik,pesan`."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--region",
+            metavar="KODE",
+            help="kode wilayah, bertitik atau tidak (bawaan: seluruh Indonesia)",
+        )
+        parser.add_argument("--out", required=True, metavar="FILE", help="berkas CSV temuan")
+        parser.add_argument(
+            "--date",
+            dest="day",
+            metavar="YYYY-MM-DD",
+            help="tanggal acuan usia, YYYY-MM-DD (bawaan: hari ini)",
+        )
+
+    def handle(self, *args, region=None, out, day=None, **options):
+        prefix = self._region(region) if region else None
+        on = self._date(day)
+        verbose = options["verbosity"] >= 1
+        counts = {code: 0 for code in checks.CHECKS}
+        path = Path(out)
+        # Written beside the target and moved in at the end, so a failed run
+        # never leaves a half-written file that looks like a result.
+        partial = path.with_name(path.name + ".part")
+        try:
+            with partial.open("w", encoding="utf-8", newline="") as file:
+                writer = csv.writer(file)
+                writer.writerow(HEADER)
+                for code, check in checks.CHECKS.items():
+                    for finding in check(prefix or "", on):
+                        writer.writerow(finding)
+                        counts[code] += 1
+                    if verbose:
+                        self.stdout.write(f"{code}: {counts[code]} temuan")
+            os.replace(partial, path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise CommandError(f"Tidak dapat menulis {out}: {exc.strerror or exc}") from exc
+
+        total = sum(counts.values())
+        trail.record(
+            None,
+            "registry.check_data",
+            details={"date": on, "file": str(path), "total": total, "counts": counts},
+            region_code=prefix,
+        )
+        if verbose:
+            where = regioncode.dotted(prefix) if prefix else "seluruh Indonesia"
+            self.stdout.write(f"\nRingkasan ({where}, tanggal acuan {on:%d-%m-%Y}):")
+            width = max(len(code) for code in counts)
+            for code, n in counts.items():
+                self.stdout.write(f"  {code:<{width}}  {n:>7}")
+            self.stdout.write(f"  {'JUMLAH':<{width}}  {total:>7}")
+            self.stdout.write(f"Temuan ditulis ke {path}.")
+
+    def _region(self, code: str) -> str:
+        try:
+            prefix = regioncode.normalize(code)
+        except regioncode.InvalidRegionCode as exc:
+            raise CommandError(
+                f"Kode wilayah tidak sah: {code!r}. Gunakan kode Kemendagri, mis. 18.06 atau 1806."
+            ) from exc
+        if not Region.objects.filter(code=prefix).exists():
+            raise CommandError(
+                f"Wilayah {regioncode.dotted(prefix)} tidak ditemukan. "
+                "Periksa kodenya atau muat data wilayah dengan `harapan load_regions`."
+            )
+        return prefix
+
+    def _date(self, text: str | None) -> date:
+        if not text:
+            return timezone.localdate()
+        try:
+            return date.fromisoformat(text)
+        except ValueError as exc:
+            raise CommandError(f"Tanggal tidak sah: {text!r}. Gunakan YYYY-MM-DD.") from exc
