@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "harapan.regions",
     "harapan.accounts",
     "harapan.registry",
+    "harapan.compliance",
+    "harapan.benefits",
     "harapan.demo",
 ]
 
