@@ -1,0 +1,241 @@
+"""`compute_entitlements`: a stage's entitlements for a region, set-based (DESIGN §4).
+
+1. Each living member of an active family gets the one component the
+   registry's rule gives them on the stage's reference date
+   (`eligibility.component_expression`, the SQL twin of `component_for`);
+   components suspended or terminated by a sanction in force drop out here,
+   so they take no slot.
+2. Window functions apply the caps: per component (`family_cap`), then the
+   family total (`max_components`), the highest annual values first, ties to
+   the older member, then the lower NIK.
+3. The result is frozen into Entitlement and EntitlementLine rows. Families
+   that already have an entitlement for the stage are left alone unless
+   `recompute` is asked for, which replaces them, audits each family that
+   changed and reports the changes.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.utils import timezone
+
+from harapan.audit import trail
+from harapan.compliance.models import Sanction
+from harapan.lib import regioncode
+from harapan.registry.eligibility import component_expression
+from harapan.registry.models import Family, Member
+
+from .models import Entitlement, Stage
+
+LINES = "harapan_entitlement_lines"
+OLD = "harapan_entitlement_old"
+NO_CAP = 999
+
+
+@dataclass
+class ComputeResult:
+    families: int = 0
+    paid_families: int = 0
+    total: int = 0
+    replaced: int = 0
+    changed: list[tuple[str, int, int]] = field(default_factory=list)  # (id, old, new)
+    changed_count: int = 0
+
+
+def _execute(sql: str, params=()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _rows(sql: str, params=()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _case(values: dict[str, int]) -> Case:
+    return Case(
+        *[When(component=c, then=Value(v)) for c, v in values.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def ranked_members_sql(stage: Stage, region: str, recompute: bool) -> tuple[str, list]:
+    """SQL for the members earning a component in `stage`, before the caps."""
+    year = stage.year
+    rules = year.rules()
+    caps = year.caps()
+    priority = {c: n for n, c in enumerate(rules.priority())}
+    members = Member.objects.filter(family__status="aktif")
+    if region:
+        members = members.filter(region_code__startswith=region)
+    if not recompute:
+        members = members.exclude(
+            Exists(Entitlement.objects.filter(family_id=OuterRef("family_id"), stage=stage))
+        )
+    sanctioned = Sanction.objects.in_force(year.year, stage.number).filter(
+        member_id=OuterRef("pk"), component=OuterRef("component")
+    )
+    members = (
+        members.annotate(component=component_expression(stage.reference_date, rules))
+        .exclude(component=None)
+        .exclude(Exists(sanctioned))
+        .annotate(
+            amount=_case({c: a // 4 for c, a in rules.annual.items()}),
+            priority=_case(priority),
+            cap=_case({c: caps.get(c) or NO_CAP for c in rules.annual}),
+        )
+        .order_by()
+        .values(
+            "id",
+            "family_id",
+            "region_code",
+            "component",
+            "amount",
+            "priority",
+            "cap",
+            "birth_date",
+            "nik",
+        )  # fmt: skip
+    )
+    return members.query.sql_with_params()
+
+
+def _stage_lines(stage: Stage, region: str, recompute: bool) -> None:
+    sql, params = ranked_members_sql(stage, region, recompute)
+    _execute(f"DROP TABLE IF EXISTS {LINES}")
+    # Per-component cap first, then the family's total cap, both in priority
+    # order: highest value, DESIGN §4's tie order, older member, lower NIK.
+    _execute(f"""
+        CREATE TEMPORARY TABLE {LINES} AS
+        SELECT id AS member_id, family_id, region_code, component, amount, rk AS rank
+        FROM (
+            SELECT c.*, ROW_NUMBER() OVER (
+                PARTITION BY family_id ORDER BY priority, birth_date, nik) AS rk
+            FROM (
+                SELECT m.*, ROW_NUMBER() OVER (
+                    PARTITION BY family_id, component ORDER BY birth_date, nik) AS rc
+                FROM ({sql}) m
+            ) c
+            WHERE c.rc <= c.cap
+        ) k
+        WHERE k.rk <= %s""",
+        [*params, stage.year.max_components],
+    )  # fmt: skip
+    _execute(f"CREATE INDEX {LINES}_family ON {LINES} (family_id)")
+
+
+@transaction.atomic
+def compute_entitlements(
+    stage: Stage, *, region: str | None = None, recompute: bool = False, acting_user=None
+) -> ComputeResult:
+    region = regioncode.normalize(region) if region else ""
+    like = f"{region}%"
+    result = ComputeResult()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    _stage_lines(stage, region, recompute)
+    if recompute:
+        _remember_and_clear(stage, like, result)
+    result.families = _execute(f"""
+        INSERT INTO benefits_entitlement (family_id, stage_id, region_code, total, computed_at)
+        SELECT f.id, %s, f.region_code, COALESCE(t.total, 0), %s
+        FROM registry_family f
+        LEFT JOIN (SELECT family_id, SUM(amount) AS total FROM {LINES} GROUP BY family_id) t
+          ON t.family_id = f.id
+        WHERE f.status = 'aktif' AND f.region_code LIKE %s
+          AND NOT EXISTS (SELECT 1 FROM benefits_entitlement e
+                          WHERE e.family_id = f.id AND e.stage_id = %s)""",
+        [stage.pk, now, like, stage.pk],
+    )  # fmt: skip
+    _execute(f"""
+        INSERT INTO benefits_entitlementline
+            (entitlement_id, member_id, region_code, component, amount, rank)
+        SELECT e.id, l.member_id, l.region_code, l.component, l.amount, l.rank
+        FROM {LINES} l JOIN benefits_entitlement e
+          ON e.family_id = l.family_id AND e.stage_id = %s""",
+        [stage.pk],
+    )  # fmt: skip
+    result.paid_families, result.total = _rows(
+        f"SELECT COUNT(DISTINCT family_id), COALESCE(SUM(amount), 0) FROM {LINES}"
+    )[0]
+    if recompute:
+        _report_changes(stage, result, acting_user)
+        _execute(f"DROP TABLE {OLD}")
+    _execute(f"DROP TABLE {LINES}")
+    trail.record(
+        acting_user,
+        "benefits.entitlements.recompute" if recompute else "benefits.entitlements.compute",
+        stage,
+        region_code=region,
+        details={"families": result.families, "total": result.total,
+                 "replaced": result.replaced, "changed": result.changed_count},
+    )  # fmt: skip
+    return result
+
+
+def _remember_and_clear(stage: Stage, like: str, result: ComputeResult) -> None:
+    """Keep the old snapshot's lines to compare, then delete the region's entitlements."""
+    _execute(f"DROP TABLE IF EXISTS {OLD}")
+    _execute(f"""
+        CREATE TEMPORARY TABLE {OLD} AS
+        SELECT e.family_id, e.total, l.member_id, l.component, l.amount
+        FROM benefits_entitlement e
+        LEFT JOIN benefits_entitlementline l ON l.entitlement_id = e.id
+        WHERE e.stage_id = %s AND e.region_code LIKE %s""",
+        [stage.pk, like],
+    )  # fmt: skip
+    _execute("""
+        DELETE FROM benefits_entitlementline WHERE entitlement_id IN (
+            SELECT id FROM benefits_entitlement WHERE stage_id = %s AND region_code LIKE %s)""",
+        [stage.pk, like],
+    )  # fmt: skip
+    result.replaced = _execute(
+        "DELETE FROM benefits_entitlement WHERE stage_id = %s AND region_code LIKE %s",
+        [stage.pk, like],
+    )
+
+
+def _report_changes(stage: Stage, result: ComputeResult, acting_user) -> None:
+    """Families whose lines differ between the old and the new snapshot, audited one by one."""
+    new = f"""
+        SELECT e.family_id, e.total, l.member_id, l.component, l.amount
+        FROM benefits_entitlement e
+        LEFT JOIN benefits_entitlementline l ON l.entitlement_id = e.id
+        WHERE e.stage_id = {int(stage.pk)}"""
+    rows = _rows(f"""
+        SELECT f.registry_id, f.id, f.region_code,
+               (SELECT MAX(o.total) FROM {OLD} o WHERE o.family_id = f.id),
+               (SELECT e.total FROM benefits_entitlement e
+                 WHERE e.family_id = f.id AND e.stage_id = %s)
+        FROM registry_family f
+        WHERE f.id IN (
+            SELECT family_id FROM (
+                SELECT family_id, member_id, component, amount FROM {OLD}
+                EXCEPT
+                SELECT family_id, member_id, component, amount FROM ({new}) n1
+            ) a
+            UNION
+            SELECT family_id FROM (
+                SELECT family_id, member_id, component, amount FROM ({new}) n2
+                WHERE family_id IN (SELECT family_id FROM {OLD})
+                EXCEPT
+                SELECT family_id, member_id, component, amount FROM {OLD}
+            ) b
+        )
+        ORDER BY f.registry_id""",
+        [stage.pk],
+    )  # fmt: skip
+    result.changed_count = len(rows)
+    result.changed = [(r[0], r[3] or 0, r[4] or 0) for r in rows[:200]]
+    families = {f.pk: f for f in Family.objects.filter(pk__in=[r[1] for r in rows])}
+    for _, family_id, _, old_total, new_total in rows:
+        trail.record(
+            acting_user,
+            "benefits.entitlement.recompute",
+            families[family_id],
+            changes={"total": [old_total, new_total]},
+            details={"stage": str(stage)},
+        )
