@@ -41,5 +41,7 @@ clean:
 	rm -rf $(VENV) harapan.sqlite3* staticfiles test-artifacts
 
 bench: $(STAMP)
+	env -u DATABASE_URL $(BIN)/python benchmarks/compute_entitlements.py
+	scripts/with-postgres $(BIN)/python benchmarks/compute_entitlements.py
 	env -u DATABASE_URL $(BIN)/python benchmarks/import_registry.py
 	scripts/with-postgres $(BIN)/python benchmarks/import_registry.py

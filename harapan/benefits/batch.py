@@ -17,12 +17,13 @@
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from harapan.audit import trail
 from harapan.compliance.models import Sanction
 from harapan.lib import regioncode
+from harapan.registry import eligibility
 from harapan.registry.eligibility import component_expression
 from harapan.registry.models import Family, Member
 
@@ -55,20 +56,16 @@ def _rows(sql: str, params=()) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _case(values: dict[str, int]) -> Case:
-    return Case(
-        *[When(component=c, then=Value(v)) for c, v in values.items()],
-        default=Value(0),
-        output_field=IntegerField(),
+def _case_sql(values: dict[str, int]) -> str:
+    """CASE over the member's component; codes come from the fixed list, values are ints."""
+    branches = " ".join(
+        f"WHEN '{c}' THEN {int(v)}" for c, v in values.items() if c in eligibility.COMPONENTS
     )
+    return f"CASE m.component {branches} ELSE 0 END"
 
 
-def ranked_members_sql(stage: Stage, region: str, recompute: bool) -> tuple[str, list]:
-    """SQL for the members earning a component in `stage`, before the caps."""
-    year = stage.year
-    rules = year.rules()
-    caps = year.caps()
-    priority = {c: n for n, c in enumerate(rules.priority())}
+def earning_members_sql(stage: Stage, region: str, recompute: bool) -> tuple[str, list]:
+    """SQL for the members earning a component in `stage`, before sanctions and caps."""
     members = Member.objects.filter(family__status="aktif")
     if region:
         members = members.filter(region_code__startswith=region)
@@ -76,54 +73,58 @@ def ranked_members_sql(stage: Stage, region: str, recompute: bool) -> tuple[str,
         members = members.exclude(
             Exists(Entitlement.objects.filter(family_id=OuterRef("family_id"), stage=stage))
         )
-    sanctioned = Sanction.objects.in_force(year.year, stage.number).filter(
-        member_id=OuterRef("pk"), component=OuterRef("component")
-    )
     members = (
-        members.annotate(component=component_expression(stage.reference_date, rules))
-        .exclude(component=None)
-        .exclude(Exists(sanctioned))
-        .annotate(
-            amount=_case({c: a // 4 for c, a in rules.annual.items()}),
-            priority=_case(priority),
-            cap=_case({c: caps.get(c) or NO_CAP for c in rules.annual}),
-        )
+        members.annotate(component=component_expression(stage.reference_date, stage.year.rules()))
         .order_by()
-        .values(
-            "id",
-            "family_id",
-            "region_code",
-            "component",
-            "amount",
-            "priority",
-            "cap",
-            "birth_date",
-            "nik",
-        )  # fmt: skip
+        .values("id", "family_id", "region_code", "component", "birth_date", "nik")
     )
     return members.query.sql_with_params()
 
 
 def _stage_lines(stage: Stage, region: str, recompute: bool) -> None:
-    sql, params = ranked_members_sql(stage, region, recompute)
+    year = stage.year
+    rules = year.rules()
+    caps = year.caps()
+    members_sql, members_params = earning_members_sql(stage, region, recompute)
+    sanctions_sql, sanctions_params = (
+        Sanction.objects.in_force(year.year, stage.number)
+        .order_by()
+        .values("member_id", "component")
+        .query.sql_with_params()
+    )
+    amount = _case_sql({c: a // 4 for c, a in rules.annual.items()})
+    priority = _case_sql({c: n for n, c in enumerate(rules.priority())})
+    cap = _case_sql({c: caps.get(c) or NO_CAP for c in rules.annual})
     _execute(f"DROP TABLE IF EXISTS {LINES}")
-    # Per-component cap first, then the family's total cap, both in priority
-    # order: highest value, DESIGN §4's tie order, older member, lower NIK.
+    # MATERIALIZED: the component CASE is evaluated once per member, not once
+    # more for every later reference to it. Sanctioned components drop out
+    # before ranking, so they take no slot. Then the per-component cap, then
+    # the family's total cap, both in priority order: highest value, DESIGN
+    # §4's tie order, older member, lower NIK.
     _execute(f"""
         CREATE TEMPORARY TABLE {LINES} AS
-        SELECT id AS member_id, family_id, region_code, component, amount, rk AS rank
-        FROM (
+        WITH m AS MATERIALIZED ({members_sql}),
+        e AS (
+            SELECT m.id, m.family_id, m.region_code, m.component, m.birth_date, m.nik,
+                   {amount} AS amount, {priority} AS priority, {cap} AS cap
+            FROM m
+            WHERE m.component IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM ({sanctions_sql}) s
+                              WHERE s.member_id = m.id AND s.component = m.component)
+        ),
+        c AS (
+            SELECT e.*, ROW_NUMBER() OVER (
+                PARTITION BY family_id, component ORDER BY birth_date, nik) AS rc
+            FROM e
+        ),
+        k AS (
             SELECT c.*, ROW_NUMBER() OVER (
                 PARTITION BY family_id ORDER BY priority, birth_date, nik) AS rk
-            FROM (
-                SELECT m.*, ROW_NUMBER() OVER (
-                    PARTITION BY family_id, component ORDER BY birth_date, nik) AS rc
-                FROM ({sql}) m
-            ) c
-            WHERE c.rc <= c.cap
-        ) k
-        WHERE k.rk <= %s""",
-        [*params, stage.year.max_components],
+            FROM c WHERE rc <= cap
+        )
+        SELECT id AS member_id, family_id, region_code, component, amount, rk AS rank
+        FROM k WHERE rk <= %s""",
+        [*members_params, *sanctions_params, year.max_components],
     )  # fmt: skip
     _execute(f"CREATE INDEX {LINES}_family ON {LINES} (family_id)")
 

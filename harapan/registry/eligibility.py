@@ -159,11 +159,11 @@ def component_expression(
     if not include_deceased:
         living &= Q(alive=True)
     living = on_member(living)
+    # The first branch rules out the dead, the unborn and inactive families once,
+    # so the component branches need not repeat it for every row.
     return Case(
-        *[
-            When(living & on_member(_condition(c, on, rules)), then=Value(c))
-            for c in rules.priority()
-        ],
+        When(~living, then=Value(None)),
+        *[When(on_member(_condition(c, on, rules)), then=Value(c)) for c in rules.priority()],
         default=Value(None),
         output_field=CharField(),
     )
