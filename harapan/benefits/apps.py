@@ -7,7 +7,12 @@ class BenefitsConfig(AppConfig):
     verbose_name = "Bantuan"
 
     def ready(self):
+        from harapan.registry import panels
+
+        from .panels import benefits_panel
+
         post_migrate.connect(_ensure_years, sender=self)
+        panels.register(benefits_panel)
 
 
 def _ensure_years(sender, **kwargs):

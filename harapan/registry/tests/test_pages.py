@@ -344,8 +344,9 @@ class DetailTest(PersonaTestCase):
         for _ in range(5):
             make_member(self.family_a)
         self.client.force_login(self.auditor)
-        # session, user, family, members, region, history
-        with self.assertNumQueries(6):
+        # session, user, family, members, region, history; the benefits panel:
+        # stage, entitlements, payments
+        with self.assertNumQueries(9):
             self.client.get(detail(self.family_a))
 
 

@@ -20,7 +20,7 @@ from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
 from harapan.regions.models import Region
 
-from .. import actions
+from .. import actions, panels
 from ..eligibility import COMPONENTS, LABELS, component_for
 from ..forms import (
     FamilyForm,
@@ -146,6 +146,7 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": _history(family, members, full),
         "may_edit": may_change_family_data(user),
         "full_nik": full,
+        "panels": panels.render_panels(request, family),
     }
     return render(request, "registry/family_detail.html", context)
 
