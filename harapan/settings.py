@@ -92,12 +92,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets page views read while a long import writes. Temporary tables
-    # (import staging) live in memory, and a 128 MB page cache keeps batch
-    # joins over a kabupaten's rows off the disk (the default is 2 MB).
+    # WAL lets page views read while a long import writes. A 128 MB page cache
+    # keeps batch joins over a kabupaten's rows off the disk (the default is
+    # 2 MB); it is a bound, so memory stays flat however large the file.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-131072;"
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072;"
     )
     DATABASES["default"]["OPTIONS"]["timeout"] = 30
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("harapan.accounts.urls")),
     path("kpm/", include("harapan.registry.urls")),
+    path("bantuan/", include("harapan.benefits.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -10,9 +10,11 @@ class BenefitsConfig(AppConfig):
         from harapan.registry import panels
 
         from .panels import benefits_panel
+        from .views_kks import kks_panel
 
         post_migrate.connect(_ensure_years, sender=self)
         panels.register(benefits_panel)
+        panels.register(kks_panel)
 
 
 def _ensure_years(sender, **kwargs):

@@ -35,6 +35,9 @@ class IndexAdminTest(PersonaTestCase):
         assert str(Stage.objects.get(year_id=2026, number=4).payment_date) == "2026-12-10"
         changes = AuditEntry.objects.filter(action__in=["benefits.benefitindex.change",
                                                        "benefits.stage.change"])  # fmt: skip
-        assert {e.action for e in changes} == {"benefits.benefitindex.change", "benefits.stage.change"}
+        assert {e.action for e in changes} == {
+            "benefits.benefitindex.change",
+            "benefits.stage.change",
+        }
         sd = changes.get(action="benefits.benefitindex.change")
         assert sd.changes["annual_amount"] == [900000, 1000000]

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from . import staging
 from .staging import (
     GOOD,
     ROWS,
@@ -89,32 +90,46 @@ def write(now: str, actor_id: int | None, actor_name: str, run_id: int) -> None:
         FROM ({MEMBER_SOURCE}) s
         LEFT JOIN registry_member m ON m.family_id = s.family_id AND m.nik = s.nik
         WHERE m.id IS NULL OR {member_changed_condition("m", "s")}""")
+    # Changed rows are updated and new rows inserted in two plain statements:
+    # cheaper than INSERT … ON CONFLICT, whose speculative insert costs every row.
+    execute(f"""
+        UPDATE registry_family SET
+            kk_number = s.kk, region_code = s.desa, address = s.address, bank = s.bank,
+            kks_number = s.kks, desil = s.desil, updated_at = %s
+        FROM ({FAMILY_SOURCE}) s
+        WHERE registry_family.registry_id = s.registry_id
+          AND ({family_changed_condition("registry_family", "s")})""",
+        [now],
+    )  # fmt: skip
     execute(f"""
         INSERT INTO registry_family (registry_id, kk_number, region_code, address, bank,
             kks_number, desil, status, exit_reason, exit_date, pendamping_id, created_at,
             updated_at)
         SELECT s.registry_id, s.kk, s.desa, s.address, s.bank, s.kks, s.desil, 'aktif', '',
                NULL, NULL, %s, %s
-        FROM ({FAMILY_SOURCE}) s WHERE true
-        ON CONFLICT (registry_id) DO UPDATE SET
-            kk_number = excluded.kk_number, region_code = excluded.region_code,
-            address = excluded.address, bank = excluded.bank, kks_number = excluded.kks_number,
-            desil = excluded.desil, updated_at = excluded.updated_at
-        WHERE {family_changed_condition("registry_family", "excluded")}""",
+        FROM ({FAMILY_SOURCE}) s
+        WHERE NOT EXISTS (SELECT 1 FROM registry_family f WHERE f.registry_id = s.registry_id)""",
         [now, now],
     )  # fmt: skip
+    # The family table may have grown from nothing: let the planner know before
+    # the member statements join it.
+    staging.analyze("registry_family", TOUCHED)
+    execute(f"""
+        UPDATE registry_member SET
+            region_code = s.desa, name = s.name, sex = s.sex, birth_date = s.birth,
+            relation = s.relation, pregnant = s.pregnant, school_level = s.school,
+            severe_disability = s.disability, alive = s.alive
+        FROM ({MEMBER_SOURCE}) s
+        WHERE registry_member.family_id = s.family_id AND registry_member.nik = s.nik
+          AND ({member_changed_condition("registry_member", "s")})""")
     execute(f"""
         INSERT INTO registry_member (family_id, region_code, nik, name, sex, birth_date,
             relation, pregnant, school_level, severe_disability, alive, died_on)
         SELECT s.family_id, s.desa, s.nik, s.name, s.sex, s.birth, s.relation, s.pregnant,
                s.school, s.disability, s.alive, NULL
-        FROM ({MEMBER_SOURCE}) s WHERE true
-        ON CONFLICT (family_id, nik) DO UPDATE SET
-            region_code = excluded.region_code, name = excluded.name, sex = excluded.sex,
-            birth_date = excluded.birth_date, relation = excluded.relation,
-            pregnant = excluded.pregnant, school_level = excluded.school_level,
-            severe_disability = excluded.severe_disability, alive = excluded.alive
-        WHERE {member_changed_condition("registry_member", "excluded")}""")
+        FROM ({MEMBER_SOURCE}) s
+        WHERE NOT EXISTS (SELECT 1 FROM registry_member m
+                          WHERE m.family_id = s.family_id AND m.nik = s.nik)""")
     as_json = "CAST(%s AS jsonb)" if is_postgres() else "%s"
     execute(f"""
         INSERT INTO audit_auditentry (at, actor_id, actor_name, action, object_type, object_id,

@@ -345,8 +345,8 @@ class DetailTest(PersonaTestCase):
             make_member(self.family_a)
         self.client.force_login(self.auditor)
         # session, user, family, members, region, history; the benefits panel:
-        # stage, entitlements, payments
-        with self.assertNumQueries(9):
+        # stage, entitlements, payments; the KKS panel: latest card entry
+        with self.assertNumQueries(10):
             self.client.get(detail(self.family_a))
 
 

@@ -1,0 +1,169 @@
+"""The disbursement upload page, the reconciliation page and its XLSX export."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from harapan.audit.models import AuditEntry
+from harapan.benefits.disbursement import EXPORT_HEADER, Kind
+from harapan.benefits.models import Disbursement, DisbursementImport
+from harapan.testing import DESA_B, make_family
+
+from .test_disbursement import DisbursementCase, entitle
+
+QUERY = {"year": 2025, "stage": 3}
+
+
+def upload(name: str, text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+class UploadPageTests(DisbursementCase):
+    url = reverse("benefits:disbursement_upload")
+
+    def test_an_operator_uploads_a_file_and_lands_on_the_reconciliation(self):
+        self.client.force_login(self.operator)
+        self.assertEqual(self.client.get(self.url).status_code, 200)
+        text = self.full_file().read_text(encoding="utf-8")
+        response = self.client.post(self.url, {**QUERY, "file": upload("bri.csv", text)})
+        self.assertRedirects(response, reverse("benefits:reconciliation") + "?year=2025&stage=3")
+        self.assertEqual(Disbursement.objects.count(), 9)
+        batch = DisbursementImport.objects.get()
+        self.assertEqual((batch.file_name, batch.imported_by), ("bri.csv", self.operator))
+        # Unmatched lines are filed under the uploader's kabupaten.
+        self.assertEqual(Disbursement.objects.get(family=None).region_code, "1806")
+        entry = AuditEntry.objects.get(action="benefits.disbursement.import")
+        self.assertEqual(entry.actor, self.operator)
+
+    def test_a_bad_file_shows_its_row_errors_and_loads_nothing(self):
+        self.client.force_login(self.operator)
+        text = "id_keluarga,no_kks,jumlah,tanggal,status\n,,100,2025-08-15,berhasil\n"
+        response = self.client.post(self.url, {**QUERY, "file": upload("x.csv", text)})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "tidak ada yang diimpor")
+        self.assertContains(response, "<td>2</td><td>id_keluarga</td>", html=False)
+        self.assertEqual(Disbursement.objects.count(), 0)
+        errors = self.client.get(reverse("benefits:disbursement_errors"))
+        self.assertEqual(errors.status_code, 200)
+        lines = errors.content.decode("utf-8-sig").splitlines()
+        self.assertEqual(lines[0], "baris,kolom,nilai,pesan")
+        self.assertTrue(lines[1].startswith("2,id_keluarga,"))
+
+    def test_a_file_with_missing_columns_is_rejected_with_row_one(self):
+        self.client.force_login(self.operator)
+        text = "id_keluarga,jumlah\nKPM1,100\n"
+        response = self.client.post(self.url, {**QUERY, "file": upload("x.csv", text)})
+        self.assertContains(response, "Kolom wajib tidak ada")
+        self.assertEqual(DisbursementImport.objects.count(), 0)
+
+    def test_only_operators_and_admin_may_upload(self):
+        for user in (self.pendamping_a, self.korkab, self.auditor):
+            self.client.force_login(user)
+            self.assertEqual(self.client.get(self.url).status_code, 403, user)
+        self.client.logout()
+        self.assertEqual(self.client.get(self.url).status_code, 302)
+
+
+class ReconciliationPageTests(DisbursementCase):
+    url = reverse("benefits:reconciliation")
+    export_url = reverse("benefits:reconciliation_export")
+
+    def setUp(self):
+        super().setUp()
+        self.import_file(self.full_file(), acting_user=self.operator, scope_prefix="1806")
+
+    def test_it_shows_the_tiles_and_every_kind(self):
+        self.client.force_login(self.operator)
+        response = self.client.get(self.url, QUERY)
+        self.assertEqual(response.status_code, 200)
+        tables = {t["kind"]: t for t in response.context["tables"]}
+        self.assertEqual(tables[Kind.NOT_TARGETED]["count"], 3)
+        self.assertEqual(tables[Kind.UNPAID]["count"], 2)
+        for family in (self.exited, self.family_a2, self.family_b, self.unpaid, self.returned):
+            self.assertContains(response, family.registry_id)
+        self.assertContains(response, "TIDAKADA0001")
+        self.assertContains(response, "Keluarga tidak aktif")
+
+    def test_without_parameters_it_shows_the_last_imported_stage(self):
+        self.client.force_login(self.admin_pusat)
+        response = self.client.get(self.url)
+        self.assertEqual(response.context["stage"], self.stage)
+
+    def test_pendamping_b_cannot_see_family_a_lines(self):
+        self.client.force_login(self.pendamping_b)
+        response = self.client.get(self.url, QUERY)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, self.family_b.registry_id)
+        for hidden in (self.family_a, self.family_a2, self.exited, self.unpaid):
+            self.assertNotContains(response, hidden.registry_id)
+        self.assertNotContains(response, "TIDAKADA0001")
+        self.assertNotContains(response, reverse("benefits:disbursement_upload"))
+
+    def test_the_page_query_count_does_not_grow_with_rows(self):
+        self.client.force_login(self.admin_pusat)
+        self.client.get(self.url, QUERY)  # warm the session and content types
+        with self.assertNumQueries(11):
+            self.client.get(self.url, QUERY)
+        more = [make_family(region_code=DESA_B) for _ in range(5)]
+        for family in more:
+            entitle(family, 225_000, self.stage)
+        rows = [f"{f.registry_id},,1,2025-12-01,berhasil" for f in more]
+        self.import_file(self.write(*rows, name="lagi.csv"))
+        with self.assertNumQueries(11):
+            response = self.client.get(self.url, QUERY)
+        self.assertEqual(response.context["result"].counts[Kind.WRONG_AMOUNT], 6)
+
+    def test_a_stage_that_does_not_exist_is_404_and_a_bad_year_a_form_error(self):
+        self.client.force_login(self.admin_pusat)
+        response = self.client.get(self.url, {"year": 1999, "stage": 1})
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["form"].errors)
+        self.assertEqual(self.client.get(self.export_url, {"year": 2025}).status_code, 404)
+
+    def test_a_user_without_a_role_is_refused_and_a_visitor_sent_to_log_in(self):
+        from harapan.testing import make_user
+
+        self.client.force_login(make_user("tanpa_peran"))
+        self.assertEqual(self.client.get(self.url, QUERY).status_code, 403)
+        self.assertEqual(self.client.get(self.export_url, QUERY).status_code, 403)
+        self.client.logout()
+        self.assertEqual(self.client.get(self.url, QUERY).status_code, 302)
+        self.assertEqual(self.client.get(self.export_url, QUERY).status_code, 302)
+
+    def export(self, user) -> list[tuple]:
+        self.client.force_login(user)
+        response = self.client.get(self.export_url, QUERY)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("spreadsheetml", response["Content-Type"])
+        workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+        rows = list(workbook["selisih"].iter_rows(values_only=True))
+        workbook.close()
+        return rows
+
+    def test_the_export_opens_with_openpyxl_and_holds_every_mismatch(self):
+        rows = self.export(self.admin_pusat)
+        self.assertEqual(list(rows[0]), EXPORT_HEADER)
+        kinds = {}
+        for row in rows[1:]:
+            kinds.setdefault(row[0], set()).add(row[1])
+        self.assertEqual(
+            kinds,
+            {
+                Kind.NOT_TARGETED: {
+                    self.exited.registry_id, self.no_entitle.registry_id, "TIDAKADA0001"
+                },
+                Kind.WRONG_AMOUNT: {self.family_a2.registry_id},
+                Kind.LATE: {self.family_b.registry_id},
+                Kind.UNPAID: {self.unpaid.registry_id, self.failed.registry_id},
+                Kind.FAILED: {self.failed.registry_id, self.returned.registry_id},
+            },
+        )  # fmt: skip
+        wrong = next(r for r in rows if r[0] == Kind.WRONG_AMOUNT)
+        self.assertEqual((wrong[4], wrong[5]), (900_000, 1_000_000))
+        self.assertTrue(AuditEntry.objects.filter(action="benefits.reconciliation.export").exists())
+
+    def test_the_export_of_pendamping_b_holds_only_family_b(self):
+        rows = self.export(self.pendamping_b)
+        self.assertEqual([(r[0], r[1]) for r in rows[1:]], [(Kind.LATE, self.family_b.registry_id)])
