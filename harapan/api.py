@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.security import APIKeyHeader, django_auth
 
 from harapan.accounts.models import ApiToken
+from harapan.benefits.api import router as benefits_router
 from harapan.registry.api import router as registry_router
 
 
@@ -45,3 +46,4 @@ def me(request):
 
 
 api.add_router("/", registry_router)
+api.add_router("/", benefits_router)

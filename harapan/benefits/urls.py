@@ -1,4 +1,6 @@
-from . import views_disbursement, views_kks
+from . import views_disbursement, views_entitlements, views_kks
 
 app_name = "benefits"
-urlpatterns = views_disbursement.urlpatterns + views_kks.urlpatterns
+urlpatterns = (
+    views_entitlements.urlpatterns + views_disbursement.urlpatterns + views_kks.urlpatterns
+)

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +22,8 @@ from harapan.registry.views.imports import may_import
 
 from . import disbursement
 from .disbursement import ERROR_HEADER, EXPORT_HEADER, Kind, not_targeted_reason
-from .models import BenefitYear, DisbursementImport, Stage
+from .models import DisbursementImport
+from .stage_choice import StageForm, chosen_stage, default_stage
 
 TABLE_CAP = 200  # rows per kind on the page; the export has them all
 STORED_ERRORS = 20000  # lines of the rejected file's error CSV kept in the session
@@ -33,32 +33,6 @@ ERRORS_KEY = "benefits.disbursement.errors"
 def _may_view(user) -> bool:
     """Anyone with a role sees the reconciliation of the families in their scope."""
     return user.is_superuser or bool(user.role)
-
-
-def _years() -> list[tuple[int, int]]:
-    return [(y, y) for y in BenefitYear.objects.values_list("year", flat=True)]
-
-
-class StageForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Tahun"), coerce=int)
-    stage = forms.TypedChoiceField(
-        label=_("Tahap"), coerce=int, choices=[(n, str(n)) for n in (1, 2, 3, 4)]
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Read once: callable choices would be queried again at every render.
-        self.fields["year"].choices = _years()
-
-    def get_stage(self) -> Stage:
-        stage = (
-            Stage.objects.select_related("year")
-            .filter(year_id=self.cleaned_data["year"], number=self.cleaned_data["stage"])
-            .first()
-        )
-        if stage is None:
-            raise Http404
-        return stage
 
 
 class UploadForm(StageForm):
@@ -71,36 +45,11 @@ class UploadForm(StageForm):
         return upload
 
 
-def _default_stage() -> Stage | None:
-    """The stage last imported, else the one running today."""
-    latest = DisbursementImport.objects.select_related("stage__year").first()
-    if latest:
-        return latest.stage
-    today = timezone.localdate()
-    return (
-        Stage.objects.select_related("year")
-        .filter(period_start__lte=today)
-        .order_by("-period_start")
-        .first()
-    )
-
-
-def _chosen_stage(request) -> tuple[StageForm, Stage | None]:
-    if "year" in request.GET or "stage" in request.GET:
-        form = StageForm(request.GET)
-        if not form.is_valid():
-            return form, None
-        return form, form.get_stage()
-    stage = _default_stage()
-    initial = {"year": stage.year_id, "stage": stage.number} if stage else {}
-    return StageForm(initial=initial), stage
-
-
 @login_required
 def reconciliation(request):
     if not _may_view(request.user):
         raise PermissionDenied
-    form, stage = _chosen_stage(request)
+    form, stage = chosen_stage(request)
     context = {"form": form, "stage": stage, "cap": TABLE_CAP}
     if stage is not None:
         result = disbursement.reconcile(stage, user=request.user)
@@ -172,7 +121,7 @@ def disbursement_upload(request):
     if not may_import(request.user):
         raise PermissionDenied
     initial = {}
-    if stage := _default_stage():
+    if stage := default_stage():
         initial = {"year": stage.year_id, "stage": stage.number}
     form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
     context = {"form": form, "batches": _batches_for(request.user)[:20]}

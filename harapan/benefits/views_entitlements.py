@@ -1,0 +1,87 @@
+"""The entitlements of a stage for the families in the user's scope, and their XLSX export."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, Sum
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from openpyxl import Workbook
+
+from harapan.audit import trail
+from harapan.registry import eligibility
+
+from .export import HEADER, entitlement_rows
+from .models import Entitlement, EntitlementLine
+from .stage_choice import chosen_stage
+
+PAGE = 100
+
+
+def _may_view(user) -> bool:
+    return user.is_superuser or bool(user.role)
+
+
+@login_required
+def entitlement_list(request):
+    if not _may_view(request.user):
+        raise PermissionDenied
+    form, stage = chosen_stage(request)
+    context = {"form": form, "stage": stage}
+    if stage is not None:
+        entitlements = Entitlement.objects.visible_to(request.user).filter(stage=stage)
+        context["summary"] = entitlements.aggregate(
+            families=Count("id"), paid=Count("id", filter=Q(total__gt=0)), total=Sum("total")
+        )
+        by_component = (
+            EntitlementLine.objects.filter(entitlement__in=entitlements)
+            .values("component")
+            .annotate(count=Count("id"), amount=Sum("amount"))
+        )
+        totals = {row["component"]: row for row in by_component}
+        context["components"] = [
+            (eligibility.LABELS[c], totals[c]["count"], totals[c]["amount"])
+            for c in eligibility.COMPONENTS
+            if c in totals
+        ]
+        after = request.GET.get("after", "")
+        rows = []
+        for row in entitlement_rows(stage, entitlements.filter(family__registry_id__gt=after)):
+            rows.append(row)
+            if len(rows) > PAGE:
+                break
+        context["rows"] = rows[:PAGE]
+        context["next"] = rows[PAGE - 1][0] if len(rows) > PAGE else None
+    return render(request, "benefits/entitlement_list.html", context)
+
+
+@login_required
+def entitlement_export(request):
+    if not _may_view(request.user):
+        raise PermissionDenied
+    form, stage = chosen_stage(request)
+    if stage is None:
+        raise PermissionDenied
+    entitlements = Entitlement.objects.visible_to(request.user)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("penetapan")
+    sheet.append(HEADER)
+    count = 0
+    for row in entitlement_rows(stage, entitlements):
+        sheet.append(row)
+        count += 1
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"penetapan-{stage.year_id}-tahap-{stage.number}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    workbook.save(response)
+    trail.record(request.user, "benefits.entitlements.export", stage,
+                 region_code=request.user.region_id or "", details={"rows": count})  # fmt: skip
+    return response
+
+
+urlpatterns = [
+    path("penetapan/", entitlement_list, name="entitlement_list"),
+    path("penetapan/ekspor.xlsx", entitlement_export, name="entitlement_export"),
+]
