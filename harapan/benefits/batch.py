@@ -32,6 +32,7 @@ from .models import Entitlement, Stage
 
 LINES = "harapan_entitlement_lines"
 OLD = "harapan_entitlement_old"
+TARGETS = "harapan_entitlement_targets"
 NO_CAP = 999
 
 
@@ -142,16 +143,27 @@ def compute_entitlements(
     _stage_lines(stage, region, recompute)
     if recompute:
         _remember_and_clear(stage, like, result)
-    result.families = _execute(f"""
-        INSERT INTO benefits_entitlement (family_id, stage_id, region_code, total, computed_at)
-        SELECT f.id, %s, f.region_code, COALESCE(t.total, 0), %s
-        FROM registry_family f
-        LEFT JOIN (SELECT family_id, SUM(amount) AS total FROM {LINES} GROUP BY family_id) t
-          ON t.family_id = f.id
+    # The families to fill in are chosen in a statement of their own: a NOT
+    # EXISTS on the table being inserted into lets PostgreSQL, misled by stale
+    # statistics, rescan the growing table for every row (measured: 49 s
+    # instead of 1 s for 100,000 families).
+    _execute(f"DROP TABLE IF EXISTS {TARGETS}")
+    _execute(f"""
+        CREATE TEMPORARY TABLE {TARGETS} AS
+        SELECT f.id, f.region_code FROM registry_family f
         WHERE f.status = 'aktif' AND f.region_code LIKE %s
           AND NOT EXISTS (SELECT 1 FROM benefits_entitlement e
                           WHERE e.family_id = f.id AND e.stage_id = %s)""",
-        [stage.pk, now, like, stage.pk],
+        [like, stage.pk],
+    )  # fmt: skip
+    analyze(TARGETS)
+    result.families = _execute(f"""
+        INSERT INTO benefits_entitlement (family_id, stage_id, region_code, total, computed_at)
+        SELECT f.id, %s, f.region_code, COALESCE(t.total, 0), %s
+        FROM {TARGETS} f
+        LEFT JOIN (SELECT family_id, SUM(amount) AS total FROM {LINES} GROUP BY family_id) t
+          ON t.family_id = f.id""",
+        [stage.pk, now],
     )  # fmt: skip
     # The entitlement table just grew, maybe from nothing: without fresh
     # statistics PostgreSQL joins it row by row (measured: 55 s for 100,000
@@ -172,6 +184,7 @@ def compute_entitlements(
         _report_changes(stage, result, acting_user)
         _execute(f"DROP TABLE {OLD}")
     _execute(f"DROP TABLE {LINES}")
+    _execute(f"DROP TABLE {TARGETS}")
     trail.record(
         acting_user,
         "benefits.entitlements.recompute" if recompute else "benefits.entitlements.compute",

@@ -16,6 +16,7 @@ from .staging import (
     scalar,
 )
 
+NEW_ROWS = "harapan_import_new"
 FAMILY_SOURCE = f"""
     SELECT r.registry_id, r.kk, r.desa, r.address, r.bank, r.kks, r.desil
     FROM {GOOD} g JOIN {ROWS} r ON r.line = g.line"""
@@ -101,14 +102,21 @@ def write(now: str, actor_id: int | None, actor_name: str, run_id: int) -> None:
           AND ({family_changed_condition("registry_family", "s")})""",
         [now],
     )  # fmt: skip
+    # New rows are chosen in a statement of their own, never by a NOT EXISTS
+    # on the table being inserted into: with stale statistics PostgreSQL would
+    # rescan the growing table for every row.
+    execute(f"DROP TABLE IF EXISTS {NEW_ROWS}")
+    execute(f"""
+        CREATE TEMPORARY TABLE {NEW_ROWS} AS
+        SELECT s.* FROM ({FAMILY_SOURCE}) s
+        WHERE NOT EXISTS (SELECT 1 FROM registry_family f WHERE f.registry_id = s.registry_id)""")
     execute(f"""
         INSERT INTO registry_family (registry_id, kk_number, region_code, address, bank,
             kks_number, desil, status, exit_reason, exit_date, pendamping_id, created_at,
             updated_at)
         SELECT s.registry_id, s.kk, s.desa, s.address, s.bank, s.kks, s.desil, 'aktif', '',
                NULL, NULL, %s, %s
-        FROM ({FAMILY_SOURCE}) s
-        WHERE NOT EXISTS (SELECT 1 FROM registry_family f WHERE f.registry_id = s.registry_id)""",
+        FROM {NEW_ROWS} s""",
         [now, now],
     )  # fmt: skip
     # The family table may have grown from nothing: let the planner know before
@@ -122,14 +130,19 @@ def write(now: str, actor_id: int | None, actor_name: str, run_id: int) -> None:
         FROM ({MEMBER_SOURCE}) s
         WHERE registry_member.family_id = s.family_id AND registry_member.nik = s.nik
           AND ({member_changed_condition("registry_member", "s")})""")
+    execute(f"DROP TABLE {NEW_ROWS}")
+    execute(f"""
+        CREATE TEMPORARY TABLE {NEW_ROWS} AS
+        SELECT s.* FROM ({MEMBER_SOURCE}) s
+        WHERE NOT EXISTS (SELECT 1 FROM registry_member m
+                          WHERE m.family_id = s.family_id AND m.nik = s.nik)""")
     execute(f"""
         INSERT INTO registry_member (family_id, region_code, nik, name, sex, birth_date,
             relation, pregnant, school_level, severe_disability, alive, died_on)
         SELECT s.family_id, s.desa, s.nik, s.name, s.sex, s.birth, s.relation, s.pregnant,
                s.school, s.disability, s.alive, NULL
-        FROM ({MEMBER_SOURCE}) s
-        WHERE NOT EXISTS (SELECT 1 FROM registry_member m
-                          WHERE m.family_id = s.family_id AND m.nik = s.nik)""")
+        FROM {NEW_ROWS} s""")
+    execute(f"DROP TABLE {NEW_ROWS}")
     as_json = "CAST(%s AS jsonb)" if is_postgres() else "%s"
     execute(f"""
         INSERT INTO audit_auditentry (at, actor_id, actor_name, action, object_type, object_id,
