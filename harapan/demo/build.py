@@ -15,6 +15,9 @@ from django.db import transaction
 from harapan.accounts.models import User
 from harapan.accounts.roles import Role
 from harapan.audit import trail
+from harapan.benefits.batch import compute_entitlements
+from harapan.benefits.models import Stage
+from harapan.benefits.panels import current_stage
 from harapan.regions.models import Region
 from harapan.registry.importing.engine import import_registry
 from harapan.registry.models import Family
@@ -108,5 +111,13 @@ def build_demo(today: date | None = None, log=print) -> list[Person]:
         if created and person.caseload:
             made = _families_for(user, person.caseload, DEMO_SEED + index, today)
             log(f"  {person.username}: {made} keluarga dampingan")
+    # This stage's and the previous stage's entitlements, so the benefit pages
+    # have something to show; computing again fills in only new families.
+    stage = current_stage(today)
+    if stage is not None:
+        previous = Stage.objects.filter(period_end__lt=stage.period_start).order_by("-period_end")
+        for target in [previous.select_related("year").first(), stage]:
+            if target is not None:
+                compute_entitlements(target)
     trail.record(None, "demo.build", details={"people": len(PEOPLE)})
     return PEOPLE

@@ -40,6 +40,13 @@ class DemoTest(TestCase):
                 role=Role.KORCAM, region__code__startswith=kabupaten
             ).exists()
 
+    def test_the_current_and_previous_stage_are_computed(self):
+        from harapan.benefits.models import Entitlement
+
+        stages = set(Entitlement.objects.values_list("stage__year_id", "stage__number"))
+        assert stages == {(2026, 3), (2026, 4)}
+        assert Entitlement.objects.filter(total__gt=0).count() > Family.objects.count() * 0.7
+
     def test_running_it_again_adds_nothing(self):
         families, users = Family.objects.count(), User.objects.count()
         build_demo(today=date(2026, 11, 1), log=lambda *_: None)
