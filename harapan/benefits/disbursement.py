@@ -42,7 +42,7 @@ from harapan.accounts import scoping
 from harapan.accounts.roles import Role
 from harapan.audit import trail
 from harapan.registry.importing import staging
-from harapan.registry.importing.reader import FileProblem
+from harapan.registry.importing.reader import FileProblem, read_csv
 from harapan.registry.models import FamilyStatus
 
 from .models import (
@@ -90,43 +90,13 @@ class DisbursementResult:
 # -- reading and checking ------------------------------------------------------------------
 
 
-def _read(path: Path):
-    """(line number, [id_keluarga, no_kks, jumlah, tanggal, status]) per non-blank row.
+def _either_id(names: list[str]) -> list[str]:
+    return [] if "id_keluarga" in names or "no_kks" in names else ["id_keluarga atau no_kks"]
 
-    Same rules as the registry reader: UTF-8 (BOM allowed), `,` or `;`,
-    header names case-insensitive, column order free, unknown columns ignored.
-    """
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            sample = handle.read(4096)
-            handle.seek(0)
-            delimiter = ";" if sample.count(";") > sample.count(",") else ","
-            reader = csv.reader(handle, delimiter=delimiter)
-            header = next(reader, None)
-            if header is None:
-                raise FileProblem("Berkas kosong: tidak ada baris judul")
-            names = [h.strip().lstrip("\ufeff").lower() for h in header]
-            missing = [c for c in REQUIRED if c not in names]
-            if "id_keluarga" not in names and "no_kks" not in names:
-                missing.insert(0, "id_keluarga atau no_kks")
-            if missing:
-                raise FileProblem(
-                    "Kolom wajib tidak ada di baris judul: " + ", ".join(missing)
-                    + ". Kolom yang ditemukan: " + ", ".join(n for n in names if n)
-                )  # fmt: skip
-            positions = [names.index(c) if c in names else None for c in COLUMNS]
-            for number, row in enumerate(reader, start=2):
-                if not any(cell.strip() for cell in row):
-                    continue
-                width = len(row)
-                yield (
-                    number,
-                    [row[p].strip() if p is not None and p < width else "" for p in positions],
-                )
-    except UnicodeDecodeError as exc:
-        raise FileProblem(
-            "Berkas bukan teks UTF-8. Simpan ulang sebagai 'CSV UTF-8' dari Excel."
-        ) from exc
+
+def _read(path: Path):
+    """(line number, [id_keluarga, no_kks, jumlah, tanggal, status]) per non-blank row."""
+    return read_csv(path, COLUMNS, REQUIRED, missing_also=_either_id)
 
 
 def check_row(values: list[str]) -> tuple[tuple, list[tuple[str, str, str]]]:

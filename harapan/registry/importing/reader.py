@@ -41,15 +41,22 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _positions(header: list[str]) -> list[int | None]:
+def _positions(header: list, columns=COLUMNS, required=REQUIRED, missing_also=None):
+    """Where each of `columns` stands in the header; FileProblem naming what is missing.
+
+    `missing_also(names)` may add missing-column messages of its own (e.g.
+    "one of two columns").
+    """
     names = [str(h or "").strip().lstrip("\ufeff").lower() for h in header]
-    missing = [c for c in REQUIRED if c not in names]
+    missing = [c for c in required if c not in names]
+    if missing_also:
+        missing = missing_also(names) + missing
     if missing:
         raise FileProblem(
             "Kolom wajib tidak ada di baris judul: " + ", ".join(missing)
             + ". Kolom yang ditemukan: " + ", ".join(n for n in names if n)
         )  # fmt: skip
-    return [names.index(c) if c in names else None for c in COLUMNS]
+    return [names.index(c) if c in names else None for c in columns]
 
 
 def _project(row: list, positions: list[int | None]) -> list[str]:
@@ -68,10 +75,15 @@ def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         yield from _read_xlsx(path)
     else:
-        yield from _read_csv(path)
+        yield from read_csv(path)
 
 
-def _read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
+def read_csv(path: Path, columns=COLUMNS, required=REQUIRED, missing_also=None):
+    """(row number, values in the order of `columns`) for each non-blank row of a CSV.
+
+    UTF-8 (a BOM is fine), `,` or `;` as Excel writes it, header names in any
+    case and order, unknown columns ignored. Shared by every CSV import.
+    """
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             sample = handle.read(4096)
@@ -81,14 +93,20 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
             header = next(reader, None)
             if header is None:
                 raise FileProblem("Berkas kosong: tidak ada baris judul")
-            positions = _positions(header)
+            positions = _positions(header, columns, required, missing_also)
+            width = len(columns)
+            in_order = positions == list(range(width))
             for number, row in enumerate(reader, start=2):
-                if not row or not any(cell.strip() for cell in row):
-                    continue
-                yield (
-                    number,
-                    [(row[p].strip() if p is not None and p < len(row) else "") for p in positions],
-                )
+                if in_order and len(row) >= width:
+                    # The common case (our own export order): no reshuffling.
+                    values = [cell.strip() for cell in row[:width]]
+                else:
+                    values = [
+                        (row[p].strip() if p is not None and p < len(row) else "")
+                        for p in positions
+                    ]
+                if any(values):
+                    yield number, values
     except UnicodeDecodeError as exc:
         raise FileProblem(
             "Berkas bukan teks UTF-8. Simpan ulang sebagai 'CSV UTF-8' dari Excel."
