@@ -13,52 +13,21 @@ per family should stay flat as the size grows (linear).
     scripts/with-postgres .venv/bin/python benchmarks/compute_entitlements.py
 """
 
-import argparse
-import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "benchmarks" / "out"
-
-
-def registry_file(families: int, seed: int) -> Path:
-    from django.core.management import call_command
-
-    data = OUT / f"registry-{families}-seed{seed}.csv"
-    if not data.exists():
-        OUT.mkdir(parents=True, exist_ok=True)
-        partial = data.with_suffix(".partial")
-        call_command("generate_registry", families=families, region="18", seed=seed,
-                     out=str(partial), date=date(2026, 7, 1), verbosity=0)  # fmt: skip
-        partial.rename(data)
-    return data
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import registry_file, run  # noqa: E402
 
 
 def worker(families: int, seed: int) -> dict:
-    workdir = Path(tempfile.mkdtemp(prefix="harapan-bench-"))
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "harapan.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     from harapan.benefits.batch import compute_entitlements
     from harapan.benefits.models import Stage
     from harapan.registry.importing.engine import import_registry
 
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    call_command("load_regions", verbosity=0)
     result = import_registry(registry_file(families, seed))
     assert result.imported, result.summary()
     with connection.cursor() as cursor:
@@ -86,34 +55,9 @@ def worker(families: int, seed: int) -> dict:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--families", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        print(json.dumps(worker(args.families[0], args.seed)))
-        return
-    results = []
-    for families in args.families:
-        done = subprocess.run(
-            [sys.executable, __file__, "--worker", "--families", str(families),
-             "--seed", str(args.seed)],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        print(json.dumps(results[-1]), flush=True)
-    OUT.mkdir(parents=True, exist_ok=True)
-    vendor = results[0]["database"]
-    (OUT / f"compute_entitlements-{vendor}.json").write_text(json.dumps(results, indent=2))
-    print("\n| database | families | members | full scan | compute | ratio | µs per family |")
-    print("|---|---|---|---|---|---|---|")
-    for r in results:
-        print(f"| {r['database']} | {r['families']:,} | {r['members']:,} | "
-              f"{r['scan_seconds']} s | {r['compute_seconds']} s | "
-              f"{r['ratio_compute_to_scan']} | {r['microseconds_per_family']} |")  # fmt: skip
-
-
 if __name__ == "__main__":
-    main()
+    run(__file__, __doc__.splitlines()[0], worker, [100_000, 1_000_000], [
+        ("database", "{database}"), ("families", "{families:,}"), ("members", "{members:,}"),
+        ("full scan", "{scan_seconds} s"), ("compute", "{compute_seconds} s"),
+        ("ratio", "{ratio_compute_to_scan}"), ("µs per family", "{microseconds_per_family}"),
+    ])  # fmt: skip

@@ -15,49 +15,24 @@ with streaming, the peak should not grow with the file.
     scripts/with-postgres .venv/bin/python benchmarks/import_registry.py
 """
 
-import argparse
-import json
-import os
 import resource
-import subprocess
 import sys
-import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "benchmarks" / "out"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import registry_file, run  # noqa: E402
 
 
 def worker(families: int, seed: int) -> dict:
-    workdir = Path(tempfile.mkdtemp(prefix="harapan-bench-"))
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "harapan.settings")
-    sys.path.insert(0, str(ROOT))
     import csv
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
     from django.db import connection, transaction
 
     from harapan.registry.importing import staging
     from harapan.registry.importing.engine import import_registry
 
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    call_command("load_regions", verbosity=0)
-    data = OUT / f"registry-{families}-seed{seed}.csv"
-    if not data.exists():
-        OUT.mkdir(parents=True, exist_ok=True)
-        partial = data.with_suffix(".partial")
-        call_command("generate_registry", families=families, region="18", seed=seed,
-                     out=str(partial), date=date(2026, 7, 1), verbosity=0)  # fmt: skip
-        partial.rename(data)
-
+    data = registry_file(families, seed)
     columns = ("line",) + tuple(f"c{i}" for i in range(16))
     staging.execute("DROP TABLE IF EXISTS bench_raw")
     staging.execute(
@@ -100,36 +75,10 @@ def worker(families: int, seed: int) -> dict:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--families", type=int, nargs="+", default=[100_000, 20_000])
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        print(json.dumps(worker(args.families[0], args.seed)))
-        return
-    results = []
-    for families in args.families:
-        done = subprocess.run(
-            [sys.executable, __file__, "--worker", "--families", str(families),
-             "--seed", str(args.seed)],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        print(json.dumps(results[-1]), flush=True)
-    OUT.mkdir(parents=True, exist_ok=True)
-    vendor = results[0]["database"]
-    (OUT / f"import_registry-{vendor}.json").write_text(json.dumps(results, indent=2))
-    print("\n| database | families | members | raw rows/s | import members/s | ratio | "
-          "re-import members/s | peak RSS |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|")
-    for r in results:
-        print(f"| {r['database']} | {r['families']:,} | {r['members']:,} | "
-              f"{r['raw_rows_per_s']:,} | {r['import_members_per_s']:,} | "
-              f"{r['ratio_import_to_raw']} | {r['reimport_members_per_s']:,} | "
-              f"{r['peak_rss_mb']} MB |")  # fmt: skip
-
-
 if __name__ == "__main__":
-    main()
+    run(__file__, __doc__.splitlines()[0], worker, [100_000, 20_000], [
+        ("database", "{database}"), ("families", "{families:,}"), ("members", "{members:,}"),
+        ("raw rows/s", "{raw_rows_per_s:,}"), ("import members/s", "{import_members_per_s:,}"),
+        ("ratio", "{ratio_import_to_raw}"), ("re-import members/s", "{reimport_members_per_s:,}"),
+        ("peak RSS", "{peak_rss_mb} MB"),
+    ])  # fmt: skip
