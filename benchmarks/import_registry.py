@@ -29,19 +29,19 @@ def worker(families: int, seed: int) -> dict:
 
     from django.db import connection, transaction
 
-    from harapan.registry.importing import staging
+    from harapan import bulk
     from harapan.registry.importing.engine import import_registry
 
     data = registry_file(families, seed)
     columns = ("line",) + tuple(f"c{i}" for i in range(16))
-    staging.execute("DROP TABLE IF EXISTS bench_raw")
-    staging.execute(
+    bulk.execute("DROP TABLE IF EXISTS bench_raw")
+    bulk.execute(
         "CREATE TABLE bench_raw (line integer, "
         + ", ".join(f"c{i} varchar(255)" for i in range(16)) + ")"
     )  # fmt: skip
     started = time.perf_counter()
     with transaction.atomic():
-        writer = staging.BulkWriter("bench_raw", columns)
+        writer = bulk.BulkWriter("bench_raw", columns)
         rows = 0
         with open(data, encoding="utf-8", newline="") as handle:
             reader = csv.reader(handle)
@@ -51,7 +51,7 @@ def worker(families: int, seed: int) -> dict:
                 rows += 1
         writer.flush()
     raw_seconds = time.perf_counter() - started
-    staging.execute("DROP TABLE bench_raw")
+    bulk.execute("DROP TABLE bench_raw")
 
     started = time.perf_counter()
     result = import_registry(data)

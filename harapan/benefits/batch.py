@@ -20,12 +20,12 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from harapan import bulk
 from harapan.audit import trail
 from harapan.compliance.models import Sanction
 from harapan.lib import regioncode
 from harapan.registry import eligibility
 from harapan.registry.eligibility import component_expression
-from harapan.registry.importing.staging import analyze
 from harapan.registry.models import Family, Member
 
 from .models import Entitlement, Stage
@@ -44,18 +44,6 @@ class ComputeResult:
     replaced: int = 0
     changed: list[tuple[str, int, int]] = field(default_factory=list)  # (id, old, new)
     changed_count: int = 0
-
-
-def _execute(sql: str, params=()) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
-
-
-def _rows(sql: str, params=()) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def _case_sql(values: dict[str, int]) -> str:
@@ -97,13 +85,13 @@ def _stage_lines(stage: Stage, region: str, recompute: bool) -> None:
     amount = _case_sql({c: a // 4 for c, a in rules.annual.items()})
     priority = _case_sql({c: n for n, c in enumerate(rules.priority())})
     cap = _case_sql({c: caps.get(c) or NO_CAP for c in rules.annual})
-    _execute(f"DROP TABLE IF EXISTS {LINES}")
+    bulk.execute(f"DROP TABLE IF EXISTS {LINES}")
     # MATERIALIZED: the component CASE is evaluated once per member, not once
     # more for every later reference to it. Sanctioned components drop out
     # before ranking, so they take no slot. Then the per-component cap, then
     # the family's total cap, both in priority order: highest value, DESIGN
     # §4's tie order, older member, lower NIK.
-    _execute(f"""
+    bulk.execute(f"""
         CREATE TEMPORARY TABLE {LINES} AS
         WITH m AS MATERIALIZED ({members_sql}),
         e AS (
@@ -128,8 +116,8 @@ def _stage_lines(stage: Stage, region: str, recompute: bool) -> None:
         FROM k WHERE rk <= %s""",
         [*members_params, *sanctions_params, year.max_components],
     )  # fmt: skip
-    _execute(f"CREATE INDEX {LINES}_family ON {LINES} (family_id)")
-    analyze(LINES)
+    bulk.execute(f"CREATE INDEX {LINES}_family ON {LINES} (family_id)")
+    bulk.analyze(LINES)
 
 
 @transaction.atomic
@@ -147,8 +135,8 @@ def compute_entitlements(
     # EXISTS on the table being inserted into lets PostgreSQL, misled by stale
     # statistics, rescan the growing table for every row (measured: 49 s
     # instead of 1 s for 100,000 families).
-    _execute(f"DROP TABLE IF EXISTS {TARGETS}")
-    _execute(f"""
+    bulk.execute(f"DROP TABLE IF EXISTS {TARGETS}")
+    bulk.execute(f"""
         CREATE TEMPORARY TABLE {TARGETS} AS
         SELECT f.id, f.region_code FROM registry_family f
         WHERE f.status = 'aktif' AND f.region_code LIKE %s
@@ -156,8 +144,8 @@ def compute_entitlements(
                           WHERE e.family_id = f.id AND e.stage_id = %s)""",
         [like, stage.pk],
     )  # fmt: skip
-    analyze(TARGETS)
-    result.families = _execute(f"""
+    bulk.analyze(TARGETS)
+    result.families = bulk.execute(f"""
         INSERT INTO benefits_entitlement (family_id, stage_id, region_code, total, computed_at)
         SELECT f.id, %s, f.region_code, COALESCE(t.total, 0), %s
         FROM {TARGETS} f
@@ -168,8 +156,8 @@ def compute_entitlements(
     # The entitlement table just grew, maybe from nothing: without fresh
     # statistics PostgreSQL joins it row by row (measured: 55 s for 100,000
     # families instead of a few).
-    analyze("benefits_entitlement")
-    _execute(f"""
+    bulk.analyze("benefits_entitlement")
+    bulk.execute(f"""
         INSERT INTO benefits_entitlementline
             (entitlement_id, member_id, region_code, component, amount, rank)
         SELECT e.id, l.member_id, l.region_code, l.component, l.amount, l.rank
@@ -177,14 +165,14 @@ def compute_entitlements(
           ON e.family_id = l.family_id AND e.stage_id = %s""",
         [stage.pk],
     )  # fmt: skip
-    result.paid_families, result.total = _rows(
+    result.paid_families, result.total = bulk.rows(
         f"SELECT COUNT(DISTINCT family_id), COALESCE(SUM(amount), 0) FROM {LINES}"
     )[0]
     if recompute:
         _report_changes(stage, result, acting_user)
-        _execute(f"DROP TABLE {OLD}")
-    _execute(f"DROP TABLE {LINES}")
-    _execute(f"DROP TABLE {TARGETS}")
+        bulk.execute(f"DROP TABLE {OLD}")
+    bulk.execute(f"DROP TABLE {LINES}")
+    bulk.execute(f"DROP TABLE {TARGETS}")
     trail.record(
         acting_user,
         "benefits.entitlements.recompute" if recompute else "benefits.entitlements.compute",
@@ -198,8 +186,8 @@ def compute_entitlements(
 
 def _remember_and_clear(stage: Stage, like: str, result: ComputeResult) -> None:
     """Keep the old snapshot's lines to compare, then delete the region's entitlements."""
-    _execute(f"DROP TABLE IF EXISTS {OLD}")
-    _execute(f"""
+    bulk.execute(f"DROP TABLE IF EXISTS {OLD}")
+    bulk.execute(f"""
         CREATE TEMPORARY TABLE {OLD} AS
         SELECT e.family_id, e.total, l.member_id, l.component, l.amount
         FROM benefits_entitlement e
@@ -207,12 +195,12 @@ def _remember_and_clear(stage: Stage, like: str, result: ComputeResult) -> None:
         WHERE e.stage_id = %s AND e.region_code LIKE %s""",
         [stage.pk, like],
     )  # fmt: skip
-    _execute("""
+    bulk.execute("""
         DELETE FROM benefits_entitlementline WHERE entitlement_id IN (
             SELECT id FROM benefits_entitlement WHERE stage_id = %s AND region_code LIKE %s)""",
         [stage.pk, like],
     )  # fmt: skip
-    result.replaced = _execute(
+    result.replaced = bulk.execute(
         "DELETE FROM benefits_entitlement WHERE stage_id = %s AND region_code LIKE %s",
         [stage.pk, like],
     )
@@ -225,7 +213,7 @@ def _report_changes(stage: Stage, result: ComputeResult, acting_user) -> None:
         FROM benefits_entitlement e
         LEFT JOIN benefits_entitlementline l ON l.entitlement_id = e.id
         WHERE e.stage_id = {int(stage.pk)}"""
-    rows = _rows(f"""
+    rows = bulk.rows(f"""
         SELECT f.registry_id, f.id, f.region_code,
                (SELECT MAX(o.total) FROM {OLD} o WHERE o.family_id = f.id),
                (SELECT e.total FROM benefits_entitlement e

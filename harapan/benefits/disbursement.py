@@ -38,10 +38,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from harapan import bulk
 from harapan.accounts import scoping
 from harapan.accounts.roles import Role
 from harapan.audit import trail
-from harapan.registry.importing import staging
 from harapan.registry.importing.reader import FileProblem, read_csv
 from harapan.registry.models import FamilyStatus
 
@@ -183,23 +183,23 @@ def import_disbursement(
 
 def _create_tables() -> None:
     _drop_tables()
-    staging.execute(f"""
+    bulk.execute(f"""
         CREATE TEMPORARY TABLE {ROWS} (
             line integer, registry_id varchar(32), kks varchar(32), amount bigint,
             paid_on date, status varchar(10), family_id bigint, family_region varchar(10))""")
-    staging.execute(
+    bulk.execute(
         f"CREATE TEMPORARY TABLE {ERRORS} (line integer, kolom varchar(40), nilai text, pesan text)"
     )
 
 
 def _drop_tables() -> None:
     for table in (ROWS, ERRORS):
-        staging.execute(f"DROP TABLE IF EXISTS {table}")
+        bulk.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _stage(path: Path, result: DisbursementResult) -> None:
-    rows = staging.BulkWriter(ROWS, ROW_COLUMNS)
-    errors = staging.BulkWriter(ERRORS, ERROR_COLUMNS, batch=5000)
+    rows = bulk.BulkWriter(ROWS, ROW_COLUMNS)
+    errors = bulk.BulkWriter(ERRORS, ERROR_COLUMNS, batch=5000)
     for number, values in _read(path):
         staged, problems = check_row(values)
         rows.add((number, *staged))
@@ -214,27 +214,27 @@ def _stage(path: Path, result: DisbursementResult) -> None:
 
 def _match(scope_prefix: str) -> None:
     """Match each staged line to a family, set-based, and name lines outside the scope."""
-    staging.execute(f"CREATE INDEX {ROWS}_line ON {ROWS} (line)")
+    bulk.execute(f"CREATE INDEX {ROWS}_line ON {ROWS} (line)")
     # PostgreSQL never auto-analyzes a temporary table: without statistics it
     # would plan a kabupaten's file as a handful of rows.
-    staging.execute(f"ANALYZE {ROWS}")
-    staging.execute(f"""
+    bulk.analyze(ROWS)
+    bulk.execute(f"""
         UPDATE {ROWS} SET family_id = (
             SELECT f.id FROM registry_family f WHERE f.registry_id = {ROWS}.registry_id)
         WHERE registry_id <> ''""")
     # A KKS number is only a key when exactly one family holds it: a reused or
     # mistyped card must not pin a payment on the wrong family.
-    staging.execute(f"""
+    bulk.execute(f"""
         UPDATE {ROWS} SET family_id = (
             SELECT MIN(f.id) FROM registry_family f WHERE f.kks_number = {ROWS}.kks
             HAVING COUNT(*) = 1)
         WHERE family_id IS NULL AND kks <> ''""")
-    staging.execute(f"""
+    bulk.execute(f"""
         UPDATE {ROWS} SET family_region = (
             SELECT f.region_code FROM registry_family f WHERE f.id = {ROWS}.family_id)
         WHERE family_id IS NOT NULL""")
     if scope_prefix:
-        staging.execute(f"""
+        bulk.execute(f"""
             INSERT INTO {ERRORS} (line, kolom, nilai, pesan)
             SELECT line, CASE WHEN registry_id <> '' THEN 'id_keluarga' ELSE 'no_kks' END,
                    CASE WHEN registry_id <> '' THEN registry_id ELSE kks END,
@@ -246,9 +246,9 @@ def _match(scope_prefix: str) -> None:
 
 
 def _count(result: DisbursementResult) -> None:
-    result.errors = staging.scalar(f"SELECT COUNT(*) FROM {ERRORS}")
-    result.error_rows = staging.scalar(f"SELECT COUNT(DISTINCT line) FROM {ERRORS}")
-    result.matched = staging.scalar(f"SELECT COUNT(*) FROM {ROWS} WHERE family_id IS NOT NULL")
+    result.errors = bulk.scalar(f"SELECT COUNT(*) FROM {ERRORS}")
+    result.error_rows = bulk.scalar(f"SELECT COUNT(DISTINCT line) FROM {ERRORS}")
+    result.matched = bulk.scalar(f"SELECT COUNT(*) FROM {ROWS} WHERE family_id IS NOT NULL")
     result.unmatched = result.rows - result.matched
 
 
@@ -256,7 +256,7 @@ def _write(result, stage: Stage, actor, scope_prefix: str, file_name: str) -> No
     batch = DisbursementImport.objects.create(
         stage=stage, file_name=file_name[:255], imported_by=actor, rows=result.rows
     )
-    staging.execute(f"""
+    bulk.execute(f"""
         INSERT INTO benefits_disbursement (batch_id, stage_id, family_id, region_code, line,
             registry_id, kks_number, amount, paid_on, status)
         SELECT %s, %s, family_id, COALESCE(family_region, %s), line, registry_id, kks, amount,
@@ -264,7 +264,7 @@ def _write(result, stage: Stage, actor, scope_prefix: str, file_name: str) -> No
         FROM {ROWS}""",
         [batch.pk, stage.pk, scope_prefix],
     )  # fmt: skip
-    result.replaced = staging.execute(f"""
+    result.replaced = bulk.execute(f"""
         DELETE FROM benefits_disbursement
         WHERE stage_id = %s AND batch_id <> %s AND (
             family_id IN (SELECT family_id FROM {ROWS} WHERE family_id IS NOT NULL)

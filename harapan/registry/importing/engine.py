@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from harapan import bulk
 from harapan.audit import trail
 from harapan.registry.models import ImportRun
 
@@ -109,8 +110,8 @@ def import_registry(
 
 
 def _stage(path: Path, today: date, result: ImportResult, progress) -> None:
-    rows = staging.BulkWriter(staging.ROWS, staging.ROW_COLUMNS)
-    errors = staging.BulkWriter(staging.ERRORS, staging.ERROR_COLUMNS, batch=5000)
+    rows = bulk.BulkWriter(staging.ROWS, staging.ROW_COLUMNS)
+    errors = bulk.BulkWriter(staging.ERRORS, staging.ERROR_COLUMNS, batch=5000)
     for number, values in read_rows(path):
         staged, problems = check_row(values, today)
         rows.add((number, *staged, not problems))
@@ -129,10 +130,10 @@ def _stage(path: Path, today: date, result: ImportResult, progress) -> None:
 
 def _count(result: ImportResult) -> None:
     e = staging.ERRORS
-    result.families = staging.scalar(f"SELECT COUNT(DISTINCT registry_id) FROM {staging.ROWS}")
-    result.errors = staging.scalar(f"SELECT COUNT(*) FROM {e}")
-    result.error_rows = staging.scalar(f"SELECT COUNT(DISTINCT line) FROM {e}")
-    result.bad_families = staging.scalar(f"SELECT COUNT(DISTINCT registry_id) FROM {e}")
+    result.families = bulk.scalar(f"SELECT COUNT(DISTINCT registry_id) FROM {staging.ROWS}")
+    result.errors = bulk.scalar(f"SELECT COUNT(*) FROM {e}")
+    result.error_rows = bulk.scalar(f"SELECT COUNT(DISTINCT line) FROM {e}")
+    result.bad_families = bulk.scalar(f"SELECT COUNT(DISTINCT registry_id) FROM {e}")
 
 
 def _write(result: ImportResult, acting_user, run: ImportRun) -> None:

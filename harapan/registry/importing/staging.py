@@ -6,7 +6,7 @@ spans rows, and the upsert itself, is then one SQL statement over the whole
 file. Temporary tables belong to this connection alone and vanish with it.
 """
 
-from django.db import connection
+from harapan.bulk import analyze, distinct_op, execute, scalar
 
 ROWS = "harapan_import_rows"
 ERRORS = "harapan_import_errors"
@@ -20,27 +20,6 @@ ROW_COLUMNS = ("line", "registry_id", "kk", "desa", "address", "nik", "name", "s
                "ok")  # fmt: skip
 EMPTY = "''"
 ERROR_COLUMNS = ("line", "kolom", "nilai", "pesan", "registry_id")
-
-
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def distinct_op() -> str:
-    """Null-safe inequality."""
-    return "IS DISTINCT FROM" if is_postgres() else "IS NOT"
-
-
-def execute(sql: str, params=()) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
-
-
-def scalar(sql: str, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
 
 
 def create() -> None:
@@ -62,51 +41,10 @@ def drop() -> None:
         execute(f"DROP TABLE IF EXISTS {table}")
 
 
-class BulkWriter:
-    """Buffered bulk insert into a staging table."""
-
-    def __init__(self, table: str, columns: tuple[str, ...], batch: int = 20000):
-        self.table, self.columns, self.batch = table, columns, batch
-        self.buffer: list[tuple] = []
-        placeholders = ", ".join(["%s"] * len(columns))
-        self.insert_sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
-
-    def add(self, row: tuple) -> None:
-        self.buffer.append(row)
-        if len(self.buffer) >= self.batch:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.buffer:
-            return
-        with connection.cursor() as cursor:
-            if is_postgres():
-                copy_sql = f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN"
-                with cursor.cursor.copy(copy_sql) as copy:
-                    for row in self.buffer:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(self.insert_sql, self.buffer)
-        self.buffer.clear()
-
-
 def index_rows() -> None:
     execute(f"CREATE INDEX {ROWS}_family ON {ROWS} (registry_id, nik)")
     execute(f"CREATE INDEX {ROWS}_line ON {ROWS} (line)")
     analyze(ROWS, ERRORS)
-
-
-def analyze(*tables: str) -> None:
-    """Give the planner the staged tables' real sizes.
-
-    PostgreSQL never auto-analyzes temporary tables; without statistics it
-    plans 400,000 staged rows as a handful and picks nested loops. SQLite's
-    planner does well on its indexes alone, and its ANALYZE reads them whole.
-    """
-    if not is_postgres():
-        return
-    for table in tables:
-        execute(f"ANALYZE {table}")
 
 
 FAMILY_COLUMNS = (

@@ -4,17 +4,9 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from . import staging
-from .staging import (
-    GOOD,
-    ROWS,
-    TOUCHED,
-    execute,
-    family_changed_condition,
-    is_postgres,
-    member_changed_condition,
-    scalar,
-)
+from harapan.bulk import analyze, execute, is_postgres, scalar
+
+from .staging import GOOD, ROWS, TOUCHED, family_changed_condition, member_changed_condition
 
 NEW_ROWS = "harapan_import_new"
 FAMILY_SOURCE = f"""
@@ -121,7 +113,7 @@ def write(now: str, actor_id: int | None, actor_name: str, run_id: int) -> None:
     )  # fmt: skip
     # The family table may have grown from nothing: let the planner know before
     # the member statements join it.
-    staging.analyze("registry_family", TOUCHED)
+    analyze("registry_family", TOUCHED)
     execute(f"""
         UPDATE registry_member SET
             region_code = s.desa, name = s.name, sex = s.sex, birth_date = s.birth,
