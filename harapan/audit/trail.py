@@ -64,3 +64,32 @@ def record(
         changes={k: [_plain(a), _plain(b)] for k, (a, b) in (changes or {}).items()},
         details={k: _plain(v) for k, v in (details or {}).items()},
     )
+
+
+def record_set(actor, action: str, object_type: str, rows_sql: str, params=(), details=None) -> int:
+    """One audit row per row of `rows_sql`, written in one statement (batch jobs).
+
+    `rows_sql` selects columns named object_id, object_repr and region_code; the rows share
+    the actor, action and `details`. Returns the number of rows written.
+    """
+    import json
+
+    from django.db import connection
+    from django.utils import timezone
+
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    as_json = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO audit_auditentry (at, actor_id, actor_name, action, object_type,
+                    object_id, object_repr, region_code, changes, details)
+                SELECT %s, %s, %s, %s, %s, CAST(r.object_id AS varchar(64)), r.object_repr,
+                       r.region_code, {as_json}, {as_json}
+                FROM ({rows_sql}) r""",
+            [now, actor.pk if actor else None, actor.get_username() if actor else "", action,
+             object_type, "{}", json.dumps({k: _plain(v) for k, v in (details or {}).items()}),
+             *params],
+        )  # fmt: skip
+        return cursor.rowcount

@@ -7,11 +7,12 @@ class BenefitsConfig(AppConfig):
     verbose_name = "Bantuan"
 
     def ready(self):
-        from harapan.registry import panels
+        from harapan.registry import eligibility, panels
 
         from .panels import benefits_panel
         from .views_kks import kks_panel
 
+        eligibility.set_rules_provider(_year_rules)
         post_migrate.connect(_ensure_years, sender=self)
         panels.register(benefits_panel)
         panels.register(kks_panel)
@@ -21,3 +22,10 @@ def _ensure_years(sender, **kwargs):
     from .seed import ensure_years
 
     ensure_years()
+
+
+def _year_rules(year: int):
+    from .models import BenefitYear
+
+    found = BenefitYear.objects.filter(year=year).prefetch_related("index").first()
+    return found.rules() if found else None

@@ -4,7 +4,8 @@
    registry's rule gives them on the stage's reference date
    (`eligibility.component_expression`, the SQL twin of `component_for`);
    components suspended or terminated by a sanction in force drop out here,
-   so they take no slot.
+   so they take no slot. The sanctions are brought up to date first, from
+   the verification of the stage's window (`compliance.batch`).
 2. Window functions apply the caps: per component (`family_cap`), then the
    family total (`max_components`), the highest annual values first, ties to
    the older member, then the lower NIK.
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from harapan import bulk
 from harapan.audit import trail
+from harapan.compliance.batch import SanctionResult, compute_sanctions
 from harapan.compliance.models import Sanction
 from harapan.lib import regioncode
 from harapan.registry import eligibility
@@ -44,6 +46,7 @@ class ComputeResult:
     replaced: int = 0
     changed: list[tuple[str, int, int]] = field(default_factory=list)  # (id, old, new)
     changed_count: int = 0
+    sanctions: SanctionResult | None = None
 
 
 def _case_sql(values: dict[str, int]) -> str:
@@ -128,6 +131,11 @@ def compute_entitlements(
     like = f"{region}%"
     result = ComputeResult()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    # The ladder runs first, on the records as they stand, so that the stage
+    # pays no component its window's verification suspends or terminates.
+    result.sanctions = compute_sanctions(
+        stage.year_id, stage.number, region=region, acting_user=acting_user
+    )
     _stage_lines(stage, region, recompute)
     if recompute:
         _remember_and_clear(stage, like, result)

@@ -14,6 +14,7 @@ for, ties broken in the order of `TIE_ORDER`. Family caps are not applied
 here: they belong to the benefits app, which builds on this.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -66,6 +67,22 @@ class Rules:
 
 
 DEFAULT_RULES = Rules()
+
+# The year's ages and amounts live in the benefits app, which sits above this
+# one; it registers how to read them (AppConfig.ready), so that verification
+# and graduation use the same year's rules without importing benefits.
+_rules_provider: Callable[[int], Rules | None] | None = None
+
+
+def set_rules_provider(provider: Callable[[int], Rules | None]) -> None:
+    global _rules_provider
+    _rules_provider = provider
+
+
+def rules_for(year: int) -> Rules:
+    """The rules of `year`'s index, or the defaults when none is configured."""
+    rules = _rules_provider(year) if _rules_provider else None
+    return rules or DEFAULT_RULES
 
 
 def years_before(day: date, years: int) -> date:

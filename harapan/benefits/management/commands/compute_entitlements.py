@@ -29,6 +29,12 @@ class Command(BaseCommand):
                 raise CommandError(f"Wilayah {region} tidak ditemukan")
         self.stdout.write(f"Menghitung {target} (acuan usia {target.reference_date:%d-%m-%Y})…")
         result = compute_entitlements(target, region=region, recompute=recompute)
+        sanctions = result.sanctions
+        self.stdout.write(
+            f"Sanksi verifikasi: {sanctions.suspended:,} penangguhan dan "
+            f"{sanctions.terminated:,} pembatalan baru, {sanctions.removed:,} dihapus, "
+            f"{sanctions.in_force:,} berlaku pada tahap ini"
+        )
         if recompute:
             self.stdout.write(f"Penetapan lama diganti: {result.replaced:,} keluarga")
         self.stdout.write(
