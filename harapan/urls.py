@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("harapan.accounts.urls")),
     path("kpm/", include("harapan.registry.urls")),
     path("bantuan/", include("harapan.benefits.urls")),
+    path("verifikasi/", include("harapan.compliance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
