@@ -1,4 +1,4 @@
-from . import views_import, views_month, views_monitoring, views_reference
+from . import views_import, views_monitoring, views_month, views_reference
 
 app_name = "compliance"
 urlpatterns = (
