@@ -23,6 +23,8 @@ from harapan.registry.importing.engine import import_registry
 from harapan.registry.models import Family
 from harapan.registry.synthetic import FIELDS, Generator
 
+from .verification import build_verification
+
 DEMO_PASSWORD = "harapan-demo"
 DEMO_SEED = 2026
 
@@ -111,6 +113,8 @@ def build_demo(today: date | None = None, log=print) -> list[Person]:
         if created and person.caseload:
             made = _families_for(user, person.caseload, DEMO_SEED + index, today)
             log(f"  {person.username}: {made} keluarga dampingan")
+    # Verification first: the stages below are paid on it (sanctions).
+    build_verification(today, log)
     # This stage's and the previous stage's entitlements, so the benefit pages
     # have something to show; computing again fills in only new families.
     stage = current_stage(today)
