@@ -345,8 +345,9 @@ class DetailTest(PersonaTestCase):
             make_member(self.family_a)
         self.client.force_login(self.auditor)
         # session, user, family, members, region, history; the benefits panel:
-        # stage, entitlements, payments; the KKS panel: latest card entry
-        with self.assertNumQueries(10):
+        # stage, entitlements, payments; the KKS panel: latest card entry; the
+        # compliance panel: members, year rules ×2, verifications, sanctions
+        with self.assertNumQueries(15):
             self.client.get(detail(self.family_a))
 
 
