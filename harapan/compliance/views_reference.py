@@ -1,3 +1,237 @@
-"""Placeholder until this module is written (issue #5)."""
+"""Schools and health facilities pages, and a family's links to them: thin over reference.py.
 
-urlpatterns = []
+Operators (and admin pusat) keep the reference data of their region; every
+other role reads that of its own region. Saving goes through
+`actions.save_reference` and `actions.link_service`.
+"""
+
+import csv
+import io
+import tempfile
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, re_path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from harapan.accounts.roles import may_change_family_data, sees_full_nik
+from harapan.lib import regioncode
+from harapan.regions.models import Region
+from harapan.registry.actions import record_nik_view
+from harapan.registry.importing.engine import ERROR_HEADER
+from harapan.registry.importing.reader import FileProblem
+from harapan.registry.models import Family
+
+from . import actions, calendar, reference
+from .forms_reference import (
+    FacilityForm,
+    MemberServiceForm,
+    ReferenceFilterForm,
+    ReferenceUploadForm,
+    SchoolForm,
+    service_rows,
+)
+from .reference import ReferenceKind, ReferenceResult
+
+PAGE_SIZE = 50
+TABLE_CAP = 200  # error rows shown on the page; the CSV has them all
+ERRORS_KEY = "compliance.reference.errors"
+
+
+@dataclass(frozen=True)
+class Page:
+    kind: ReferenceKind
+    form: type
+    code_field: str
+    title: str
+    columns_help: str
+
+
+PAGES = {
+    "sekolah": Page(
+        reference.SCHOOLS, SchoolForm, "npsn", gettext_lazy("Sekolah"),
+        gettext_lazy("Kolom: npsn (8 angka), nama, jenjang (sd, smp atau sma), kode_desa. "
+                     "Sekolah diperbarui menurut NPSN."),
+    ),
+    "faskes": Page(
+        reference.FACILITIES, FacilityForm, "code", gettext_lazy("Fasilitas kesehatan"),
+        gettext_lazy("Kolom: kode_desa, nama, jenis (posyandu, puskesmas, pustu, polindes, "
+                     "klinik atau rumah_sakit), kode_faskes (boleh kosong). Faskes diperbarui "
+                     "menurut desa dan nama."),
+    ),
+}  # fmt: skip
+KIND = "(?P<kind>sekolah|faskes)"
+
+
+def _scope(request: HttpRequest) -> str:
+    scope = reference.reference_scope(request.user)
+    if scope is None:
+        raise PermissionDenied(_("Peran Anda tidak dapat melihat data sekolah dan faskes."))
+    return scope
+
+
+def _editor_scope(request: HttpRequest) -> str:
+    scope = _scope(request)
+    if not reference.may_edit_reference(request.user):
+        raise PermissionDenied(_("Hanya operator yang dapat mengubah data sekolah dan faskes."))
+    return scope
+
+
+def _list_page(request, kind: str, *, upload_form=None, result=None):
+    page_spec = PAGES[kind]
+    scope = _scope(request)
+    rows = reference.visible_references(request.user, page_spec.kind.model)
+    filters = ReferenceFilterForm(request.GET, scope=scope)
+    if filters.is_valid():
+        rows = filters.filter(rows, page_spec.code_field)
+    else:
+        rows = rows.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    names = dict(
+        Region.objects.filter(code__in={r.region_code for r in page}).values_list("code", "name")
+    )
+    for row in page:
+        row.desa_name = names.get(row.region_code, "")
+        row.desa_code = regioncode.dotted(row.region_code)
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    may_edit = reference.may_edit_reference(request.user)
+    if may_edit and upload_form is None:
+        upload_form = ReferenceUploadForm()
+    context = {
+        "kind": kind,
+        "spec": page_spec,
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "may_edit": may_edit,
+        "upload_form": upload_form if may_edit else None,
+        "result": result,
+        "errors": result.errors[:TABLE_CAP] if result else [],
+    }
+    return render(request, "compliance/reference_list.html", context)
+
+
+@login_required
+def reference_list(request: HttpRequest, kind: str) -> HttpResponse:
+    return _list_page(request, kind)
+
+
+@login_required
+def reference_upload(request: HttpRequest, kind: str) -> HttpResponse:
+    scope = _editor_scope(request)
+    if request.method != "POST":
+        return redirect("compliance:reference_list", kind=kind)
+    form = ReferenceUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _list_page(request, kind, upload_form=form)
+    upload = form.cleaned_data["file"]
+    with tempfile.NamedTemporaryFile(suffix=".csv") as stored:
+        for chunk in upload.chunks():
+            stored.write(chunk)
+        stored.flush()
+        try:
+            result = reference.import_reference(
+                stored.name, PAGES[kind].kind, acting_user=request.user,
+                scope_prefix=scope, file_name=upload.name,
+            )  # fmt: skip
+        except FileProblem as problem:
+            result = ReferenceResult(kind=kind, file_problem=str(problem))
+            result.errors = [(1, "", "", str(problem))]
+    if result.imported:
+        messages.success(
+            request,
+            _("%(rows)s baris diimpor: %(created)s baru, %(updated)s diubah, %(unchanged)s tetap.")
+            % {"rows": result.rows, "created": result.created, "updated": result.updated,
+               "unchanged": result.unchanged},
+        )  # fmt: skip
+        return redirect("compliance:reference_list", kind=kind)
+    request.session[ERRORS_KEY] = [list(e) for e in result.errors]
+    return _list_page(request, kind, upload_form=form, result=result)
+
+
+@login_required
+def reference_errors(request: HttpRequest, kind: str) -> HttpResponse:
+    """The error CSV of the user's last rejected upload."""
+    _editor_scope(request)
+    lines = request.session.get(ERRORS_KEY)
+    if lines is None:
+        raise Http404
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(ERROR_HEADER)
+    writer.writerows(lines)
+    # A BOM so that Excel opens the UTF-8 file with its accents intact.
+    response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"galat-{kind}-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _edit(request: HttpRequest, kind: str, instance=None) -> HttpResponse:
+    page_spec = PAGES[kind]
+    form = page_spec.form(request.POST or None, instance=instance, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        obj = actions.save_reference(form.save(commit=False), acting_user=request.user)
+        messages.success(request, _("%(name)s disimpan.") % {"name": obj})
+        return redirect("compliance:reference_list", kind=kind)
+    context = {"kind": kind, "spec": page_spec, "form": form, "object": instance}
+    return render(request, "compliance/reference_form.html", context)
+
+
+@login_required
+def reference_new(request: HttpRequest, kind: str) -> HttpResponse:
+    _editor_scope(request)
+    return _edit(request, kind)
+
+
+@login_required
+def reference_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    _editor_scope(request)
+    model = PAGES[kind].kind.model
+    instance = get_object_or_404(reference.visible_references(request.user, model), pk=pk)
+    return _edit(request, kind, instance)
+
+
+@login_required
+def member_service(request: HttpRequest, family_pk: int) -> HttpResponse:
+    """Which school each pupil attends and which facility checks the others."""
+    user = request.user
+    family = get_object_or_404(Family.objects.visible_to(user), pk=family_pk)
+    may_edit = may_change_family_data(user)
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied(_("Peran Anda hanya dapat membaca data."))
+    today = timezone.localdate()
+    rows = service_rows(family, user, today)
+    form = MemberServiceForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        changed = form.save(acting_user=user)
+        messages.success(request, _("%(n)s anggota diperbarui.") % {"n": changed})
+        return redirect("compliance:member_service", family_pk=family.pk)
+    if sees_full_nik(user):
+        record_nik_view(user, family, len(rows))
+    context = {
+        "family": family,
+        "form": form,
+        "month": calendar.month_label(calendar.month_start(today)),
+        "may_edit": may_edit,
+        "region": Region.objects.filter(code=family.region_code[:6]).first(),
+    }
+    return render(request, "compliance/member_service.html", context)
+
+
+urlpatterns = [
+    re_path(rf"^referensi/{KIND}/$", reference_list, name="reference_list"),
+    re_path(rf"^referensi/{KIND}/baru/$", reference_new, name="reference_new"),
+    re_path(rf"^referensi/{KIND}/(?P<pk>[0-9]+)/ubah/$", reference_edit, name="reference_edit"),
+    re_path(rf"^referensi/{KIND}/impor/$", reference_upload, name="reference_upload"),
+    re_path(rf"^referensi/{KIND}/impor/galat\.csv$", reference_errors, name="reference_errors"),
+    path("kpm/<int:family_pk>/layanan/", member_service, name="member_service"),
+]
