@@ -1,3 +1,412 @@
-"""Placeholder until this module is written (issue #5)."""
+"""Monitoring of verification (DESIGN §5): figures, missing records, sanctions, forced exits.
 
-urlpatterns = []
+Thin over `monitoring.py` and `batch.forced_exit_candidates`; every list is
+scoped with `visible_to(user)`.
+"""
+
+import csv
+from collections import defaultdict
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+
+from harapan.accounts.roles import Role, sees_full_nik
+from harapan.audit import trail
+from harapan.lib import regioncode
+from harapan.lib.nik import shown_nik
+from harapan.regions.models import Region
+from harapan.registry import eligibility
+from harapan.registry.models import Family, Member, Relation
+
+from . import batch, calendar, monitoring
+from .models import Sanction, SanctionKind
+
+# A kabupaten can owe tens of thousands of records; the page shows the first
+# ones and the download carries them all.
+MAX_ROWS = 500
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+GROUPING_LABELS = {
+    monitoring.PENDAMPING: _("Pendamping"),
+    monitoring.DESA: _("Desa/kelurahan"),
+    monitoring.KECAMATAN: _("Kecamatan"),
+}
+# What each role most often asks: a pendamping about their desa, a korcam about
+# their pendamping, anyone above about the kecamatan.
+DEFAULT_GROUPING = {Role.PENDAMPING: monitoring.DESA, Role.KORCAM: monitoring.PENDAMPING}
+FORCED_EXIT_HEADER = ["id_keluarga", "kode_desa", "pendamping", "komponen_dibatalkan"]
+MISSING_HEADER = ["bulan", "id_keluarga", "nik", "nama", "komitmen", "kode_desa", "pendamping"]
+
+
+def _require_role(user) -> None:
+    if not (user.is_superuser or user.role):
+        raise PermissionDenied
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _scope_heading(user) -> str:
+    if user.role == Role.PENDAMPING:
+        return _t("KPM dampingan saya")
+    if user.region_id:
+        level = regioncode.LEVEL_NAMES[regioncode.level(user.region_id)]
+        return _t("Wilayah %(level)s %(name)s") % {"level": level, "name": user.region.name}
+    return _t("Semua wilayah")
+
+
+def _csv_response(filename: str) -> tuple[HttpResponse, Any]:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # A BOM so that Excel opens the UTF-8 file with its accents intact.
+    response.write("\ufeff")
+    return response, csv.writer(response)
+
+
+def _region_names(codes) -> dict[str, str]:
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def _audit_export(user, action: str, **details) -> None:
+    trail.record(user, action, region_code=user.region_id or "", details=details)
+
+
+# Month and stage choice ------------------------------------------------------
+
+
+class MonthForm(forms.Form):
+    bulan = forms.CharField(label=_("Bulan"), widget=forms.TextInput(attrs={"type": "month"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.this_month = calendar.month_start(_today())
+        self.fields["bulan"].widget.attrs["max"] = calendar.month_label(self.this_month)
+
+    def clean_bulan(self) -> date:
+        try:
+            month = calendar.parse_month(self.cleaned_data["bulan"])
+        except ValueError:
+            raise forms.ValidationError(
+                _("Bulan tidak valid: tulis sebagai TTTT-BB, mis. 2026-03.")
+            ) from None
+        if month > self.this_month:
+            raise forms.ValidationError(_("Bulan verifikasi belum berjalan."))
+        return month
+
+
+class MonitoringForm(MonthForm):
+    per = forms.ChoiceField(label=_("Kelompokkan per"), choices=list(GROUPING_LABELS.items()))
+
+
+class StageForm(forms.Form):
+    # PKH began in 2007: no stage before it.
+    tahun = forms.IntegerField(label=_("Tahun"), min_value=2007, max_value=2100)
+    tahap = forms.TypedChoiceField(
+        label=_("Tahap"), coerce=int, choices=[(n, str(n)) for n in (1, 2, 3, 4)]
+    )
+
+
+class SanctionForm(StageForm):
+    jenis = forms.ChoiceField(
+        label=_("Jenis sanksi"), required=False,
+        choices=[("", _("Semua")), *SanctionKind.choices],
+    )  # fmt: skip
+
+
+def _bound(form_class, request: HttpRequest, defaults: dict) -> forms.Form:
+    """The form of the query string, a missing field taking its default."""
+    data = {**defaults, **{k: v for k, v in request.GET.items() if k in form_class.base_fields}}
+    form = form_class(data)
+    form.is_valid()
+    return form
+
+
+def _previous_month() -> str:
+    return calendar.month_label(calendar.add_months(calendar.month_start(_today()), -1))
+
+
+def _monitoring_form(request: HttpRequest) -> MonitoringForm:
+    grouping = DEFAULT_GROUPING.get(request.user.role, monitoring.KECAMATAN)
+    return _bound(MonitoringForm, request, {"bulan": _previous_month(), "per": grouping})
+
+
+def _stage_defaults() -> dict:
+    year, stage = calendar.stage_of(_today())
+    return {"tahun": year, "tahap": stage}
+
+
+# Figures per group -------------------------------------------------------------
+
+
+def _labelled_figures(user, month: date, grouping: str) -> list[monitoring.Figures]:
+    rows = monitoring.figures_by(month, Member.objects.visible_to(user), grouping)
+    keys = [row.key for row in rows if row.key is not None]
+    if grouping == monitoring.PENDAMPING:
+        users = get_user_model().objects.in_bulk(keys)
+        for row in rows:
+            pendamping = users.get(row.key)
+            row.code = pendamping.username if pendamping else ""
+            row.label = str(pendamping) if pendamping else _t("Belum ada pendamping")
+        # Families with no pendamping come last: they are the ones to assign.
+        return sorted(rows, key=lambda r: (r.key is None, r.label.lower()))
+    names = _region_names(keys)
+    for row in rows:
+        row.code, row.label = row.key, names.get(row.key, "")
+    return sorted(rows, key=lambda r: r.key)
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+@login_required
+def monitoring_page(request: HttpRequest) -> HttpResponse:
+    _require_role(request.user)
+    form = _monitoring_form(request)
+    context = {"form": form, "scope": _scope_heading(request.user)}
+    if form.is_valid():
+        month, grouping = form.cleaned_data["bulan"], form.cleaned_data["per"]
+        rows = _labelled_figures(request.user, month, grouping)
+        context.update(
+            month_text=calendar.month_label(month), rows=rows, total=monitoring.total(rows),
+            grouping_label=GROUPING_LABELS[grouping],
+            query=urlencode({"bulan": calendar.month_label(month), "per": grouping}),
+        )  # fmt: skip
+    return render(request, "compliance/monitoring.html", context)
+
+
+@login_required
+def monitoring_xlsx(request: HttpRequest) -> HttpResponse:
+    _require_role(request.user)
+    form = _monitoring_form(request)
+    if not form.is_valid():
+        context = {"form": form, "scope": _scope_heading(request.user)}
+        return render(request, "compliance/monitoring.html", context, status=400)
+    month, grouping = form.cleaned_data["bulan"], form.cleaned_data["per"]
+    rows = _labelled_figures(request.user, month, grouping)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("pemantauan")
+    sheet.append(["kode", "nama", "wajib_verifikasi", "terverifikasi", "persen_terverifikasi",
+                  "patuh", "tidak_patuh", "dikecualikan", "belum_diverifikasi",
+                  "persen_kepatuhan"])  # fmt: skip
+    total = monitoring.total(rows)
+    total.code, total.label = "", _t("Jumlah")
+    for row in [*rows, total]:
+        sheet.append([row.code, row.label, row.owed, row.verified, _percent(row.share_verified),
+                      row.compliant, row.non_compliant, row.excused, row.missing,
+                      _percent(row.compliance_rate)])  # fmt: skip
+    about = workbook.create_sheet("keterangan")
+    about.append(["bulan", calendar.month_label(month)])
+    about.append(["per", grouping])
+    about.append(["cakupan", _scope_heading(request.user)])
+    about.append(["dibuat", timezone.localtime().isoformat(timespec="seconds")])
+    response = HttpResponse(content_type=XLSX)
+    name = f"pemantauan-verifikasi-{calendar.month_label(month)}-{grouping}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    workbook.save(response)
+    _audit_export(request.user, "compliance.monitoring.export",
+                  bulan=calendar.month_label(month), per=grouping, rows=len(rows))  # fmt: skip
+    return response
+
+
+# Missing verifications ---------------------------------------------------------
+
+
+def _month_page_url(family_pk: int, month_text: str) -> str | None:
+    """The family's verification page for the month, where the record is made."""
+    try:
+        return reverse(
+            "compliance:month_family", kwargs={"family_pk": family_pk, "month": month_text}
+        )
+    except NoReverseMatch:
+        return None
+
+
+def _missing_in_scope(user, month: date):
+    return monitoring.missing(month, Member.objects.visible_to(user))
+
+
+@login_required
+def missing_list(request: HttpRequest) -> HttpResponse:
+    _require_role(request.user)
+    form = _bound(MonthForm, request, {"bulan": _previous_month()})
+    context = {"form": form, "scope": _scope_heading(request.user), "cap": MAX_ROWS}
+    if form.is_valid():
+        month = form.cleaned_data["bulan"]
+        context.update(_missing_rows(request.user, month))
+    return render(request, "compliance/monitoring_missing.html", context)
+
+
+def _missing_rows(user, month: date) -> dict:
+    missing = _missing_in_scope(user, month)
+    rows = list(
+        missing.select_related("family__pendamping").order_by(
+            "region_code", "family__registry_id", "birth_date", "pk"
+        )[:MAX_ROWS]
+    )
+    count = len(rows) if len(rows) < MAX_ROWS else missing.count()
+    names = _region_names({m.region_code for m in rows})
+    full = sees_full_nik(user)
+    month_text = calendar.month_label(month)
+    for member in rows:
+        member.shown_nik = shown_nik(member.nik, full)
+        member.commitment_label = eligibility.LABELS.get(member.commitment, member.commitment)
+        member.desa_name = names.get(member.region_code, "")
+        member.month_url = _month_page_url(member.family_id, month_text)
+    if full and rows:
+        # Full NIKs shown are logged (DESIGN §11), once per page rather than per row.
+        trail.record(user, "compliance.missing.view_nik", region_code=user.region_id or "",
+                     details={"count": len(rows), "bulan": month_text})  # fmt: skip
+    return {"month_text": month_text, "rows": rows, "count": count,
+            "truncated": count > len(rows)}  # fmt: skip
+
+
+@login_required
+def missing_csv(request: HttpRequest) -> HttpResponse:
+    _require_role(request.user)
+    form = _bound(MonthForm, request, {"bulan": _previous_month()})
+    if not form.is_valid():
+        context = {"form": form, "scope": _scope_heading(request.user), "cap": MAX_ROWS}
+        return render(request, "compliance/monitoring_missing.html", context, status=400)
+    month = form.cleaned_data["bulan"]
+    month_text = calendar.month_label(month)
+    full = sees_full_nik(request.user)
+    response, writer = _csv_response(f"verifikasi-belum-{month_text}.csv")
+    writer.writerow(MISSING_HEADER)
+    rows = (
+        _missing_in_scope(request.user, month)
+        .select_related("family__pendamping")
+        .order_by("region_code", "family__registry_id", "birth_date", "pk")
+    )
+    count = 0
+    for member in rows.iterator(chunk_size=2000):
+        pendamping = member.family.pendamping
+        writer.writerow([month_text, member.family.registry_id, shown_nik(member.nik, full),
+                         member.name, member.commitment, member.region_code,
+                         str(pendamping) if pendamping else ""])  # fmt: skip
+        count += 1
+    _audit_export(request.user, "compliance.missing.export", bulan=month_text, rows=count,
+                  full_nik=full)  # fmt: skip
+    return response
+
+
+# Sanctions in force --------------------------------------------------------------
+
+
+@login_required
+def sanction_list(request: HttpRequest) -> HttpResponse:
+    _require_role(request.user)
+    form = _bound(SanctionForm, request, _stage_defaults())
+    context = {"form": form, "scope": _scope_heading(request.user), "cap": MAX_ROWS}
+    if form.is_valid():
+        year, stage, kind = (form.cleaned_data[k] for k in ("tahun", "tahap", "jenis"))
+        sanctions = Sanction.objects.visible_to(request.user).in_force(year, stage)
+        if kind:
+            sanctions = sanctions.filter(kind=kind)
+        rows = list(
+            sanctions.select_related("member__family").order_by(
+                "region_code", "member__family__registry_id", "member_id", "component"
+            )[:MAX_ROWS]
+        )
+        for sanction in rows:
+            sanction.component_label = eligibility.LABELS.get(sanction.component, "")
+        count = len(rows) if len(rows) < MAX_ROWS else sanctions.count()
+        context.update(year=year, stage=stage, rows=rows, count=count,
+                       truncated=count > len(rows))  # fmt: skip
+    return render(request, "compliance/sanction_list.html", context)
+
+
+# Forced exit (graduasi paksa) candidates -----------------------------------------
+
+
+def _terminated_components(year: int, stage: int, families) -> dict[int, list[str]]:
+    """Each family's terminated components in force, in the year's priority order."""
+    found = defaultdict(set)
+    pairs = (
+        Sanction.objects.in_force(year, stage)
+        .filter(kind=SanctionKind.TERMINATION, member__family__in=families)
+        .values_list("member__family_id", "component")
+        .distinct()
+    )
+    for family_id, component in pairs:
+        found[family_id].add(component)
+    order = eligibility.rules_for(year).priority()
+    return {pk: sorted(found[pk], key=order.index) for pk in found}
+
+
+def _candidates(user, year: int, stage: int):
+    families = batch.forced_exit_candidates(year, stage, Family.objects.visible_to(user))
+    return families.select_related("pendamping").order_by("region_code", "registry_id")
+
+
+@login_required
+def forced_exit(request: HttpRequest) -> HttpResponse:
+    _require_role(request.user)
+    form = _bound(StageForm, request, _stage_defaults())
+    context = {"form": form, "scope": _scope_heading(request.user), "cap": MAX_ROWS}
+    if form.is_valid():
+        year, stage = form.cleaned_data["tahun"], form.cleaned_data["tahap"]
+        families = _candidates(request.user, year, stage)
+        heads = Prefetch(
+            "members", queryset=Member.objects.filter(relation=Relation.HEAD), to_attr="heads"
+        )
+        rows = list(families.prefetch_related(heads)[:MAX_ROWS])
+        components = _terminated_components(year, stage, [f.pk for f in rows])
+        names = _region_names({f.region_code for f in rows})
+        for family in rows:
+            family.head = family.heads[0] if family.heads else None
+            family.desa_name = names.get(family.region_code, "")
+            family.terminated = [eligibility.LABELS[c] for c in components.get(family.pk, [])]
+        count = len(rows) if len(rows) < MAX_ROWS else families.count()
+        context.update(year=year, stage=stage, rows=rows, count=count,
+                       truncated=count > len(rows),
+                       query=urlencode({"tahun": year, "tahap": stage}))  # fmt: skip
+    return render(request, "compliance/forced_exit.html", context)
+
+
+@login_required
+def forced_exit_csv(request: HttpRequest) -> HttpResponse:
+    _require_role(request.user)
+    form = _bound(StageForm, request, _stage_defaults())
+    if not form.is_valid():
+        context = {"form": form, "scope": _scope_heading(request.user), "cap": MAX_ROWS}
+        return render(request, "compliance/forced_exit.html", context, status=400)
+    year, stage = form.cleaned_data["tahun"], form.cleaned_data["tahap"]
+    families = _candidates(request.user, year, stage)
+    components = _terminated_components(year, stage, families)
+    response, writer = _csv_response(f"graduasi-paksa-{year}-tahap-{stage}.csv")
+    writer.writerow(FORCED_EXIT_HEADER)
+    count = 0
+    for family in families.iterator(chunk_size=2000):
+        pendamping = str(family.pendamping) if family.pendamping else ""
+        writer.writerow([family.registry_id, family.region_code, pendamping,
+                         ";".join(components.get(family.pk, []))])  # fmt: skip
+        count += 1
+    _audit_export(request.user, "compliance.forced_exit.export", tahun=year, tahap=stage,
+                  rows=count)  # fmt: skip
+    return response
+
+
+urlpatterns = [
+    path("pemantauan/", monitoring_page, name="monitoring"),
+    path("pemantauan/ekspor.xlsx", monitoring_xlsx, name="monitoring_xlsx"),
+    path("pemantauan/belum/", missing_list, name="missing_list"),
+    path("pemantauan/belum/unduh.csv", missing_csv, name="missing_csv"),
+    path("sanksi/", sanction_list, name="sanction_list"),
+    path("graduasi-paksa/", forced_exit, name="forced_exit"),
+    path("graduasi-paksa/unduh.csv", forced_exit_csv, name="forced_exit_csv"),
+]
