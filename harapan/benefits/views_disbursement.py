@@ -1,7 +1,5 @@
 """Disbursement upload and the stage reconciliation page (DESIGN §10): thin over disbursement.py."""
 
-import csv
-import io
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -17,11 +15,12 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from harapan.audit import trail
+from harapan.downloads import error_csv_response
 from harapan.registry.importing.reader import FileProblem
 from harapan.registry.views.imports import may_import
 
 from . import disbursement
-from .disbursement import ERROR_HEADER, EXPORT_HEADER, Kind, not_targeted_reason
+from .disbursement import EXPORT_HEADER, Kind, not_targeted_reason
 from .models import DisbursementImport
 from .stage_choice import StageForm, chosen_stage, default_stage
 
@@ -165,16 +164,7 @@ def disbursement_errors(request):
     lines = request.session.get(ERRORS_KEY)
     if lines is None:
         raise Http404
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(ERROR_HEADER)
-    writer.writerows(lines)
-    # A BOM so that Excel opens the UTF-8 file with its accents intact.
-    response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="galat-penyaluran-{date.today().isoformat()}.csv"'
-    )
-    return response
+    return error_csv_response(lines, f"galat-penyaluran-{date.today().isoformat()}.csv")
 
 
 urlpatterns = [

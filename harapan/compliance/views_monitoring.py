@@ -4,10 +4,8 @@ Thin over `monitoring.py` and `batch.forced_exit_candidates`; every list is
 scoped with `visible_to(user)`.
 """
 
-import csv
 from collections import defaultdict
 from datetime import date
-from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -25,6 +23,7 @@ from openpyxl import Workbook
 
 from harapan.accounts.roles import Role, sees_full_nik
 from harapan.audit import trail
+from harapan.downloads import csv_response
 from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
 from harapan.regions.models import Region
@@ -67,14 +66,6 @@ def _scope_heading(user) -> str:
         level = regioncode.LEVEL_NAMES[regioncode.level(user.region_id)]
         return _t("Wilayah %(level)s %(name)s") % {"level": level, "name": user.region.name}
     return _t("Semua wilayah")
-
-
-def _csv_response(filename: str) -> tuple[HttpResponse, Any]:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # A BOM so that Excel opens the UTF-8 file with its accents intact.
-    response.write("\ufeff")
-    return response, csv.writer(response)
 
 
 def _region_names(codes) -> dict[str, str]:
@@ -285,7 +276,7 @@ def missing_csv(request: HttpRequest) -> HttpResponse:
     month = form.cleaned_data["bulan"]
     month_text = calendar.month_label(month)
     full = sees_full_nik(request.user)
-    response, writer = _csv_response(f"verifikasi-belum-{month_text}.csv")
+    response, writer = csv_response(f"verifikasi-belum-{month_text}.csv")
     writer.writerow(MISSING_HEADER)
     rows = (
         _missing_in_scope(request.user, month)
@@ -388,7 +379,7 @@ def forced_exit_csv(request: HttpRequest) -> HttpResponse:
     year, stage = form.cleaned_data["tahun"], form.cleaned_data["tahap"]
     families = _candidates(request.user, year, stage)
     components = _terminated_components(year, stage, families)
-    response, writer = _csv_response(f"graduasi-paksa-{year}-tahap-{stage}.csv")
+    response, writer = csv_response(f"graduasi-paksa-{year}-tahap-{stage}.csv")
     writer.writerow(FORCED_EXIT_HEADER)
     count = 0
     for family in families.iterator(chunk_size=2000):

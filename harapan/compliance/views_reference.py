@@ -5,8 +5,6 @@ other role reads that of its own region. Saving goes through
 `actions.save_reference` and `actions.link_service`.
 """
 
-import csv
-import io
 import tempfile
 from dataclasses import dataclass
 
@@ -22,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from harapan.accounts.roles import may_change_family_data, sees_full_nik
+from harapan.downloads import error_csv_response
 from harapan.lib import regioncode
 from harapan.regions.models import Region
 from harapan.registry.actions import record_nik_view
-from harapan.registry.importing.engine import ERROR_HEADER
 from harapan.registry.importing.reader import FileProblem
 from harapan.registry.models import Family
 
@@ -164,15 +162,7 @@ def reference_errors(request: HttpRequest, kind: str) -> HttpResponse:
     lines = request.session.get(ERRORS_KEY)
     if lines is None:
         raise Http404
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(ERROR_HEADER)
-    writer.writerows(lines)
-    # A BOM so that Excel opens the UTF-8 file with its accents intact.
-    response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
-    name = f"galat-{kind}-{timezone.localdate().isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return error_csv_response(lines, f"galat-{kind}-{timezone.localdate().isoformat()}.csv")
 
 
 def _edit(request: HttpRequest, kind: str, instance=None) -> HttpResponse:

@@ -1,0 +1,24 @@
+"""CSV downloads as Excel opens them: UTF-8 with a BOM, so accents survive."""
+
+import csv
+
+from django.http import HttpResponse
+
+ERROR_HEADER = ["baris", "kolom", "nilai", "pesan"]
+
+
+def csv_response(filename: str):
+    """An attachment response and a csv writer onto it."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # A BOM so that Excel opens the UTF-8 file with its accents intact.
+    response.write("\ufeff")
+    return response, csv.writer(response)
+
+
+def error_csv_response(lines: list, filename: str) -> HttpResponse:
+    """The `baris,kolom,nilai,pesan` file of an import's errors (DESIGN §12)."""
+    response, writer = csv_response(filename)
+    writer.writerow(ERROR_HEADER)
+    writer.writerows(lines)
+    return response
