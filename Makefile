@@ -45,3 +45,5 @@ bench: $(STAMP)
 	scripts/with-postgres $(BIN)/python benchmarks/compute_entitlements.py
 	env -u DATABASE_URL $(BIN)/python benchmarks/import_registry.py
 	scripts/with-postgres $(BIN)/python benchmarks/import_registry.py
+	env -u DATABASE_URL $(BIN)/python benchmarks/import_verification.py --families 15000 60000
+	scripts/with-postgres $(BIN)/python benchmarks/import_verification.py --families 15000 60000

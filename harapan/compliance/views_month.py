@@ -200,24 +200,37 @@ def month_family_current(request: HttpRequest, family_pk: int) -> HttpResponse:
                     month=calendar.month_label(_default_month()))  # fmt: skip
 
 
-@login_required
-def month_family(request: HttpRequest, family_pk: int, month: str) -> HttpResponse:
-    month = _month_or_404(month)
-    family = get_object_or_404(Family.objects.visible_to(request.user), pk=family_pk)
+def _month_page(request: HttpRequest, month: date, build_rows, subject, template: str,
+                back: tuple, **context) -> HttpResponse:  # fmt: skip
+    """The family and school pages alike: rows of forms saved in one go, then PRG."""
     editable = may_change_family_data(request.user)
     if request.method == "POST" and not editable:
         raise PermissionDenied(_("Peran Anda hanya dapat membaca data."))
     threshold = ComplianceRules.for_year(month.year).attendance_threshold
-    rows = _family_rows(request, family, month, threshold, editable)
+    rows = build_rows(request, subject, month, threshold, editable)
     errors = None
     if request.method == "POST":
         errors = _save(request, rows, month)
         if errors is None:
-            return redirect("compliance:month_family", family_pk=family.pk,
-                            month=calendar.month_label(month))  # fmt: skip
+            view, kwargs = back
+            return redirect(view, month=calendar.month_label(month), **kwargs)
+    return render(
+        request, template, _context(rows, month, threshold, errors, editable, **context)
+    )
+
+
+@login_required
+def month_family(request: HttpRequest, family_pk: int, month: str) -> HttpResponse:
+    month = _month_or_404(month)
+    family = get_object_or_404(Family.objects.visible_to(request.user), pk=family_pk)
     region = Region.objects.filter(code=family.region_code).first()
-    context = _context(rows, month, threshold, errors, editable, family=family, region=region)
-    return render(request, "compliance/month_family.html", context)
+    return _month_page(
+        request, month,
+        _family_rows, family,
+        "compliance/month_family.html",
+        ("compliance:month_family", {"family_pk": family.pk}),
+        family=family, region=region,
+    )  # fmt: skip
 
 
 def _school_with_pupils(user, school_pk: int) -> School:
@@ -254,19 +267,13 @@ def _school_rows(request: HttpRequest, school: School, month: date, threshold: i
 def month_school(request: HttpRequest, school_pk: int, month: str) -> HttpResponse:
     month = _month_or_404(month)
     school = _school_with_pupils(request.user, school_pk)
-    editable = may_change_family_data(request.user)
-    if request.method == "POST" and not editable:
-        raise PermissionDenied(_("Peran Anda hanya dapat membaca data."))
-    threshold = ComplianceRules.for_year(month.year).attendance_threshold
-    rows = _school_rows(request, school, month, threshold, editable)
-    errors = None
-    if request.method == "POST":
-        errors = _save(request, rows, month)
-        if errors is None:
-            return redirect("compliance:month_school", school_pk=school.pk,
-                            month=calendar.month_label(month))  # fmt: skip
-    context = _context(rows, month, threshold, errors, editable, school=school)
-    return render(request, "compliance/month_school.html", context)
+    return _month_page(
+        request, month,
+        _school_rows, school,
+        "compliance/month_school.html",
+        ("compliance:month_school", {"school_pk": school.pk}),
+        school=school,
+    )  # fmt: skip
 
 
 @login_required
