@@ -83,6 +83,15 @@ def make_member(family: Family, **kwargs) -> Member:
     return Member.objects.create(family=family, region_code=family.region_code, **kwargs)
 
 
+def sign_in(page, base_url: str, username: str, password: str = "rahasia-uji-123") -> None:
+    """Log in through the real form, in a browser test (Playwright page)."""
+    page.goto(f"{base_url}/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit].primary")
+    page.wait_for_selector("text=Keluar")
+
+
 class PersonaTestCase(TestCase):
     """Kabupaten Tanggamus with Kecamatan A and B, and Kota Metro next door.
 

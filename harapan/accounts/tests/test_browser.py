@@ -1,6 +1,6 @@
 import pytest
 
-from harapan.testing import KEC_A, make_family, make_user
+from harapan.testing import KEC_A, make_family, make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -9,11 +9,7 @@ def test_signing_in_works_on_a_360px_phone(live_server, phone_page, screenshot_d
     pendamping = make_user("siti", "pendamping", KEC_A)
     make_family(pendamping=pendamping)
     page = phone_page
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("#id_username", "siti")
-    page.fill("#id_password", "rahasia-uji-123")
-    page.click("button[type=submit].primary")
-    page.wait_for_selector("text=Selamat datang")
+    sign_in(page, live_server.url, "siti")
     page.screenshot(path=str(screenshot_dir / "home-360px.png"), full_page=True)
     # Nothing sticks out sideways on a phone: no horizontal scrolling.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

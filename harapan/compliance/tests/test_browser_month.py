@@ -4,7 +4,7 @@ import pytest
 from django.utils.formats import date_format
 
 from harapan.compliance.models import Verification
-from harapan.testing import KEC_A, make_family, make_member, make_user
+from harapan.testing import KEC_A, make_family, make_member, make_user, sign_in
 
 from .test_month_pages import LAST_MONTH, family_url, link, make_facility, make_school, years_ago
 
@@ -20,11 +20,7 @@ def test_a_pendamping_records_a_month_on_a_360px_phone(live_server, phone_page, 
     link(toddler, facility=make_facility(name="Posyandu Mawar"))
 
     page = phone_page
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("#id_username", "siti")
-    page.fill("#id_password", "rahasia-uji-123")
-    page.click("button[type=submit].primary")
-    page.wait_for_selector("text=Selamat datang")
+    sign_in(page, live_server.url, "siti")
 
     page.goto(live_server.url + family_url(family))
     page.fill(f"#id_m{pupil.pk}-attendance", "92")

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from harapan.compliance import views_import
 from harapan.compliance.models import Verification
-from harapan.testing import KEC_A, make_family, make_member, make_user
+from harapan.testing import KEC_A, make_family, make_member, make_user, sign_in
 
 from .test_import_verification import HEADER, VerificationFileCase
 
@@ -137,10 +137,7 @@ def test_the_upload_and_its_errors_fit_a_360px_phone(live_server, phone_page, sc
         encoding="utf-8",
     )
     page = phone_page
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("#id_username", "siti")
-    page.fill("#id_password", "rahasia-uji-123")
-    page.click("button[type=submit].primary")
+    sign_in(page, live_server.url, "siti")
     page.goto(f"{live_server.url}{URL}")
     page.set_input_files("#id_file", str(data))
     page.click("button[type=submit].primary")

@@ -24,6 +24,7 @@ from harapan.testing import (
     METRO_DESA,
     make_family,
     make_user,
+    sign_in,
 )
 
 from .test_monitoring import DESA_A2, MONTH, MonthFixture, pupil, toddler, verify
@@ -384,11 +385,7 @@ def test_the_pages_fit_a_360px_phone(live_server, phone_page, screenshot_dir):
         verify(pupil(family), "sd", "patuh")
         toddler(family)
     page = phone_page
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("#id_username", "siti")
-    page.fill("#id_password", "rahasia-uji-123")
-    page.click("button[type=submit].primary")
-    page.wait_for_selector("text=Selamat datang")
+    sign_in(page, live_server.url, "siti")
     for name in ("monitoring", "missing_list", "sanction_list", "forced_exit"):
         page.goto(f"{live_server.url}{url(name)}?bulan={MONTH:%Y-%m}")
         page.screenshot(path=str(screenshot_dir / f"compliance-{name}-360px.png"), full_page=True)

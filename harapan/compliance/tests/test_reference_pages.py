@@ -21,6 +21,7 @@ from harapan.testing import (
     make_family,
     make_member,
     make_user,
+    sign_in,
 )
 
 SCHOOLS = reverse("compliance:reference_list", args=["sekolah"])
@@ -378,14 +379,7 @@ def test_the_pages_fit_a_360px_phone(live_server, phone_page, screenshot_dir, tm
     bad.write_text("npsn,nama,jenjang,kode_desa\n123,SD Rusak Sekali,tk,1872011001\n", "utf-8")
     page = phone_page
 
-    def sign_in(username: str) -> None:
-        page.goto(f"{live_server.url}/masuk/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "rahasia-uji-123")
-        page.click("button[type=submit].primary")
-        page.wait_for_selector("text=Keluar")
-
-    sign_in("operator_hp")
+    sign_in(page, live_server.url, "operator_hp")
     page.goto(f"{live_server.url}{SCHOOLS}")
     page.set_input_files("#id_file", str(bad))
     page.click("form[enctype] button[type=submit].primary")
@@ -395,7 +389,7 @@ def test_the_pages_fit_a_360px_phone(live_server, phone_page, screenshot_dir, tm
     assert not School.objects.filter(npsn="123").exists()
 
     page.context.clear_cookies()
-    sign_in("siti")
+    sign_in(page, live_server.url, "siti")
     page.goto(f"{live_server.url}{reverse('compliance:member_service', args=[family.pk])}")
     page.select_option(
         "select[name^=anggota_]", label="SD Negeri 1 Kuripan Kecamatan Kota Agung (18.06.01.2001)"
