@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from harapan.benefits.batch import compute_entitlements
 from harapan.benefits.stages import stage_for
-from harapan.lib import regioncode
-from harapan.regions.models import Region
+from harapan.regions.options import region_option
 
 
 class Command(BaseCommand):
@@ -20,13 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, stage, region, recompute, **options):
         target = stage_for(year, stage)
-        if region:
-            try:
-                region = regioncode.normalize(region)
-            except regioncode.InvalidRegionCode as exc:
-                raise CommandError(str(exc)) from exc
-            if not Region.objects.filter(code=region).exists():
-                raise CommandError(f"Wilayah {region} tidak ditemukan")
+        region = region_option(region)
         self.stdout.write(f"Menghitung {target} (acuan usia {target.reference_date:%d-%m-%Y})…")
         result = compute_entitlements(target, region=region, recompute=recompute)
         sanctions = result.sanctions

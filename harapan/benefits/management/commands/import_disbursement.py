@@ -1,8 +1,8 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from harapan.benefits.disbursement import import_disbursement
 from harapan.benefits.stages import stage_for
-from harapan.registry.importing.reader import FileProblem
+from harapan.registry.importing.cli import reading, refuse_on_errors
 
 
 class Command(BaseCommand):
@@ -22,25 +22,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, year, stage, errors, **options):
         target = stage_for(year, stage)
-        try:
+        with reading(file):
             result = import_disbursement(file, stage=target, errors_out=errors)
-        except FileNotFoundError as exc:
-            raise CommandError(f"Berkas tidak ditemukan: {file}") from exc
-        except FileProblem as exc:
-            raise CommandError(f"Berkas ditolak, tidak ada yang diimpor: {exc}") from exc
         write = self.stdout.write
         write(f"Baris dibaca: {result.rows:,} · cocok dengan keluarga: {result.matched:,} · "
               f"tidak cocok: {result.unmatched:,}")  # fmt: skip
-        if not result.ok:
-            where = (
-                f" (rincian di {errors})" if errors else " (pakai --errors FILE untuk rinciannya)"
-            )
-            for line, column, value, message in result.error_lines[:10]:
-                write(f"  baris {line} {column} {value!r}: {message}")
-            raise CommandError(
-                f"Impor dibatalkan: {result.errors:,} galat pada {result.error_rows:,} baris"
-                f"{where}; tidak ada yang diimpor."
-            )
+        refuse_on_errors(write, result, errors)
         write(
             f"Diimpor ke {target} (impor #{result.batch_id}); baris lama yang diganti: "
             f"{result.replaced:,}"

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from harapan.compliance.batch import compute_sanctions
 from harapan.compliance.calendar import month_label, window
-from harapan.lib import regioncode
-from harapan.regions.models import Region
+from harapan.regions.options import region_option
 
 
 class Command(BaseCommand):
@@ -18,13 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--region", help="kode wilayah (bertitik atau tidak); kosong = semua")
 
     def handle(self, *args, year, stage, region, **options):
-        if region:
-            try:
-                region = regioncode.normalize(region)
-            except regioncode.InvalidRegionCode as exc:
-                raise CommandError(str(exc)) from exc
-            if not Region.objects.filter(code=region).exists():
-                raise CommandError(f"Wilayah {region} tidak ditemukan")
+        region = region_option(region)
         months = window(year, stage)
         self.stdout.write(
             f"Tahap {stage} {year}: masa verifikasi {month_label(months[0])} "

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from harapan.compliance.importing import import_verification
-from harapan.registry.importing.reader import FileProblem
+from harapan.registry.importing.cli import reading, refuse_on_errors
 
 
 class Command(BaseCommand):
@@ -32,14 +32,11 @@ class Command(BaseCommand):
             bar.update(done - bar.n)
 
         try:
-            result = import_verification(
-                file, acting_user=acting_user, dry_run=dry_run, errors_out=errors,
-                progress=progress,
-            )  # fmt: skip
-        except FileNotFoundError as exc:
-            raise CommandError(f"Berkas tidak ditemukan: {file}") from exc
-        except FileProblem as exc:
-            raise CommandError(f"Berkas ditolak, tidak ada yang diimpor: {exc}") from exc
+            with reading(file):
+                result = import_verification(
+                    file, acting_user=acting_user, dry_run=dry_run, errors_out=errors,
+                    progress=progress,
+                )  # fmt: skip
         finally:
             bar.close()
         write = self.stdout.write
@@ -47,16 +44,7 @@ class Command(BaseCommand):
             f"Baris dibaca: {result.rows:,} · anggota: {result.members:,} · "
             f"bulan: {', '.join(result.months) or '—'}"
         )
-        if not result.ok:
-            where = (
-                f" (rincian di {errors})" if errors else " (pakai --errors FILE untuk rinciannya)"
-            )
-            for line, column, value, message in result.error_lines[:10]:
-                write(f"  baris {line} {column} {value!r}: {message}")
-            raise CommandError(
-                f"Impor dibatalkan: {result.errors:,} galat pada {result.error_rows:,} baris"
-                f"{where}; tidak ada yang diimpor."
-            )
+        refuse_on_errors(write, result, errors)
         results = ", ".join(f"{name} {count:,}" for name, count in sorted(result.by_result.items()))
         write(f"Hasil: {results} (dari persen kehadiran: {result.derived:,})")
         if dry_run:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from harapan.audit import trail
 from harapan.lib import regioncode
-from harapan.regions.models import Region
+from harapan.regions.options import region_option
 from harapan.registry import checks
 
 HEADER = ["kode", "id_keluarga", "nik", "pesan"]
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, region=None, out, day=None, **options):
-        prefix = self._region(region) if region else None
+        prefix = region_option(region) if region else None
         on = self._date(day)
         verbose = options["verbosity"] >= 1
         counts = {code: 0 for code in checks.CHECKS}
@@ -74,20 +74,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {code:<{width}}  {n:>7}")
             self.stdout.write(f"  {'JUMLAH':<{width}}  {total:>7}")
             self.stdout.write(f"Temuan ditulis ke {path}.")
-
-    def _region(self, code: str) -> str:
-        try:
-            prefix = regioncode.normalize(code)
-        except regioncode.InvalidRegionCode as exc:
-            raise CommandError(
-                f"Kode wilayah tidak sah: {code!r}. Gunakan kode Kemendagri, mis. 18.06 atau 1806."
-            ) from exc
-        if not Region.objects.filter(code=prefix).exists():
-            raise CommandError(
-                f"Wilayah {regioncode.dotted(prefix)} tidak ditemukan. "
-                "Periksa kodenya atau muat data wilayah dengan `harapan load_regions`."
-            )
-        return prefix
 
     def _date(self, text: str | None) -> date:
         if not text:
