@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "harapan.registry",
     "harapan.compliance",
     "harapan.benefits",
+    "harapan.fds",
     "harapan.demo",
 ]
 

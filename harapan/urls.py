@@ -10,6 +10,7 @@ urlpatterns = [
     path("kpm/", include("harapan.registry.urls")),
     path("bantuan/", include("harapan.benefits.urls")),
     path("verifikasi/", include("harapan.compliance.urls")),
+    path("p2k2/", include("harapan.fds.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

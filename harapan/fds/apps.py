@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class FdsConfig(AppConfig):
+    name = "harapan.fds"
+    verbose_name = "P2K2 (pertemuan kelompok)"
+
+    def ready(self):
+        post_migrate.connect(_seed_curriculum, sender=self)
+
+
+def _seed_curriculum(sender, **kwargs):
+    from .curriculum import ensure_curriculum
+
+    ensure_curriculum()
