@@ -23,6 +23,7 @@ from harapan.registry.importing.engine import import_registry
 from harapan.registry.models import Family
 from harapan.registry.synthetic import FIELDS, Generator
 
+from .fds import build_fds
 from .verification import build_verification
 
 DEMO_PASSWORD = "harapan-demo"
@@ -115,6 +116,7 @@ def build_demo(today: date | None = None, log=print) -> list[Person]:
             log(f"  {person.username}: {made} keluarga dampingan")
     # Verification first: the stages below are paid on it (sanctions).
     build_verification(today, log)
+    build_fds(today, log)
     # This stage's and the previous stage's entitlements, so the benefit pages
     # have something to show; computing again fills in only new families.
     stage = current_stage(today)

@@ -59,12 +59,8 @@ def _link_members(month: date) -> int:
     posyandu of their desa (mothers, toddlers) or the kecamatan's puskesmas."""
     sd = dict(School.objects.filter(level="sd").values_list("region_code", "pk"))
     upper = {(s.region_code[:6], s.level): s.pk for s in School.objects.exclude(level="sd")}
-    posyandu = dict(
-        HealthFacility.objects.filter(kind="posyandu").values_list("region_code", "pk")
-    )
-    puskesmas = {
-        f.region_code[:6]: f.pk for f in HealthFacility.objects.filter(kind="puskesmas")
-    }
+    posyandu = dict(HealthFacility.objects.filter(kind="posyandu").values_list("region_code", "pk"))
+    puskesmas = {f.region_code[:6]: f.pk for f in HealthFacility.objects.filter(kind="puskesmas")}
     links = []
     for member_id, desa, commitment in commitments.owed(month).values_list(
         "id", "region_code", "commitment"
