@@ -7,6 +7,7 @@ from ninja.security import APIKeyHeader, django_auth
 from harapan.accounts.models import ApiToken
 from harapan.benefits.api import router as benefits_router
 from harapan.compliance.api import router as compliance_router
+from harapan.fds.api import router as fds_router
 from harapan.registry.api import router as registry_router
 
 
@@ -49,3 +50,4 @@ def me(request):
 api.add_router("/", registry_router)
 api.add_router("/", benefits_router)
 api.add_router("/", compliance_router)
+api.add_router("/", fds_router)

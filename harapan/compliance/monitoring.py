@@ -9,6 +9,7 @@ over the already scoped members, one query per call whatever their number.
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Substr
@@ -74,7 +75,10 @@ def figures_by(month: date, members: QuerySet, grouping: str) -> list[Figures]:
         .order_by()
         .values("commitment", member_pk=F("pk"), group_key=_GROUP_KEYS[grouping])
     )
-    owed_sql, owed_params = owed.query.sql_with_params()
+    try:
+        owed_sql, owed_params = owed.query.sql_with_params()
+    except EmptyResultSet:
+        return []  # a user whose scope is empty (no region set): nothing to count
     verification = Verification._meta.db_table
     sql = f"""
         SELECT o.group_key, COUNT(*), COUNT(v.id),

@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,16 +18,22 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
 from harapan.accounts.roles import Role, sees_full_nik
 from harapan.audit import trail
 from harapan.downloads import csv_response
-from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
-from harapan.regions.models import Region
 from harapan.registry import eligibility
 from harapan.registry.models import Family, Member, Relation
+from harapan.reporting import (
+    audit_export,
+    bound_form,
+    percent,
+    region_names,
+    require_role,
+    scope_heading,
+    xlsx_response,
+)
 
 from . import batch, calendar, monitoring
 from .models import Sanction, SanctionKind
@@ -37,7 +42,6 @@ from .models import Sanction, SanctionKind
 # ones and the download carries them all.
 MAX_ROWS = 500
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GROUPING_LABELS = {
     monitoring.PENDAMPING: _("Pendamping"),
     monitoring.DESA: _("Desa/kelurahan"),
@@ -50,30 +54,8 @@ FORCED_EXIT_HEADER = ["id_keluarga", "kode_desa", "pendamping", "komponen_dibata
 MISSING_HEADER = ["bulan", "id_keluarga", "nik", "nama", "komitmen", "kode_desa", "pendamping"]
 
 
-def _require_role(user) -> None:
-    if not (user.is_superuser or user.role):
-        raise PermissionDenied
-
-
 def _today() -> date:
     return timezone.localdate()
-
-
-def _scope_heading(user) -> str:
-    if user.role == Role.PENDAMPING:
-        return _t("KPM dampingan saya")
-    if user.region_id:
-        level = regioncode.LEVEL_NAMES[regioncode.level(user.region_id)]
-        return _t("Wilayah %(level)s %(name)s") % {"level": level, "name": user.region.name}
-    return _t("Semua wilayah")
-
-
-def _region_names(codes) -> dict[str, str]:
-    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-
-
-def _audit_export(user, action: str, **details) -> None:
-    trail.record(user, action, region_code=user.region_id or "", details=details)
 
 
 # Month and stage choice ------------------------------------------------------
@@ -118,21 +100,13 @@ class SanctionForm(StageForm):
     )  # fmt: skip
 
 
-def _bound(form_class, request: HttpRequest, defaults: dict) -> forms.Form:
-    """The form of the query string, a missing field taking its default."""
-    data = {**defaults, **{k: v for k, v in request.GET.items() if k in form_class.base_fields}}
-    form = form_class(data)
-    form.is_valid()
-    return form
-
-
 def _previous_month() -> str:
     return calendar.month_label(calendar.add_months(calendar.month_start(_today()), -1))
 
 
 def _monitoring_form(request: HttpRequest) -> MonitoringForm:
     grouping = DEFAULT_GROUPING.get(request.user.role, monitoring.KECAMATAN)
-    return _bound(MonitoringForm, request, {"bulan": _previous_month(), "per": grouping})
+    return bound_form(MonitoringForm, request, {"bulan": _previous_month(), "per": grouping})
 
 
 def _stage_defaults() -> dict:
@@ -154,21 +128,17 @@ def _labelled_figures(user, month: date, grouping: str) -> list[monitoring.Figur
             row.label = str(pendamping) if pendamping else _t("Belum ada pendamping")
         # Families with no pendamping come last: they are the ones to assign.
         return sorted(rows, key=lambda r: (r.key is None, r.label.lower()))
-    names = _region_names(keys)
+    names = region_names(keys)
     for row in rows:
         row.code, row.label = row.key, names.get(row.key, "")
     return sorted(rows, key=lambda r: r.key)
 
 
-def _percent(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
-
-
 @login_required
 def monitoring_page(request: HttpRequest) -> HttpResponse:
-    _require_role(request.user)
+    require_role(request.user)
     form = _monitoring_form(request)
-    context = {"form": form, "scope": _scope_heading(request.user)}
+    context = {"form": form, "scope": scope_heading(request.user)}
     if form.is_valid():
         month, grouping = form.cleaned_data["bulan"], form.cleaned_data["per"]
         rows = _labelled_figures(request.user, month, grouping)
@@ -182,34 +152,37 @@ def monitoring_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def monitoring_xlsx(request: HttpRequest) -> HttpResponse:
-    _require_role(request.user)
+    require_role(request.user)
     form = _monitoring_form(request)
     if not form.is_valid():
-        context = {"form": form, "scope": _scope_heading(request.user)}
+        context = {"form": form, "scope": scope_heading(request.user)}
         return render(request, "compliance/monitoring.html", context, status=400)
     month, grouping = form.cleaned_data["bulan"], form.cleaned_data["per"]
     rows = _labelled_figures(request.user, month, grouping)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("pemantauan")
-    sheet.append(["kode", "nama", "wajib_verifikasi", "terverifikasi", "persen_terverifikasi",
-                  "patuh", "tidak_patuh", "dikecualikan", "belum_diverifikasi",
-                  "persen_kepatuhan"])  # fmt: skip
     total = monitoring.total(rows)
     total.code, total.label = "", _t("Jumlah")
-    for row in [*rows, total]:
-        sheet.append([row.code, row.label, row.owed, row.verified, _percent(row.share_verified),
-                      row.compliant, row.non_compliant, row.excused, row.missing,
-                      _percent(row.compliance_rate)])  # fmt: skip
-    about = workbook.create_sheet("keterangan")
-    about.append(["bulan", calendar.month_label(month)])
-    about.append(["per", grouping])
-    about.append(["cakupan", _scope_heading(request.user)])
-    about.append(["dibuat", timezone.localtime().isoformat(timespec="seconds")])
-    response = HttpResponse(content_type=XLSX)
+    lines = [
+        [
+            "kode",
+            "nama",
+            "wajib_verifikasi",
+            "terverifikasi",
+            "persen_terverifikasi",
+            "patuh",
+            "tidak_patuh",
+            "dikecualikan",
+            "belum_diverifikasi",
+            "persen_kepatuhan",
+        ]
+    ]
+    lines += [[row.code, row.label, row.owed, row.verified, percent(row.share_verified),
+               row.compliant, row.non_compliant, row.excused, row.missing,
+               percent(row.compliance_rate)] for row in [*rows, total]]  # fmt: skip
+    about = [["bulan", calendar.month_label(month)], ["per", grouping],
+             ["cakupan", scope_heading(request.user)]]  # fmt: skip
     name = f"pemantauan-verifikasi-{calendar.month_label(month)}-{grouping}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    workbook.save(response)
-    _audit_export(request.user, "compliance.monitoring.export",
+    response = xlsx_response(name, "pemantauan", lines, about)
+    audit_export(request.user, "compliance.monitoring.export",
                   bulan=calendar.month_label(month), per=grouping, rows=len(rows))  # fmt: skip
     return response
 
@@ -233,9 +206,9 @@ def _missing_in_scope(user, month: date):
 
 @login_required
 def missing_list(request: HttpRequest) -> HttpResponse:
-    _require_role(request.user)
-    form = _bound(MonthForm, request, {"bulan": _previous_month()})
-    context = {"form": form, "scope": _scope_heading(request.user), "cap": MAX_ROWS}
+    require_role(request.user)
+    form = bound_form(MonthForm, request, {"bulan": _previous_month()})
+    context = {"form": form, "scope": scope_heading(request.user), "cap": MAX_ROWS}
     if form.is_valid():
         month = form.cleaned_data["bulan"]
         context.update(_missing_rows(request.user, month))
@@ -250,7 +223,7 @@ def _missing_rows(user, month: date) -> dict:
         )[:MAX_ROWS]
     )
     count = len(rows) if len(rows) < MAX_ROWS else missing.count()
-    names = _region_names({m.region_code for m in rows})
+    names = region_names({m.region_code for m in rows})
     full = sees_full_nik(user)
     month_text = calendar.month_label(month)
     for member in rows:
@@ -268,10 +241,10 @@ def _missing_rows(user, month: date) -> dict:
 
 @login_required
 def missing_csv(request: HttpRequest) -> HttpResponse:
-    _require_role(request.user)
-    form = _bound(MonthForm, request, {"bulan": _previous_month()})
+    require_role(request.user)
+    form = bound_form(MonthForm, request, {"bulan": _previous_month()})
     if not form.is_valid():
-        context = {"form": form, "scope": _scope_heading(request.user), "cap": MAX_ROWS}
+        context = {"form": form, "scope": scope_heading(request.user), "cap": MAX_ROWS}
         return render(request, "compliance/monitoring_missing.html", context, status=400)
     month = form.cleaned_data["bulan"]
     month_text = calendar.month_label(month)
@@ -290,7 +263,7 @@ def missing_csv(request: HttpRequest) -> HttpResponse:
                          member.name, member.commitment, member.region_code,
                          str(pendamping) if pendamping else ""])  # fmt: skip
         count += 1
-    _audit_export(request.user, "compliance.missing.export", bulan=month_text, rows=count,
+    audit_export(request.user, "compliance.missing.export", bulan=month_text, rows=count,
                   full_nik=full)  # fmt: skip
     return response
 
@@ -300,9 +273,9 @@ def missing_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def sanction_list(request: HttpRequest) -> HttpResponse:
-    _require_role(request.user)
-    form = _bound(SanctionForm, request, _stage_defaults())
-    context = {"form": form, "scope": _scope_heading(request.user), "cap": MAX_ROWS}
+    require_role(request.user)
+    form = bound_form(SanctionForm, request, _stage_defaults())
+    context = {"form": form, "scope": scope_heading(request.user), "cap": MAX_ROWS}
     if form.is_valid():
         year, stage, kind = (form.cleaned_data[k] for k in ("tahun", "tahap", "jenis"))
         sanctions = Sanction.objects.visible_to(request.user).in_force(year, stage)
@@ -346,9 +319,9 @@ def _candidates(user, year: int, stage: int):
 
 @login_required
 def forced_exit(request: HttpRequest) -> HttpResponse:
-    _require_role(request.user)
-    form = _bound(StageForm, request, _stage_defaults())
-    context = {"form": form, "scope": _scope_heading(request.user), "cap": MAX_ROWS}
+    require_role(request.user)
+    form = bound_form(StageForm, request, _stage_defaults())
+    context = {"form": form, "scope": scope_heading(request.user), "cap": MAX_ROWS}
     if form.is_valid():
         year, stage = form.cleaned_data["tahun"], form.cleaned_data["tahap"]
         families = _candidates(request.user, year, stage)
@@ -357,7 +330,7 @@ def forced_exit(request: HttpRequest) -> HttpResponse:
         )
         rows = list(families.prefetch_related(heads)[:MAX_ROWS])
         components = _terminated_components(year, stage, [f.pk for f in rows])
-        names = _region_names({f.region_code for f in rows})
+        names = region_names({f.region_code for f in rows})
         for family in rows:
             family.head = family.heads[0] if family.heads else None
             family.desa_name = names.get(family.region_code, "")
@@ -371,10 +344,10 @@ def forced_exit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def forced_exit_csv(request: HttpRequest) -> HttpResponse:
-    _require_role(request.user)
-    form = _bound(StageForm, request, _stage_defaults())
+    require_role(request.user)
+    form = bound_form(StageForm, request, _stage_defaults())
     if not form.is_valid():
-        context = {"form": form, "scope": _scope_heading(request.user), "cap": MAX_ROWS}
+        context = {"form": form, "scope": scope_heading(request.user), "cap": MAX_ROWS}
         return render(request, "compliance/forced_exit.html", context, status=400)
     year, stage = form.cleaned_data["tahun"], form.cleaned_data["tahap"]
     families = _candidates(request.user, year, stage)
@@ -387,7 +360,7 @@ def forced_exit_csv(request: HttpRequest) -> HttpResponse:
         writer.writerow([family.registry_id, family.region_code, pendamping,
                          ";".join(components.get(family.pk, []))])  # fmt: skip
         count += 1
-    _audit_export(request.user, "compliance.forced_exit.export", tahun=year, tahap=stage,
+    audit_export(request.user, "compliance.forced_exit.export", tahun=year, tahap=stage,
                   rows=count)  # fmt: skip
     return response
 

@@ -401,3 +401,10 @@ def test_the_month_chooser_allows_this_month_but_not_the_next():
     assert not views_monitoring.MonthForm({"bulan": calendar.month_label(later)}).is_valid()
     form = views_monitoring.MonthForm(SEPTEMBER)
     assert form.is_valid() and form.cleaned_data["bulan"] == MONTH
+
+
+class EmptyScope(TestCase):
+    def test_a_coordinator_without_a_region_sees_an_empty_table_not_an_error(self):
+        lost = make_user("korcam_tanpa_wilayah", "korcam")
+        self.client.force_login(lost)
+        assert self.client.get(reverse("compliance:monitoring")).status_code == 200

@@ -346,8 +346,10 @@ class DetailTest(PersonaTestCase):
         self.client.force_login(self.auditor)
         # session, user, family, members, region, history; the benefits panel:
         # stage, entitlements, payments; the KKS panel: latest card entry; the
-        # compliance panel: members, year rules ×2, verifications, sanctions
-        with self.assertNumQueries(15):
+        # compliance panel: members, year rules ×2, verifications, sanctions; the
+        # P2K2 panel: memberships, curriculum, completed sessions, rules, flag,
+        # recent attendance
+        with self.assertNumQueries(21):
             self.client.get(detail(self.family_a))
 
 

@@ -1,0 +1,66 @@
+"""What the report pages share: who may see them, the scope heading, query-string forms,
+region names, audited exports and the XLSX download."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from openpyxl import Workbook
+
+from harapan.accounts.roles import Role
+from harapan.audit import trail
+from harapan.lib import regioncode
+from harapan.regions.models import Region
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def require_role(user) -> None:
+    """Reports are for staff with a role; a user without one sees nothing."""
+    if not (user.is_superuser or user.role):
+        raise PermissionDenied
+
+
+def scope_heading(user) -> str:
+    if user.role == Role.PENDAMPING:
+        return _t("KPM dampingan saya")
+    if user.region_id:
+        level = regioncode.LEVEL_NAMES[regioncode.level(user.region_id)]
+        return _t("Wilayah %(level)s %(name)s") % {"level": level, "name": user.region.name}
+    return _t("Semua wilayah")
+
+
+def region_names(codes) -> dict[str, str]:
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def audit_export(user, action: str, **details) -> None:
+    trail.record(user, action, region_code=user.region_id or "", details=details)
+
+
+def bound_form(form_class, request: HttpRequest, defaults: dict) -> forms.Form:
+    """The form of the query string, a missing field taking its default."""
+    data = {**defaults, **{k: v for k, v in request.GET.items() if k in form_class.base_fields}}
+    form = form_class(data)
+    form.is_valid()
+    return form
+
+
+def percent(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def xlsx_response(filename: str, sheet_name: str, lines: list[list], about: list[list]):
+    """A workbook of `lines` (header first) and a `keterangan` sheet saying what it holds."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name)
+    for line in lines:
+        sheet.append(line)
+    notes = workbook.create_sheet("keterangan")
+    for line in [*about, ["dibuat", timezone.localtime().isoformat(timespec="seconds")]]:
+        notes.append(line)
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    workbook.save(response)
+    return response
