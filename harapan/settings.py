@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "harapan.compliance",
     "harapan.benefits",
     "harapan.fds",
+    "harapan.graduation",
     "harapan.demo",
 ]
 

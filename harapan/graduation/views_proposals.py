@@ -1,0 +1,3 @@
+"""Placeholder until this module is written (issue #7)."""
+
+urlpatterns = []
