@@ -94,6 +94,8 @@ def verify_exit(proposal: ExitProposal, *, acting_user) -> ExitProposal:
 def approve_exit(proposal: ExitProposal, *, acting_user) -> ExitProposal:
     """The korkab approves a verified proposal; the family exits on its date."""
     _check_role(acting_user, Role.KORKAB, proposal.family)
+    if proposal.status == ProposalStatus.PROPOSED:
+        raise ValidationError(_("Usulan belum diverifikasi korcam: belum dapat disetujui."))
     if acting_user.pk in (proposal.proposed_by_id, proposal.verified_by_id):
         raise PermissionDenied(_("Pengusul atau pemverifikasi tidak dapat menyetujui usulan ini."))
     _claim(proposal, ProposalStatus.VERIFIED, status=ProposalStatus.APPROVED,
