@@ -24,6 +24,7 @@ from harapan.registry.models import Family
 from harapan.registry.synthetic import FIELDS, Generator
 
 from .fds import build_fds
+from .graduation import build_graduation
 from .verification import build_verification
 
 DEMO_PASSWORD = "harapan-demo"
@@ -117,6 +118,7 @@ def build_demo(today: date | None = None, log=print) -> list[Person]:
     # Verification first: the stages below are paid on it (sanctions).
     build_verification(today, log)
     build_fds(today, log)
+    build_graduation(today, log)
     # This stage's and the previous stage's entitlements, so the benefit pages
     # have something to show; computing again fills in only new families.
     stage = current_stage(today)
