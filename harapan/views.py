@@ -2,8 +2,10 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from harapan.accounts.roles import Role
+from harapan.graduation.targets import home_progress
 from harapan.registry.models import Family
 
 
@@ -15,5 +17,7 @@ def home(request):
         "role_label": Role(user.role).label if user.role else "",
         "family_count": families.count(),
         "active_count": families.active().count(),
+        # The GSM target is on every dashboard (DESIGN §7).
+        "gsm": home_progress(user, timezone.localdate().year),
     }
     return render(request, "home.html", context)

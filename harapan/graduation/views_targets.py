@@ -1,3 +1,211 @@
-"""Placeholder until this module is written (issue #7)."""
+"""GSM targets and progress, the year's exits by kind, and natural-exit candidates (§7, §12).
 
-urlpatterns = []
+Thin over `targets.py` and `candidates.py`; families are scoped with
+`visible_to(user)` and pendamping with `targets.pendamping_in_scope(user)`.
+Downloads are audited.
+"""
+
+from datetime import date
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from harapan.accounts.roles import Role
+from harapan.downloads import csv_response
+from harapan.registry.models import Family
+from harapan.reporting import (
+    audit_export,
+    bound_form,
+    percent,
+    region_names,
+    require_role,
+    scope_heading,
+    xlsx_response,
+)
+
+from . import targets
+from .candidates import candidates
+
+FIRST_YEAR = 2007  # PKH began in 2007.
+CANDIDATES_HEADER = ["id_keluarga", "jenis", "alasan", "tanggal_perkiraan"]
+# Rows shown on the page; the CSV holds them all.
+PAGE_LIMIT = 500
+LEVEL_LABELS = {targets.KECAMATAN: _("Kecamatan"), targets.KABUPATEN: _("Kabupaten/kota")}
+
+
+class YearForm(forms.Form):
+    tahun = forms.IntegerField(
+        label=_("Tahun"),
+        error_messages={"invalid": _("Tahun tidak valid: tulis empat angka, mis. 2026.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tahun"].widget.attrs.update(min=FIRST_YEAR, max=_this_year() + 1)
+
+    def clean_tahun(self) -> int:
+        year = self.cleaned_data["tahun"]
+        if not FIRST_YEAR <= year <= _this_year() + 1:
+            raise forms.ValidationError(
+                _("Tahun harus antara %(first)s dan %(last)s.")
+                % {"first": FIRST_YEAR, "last": _this_year() + 1}
+            )
+        return year
+
+
+class DateForm(forms.Form):
+    tanggal = forms.DateField(
+        label=_("Tanggal acuan"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Tanggal tidak valid: tulis sebagai TTTT-BB-HH.")},
+    )
+
+    def clean_tanggal(self) -> date:
+        day = self.cleaned_data["tanggal"]
+        if day.year < FIRST_YEAR or day.year > _this_year() + 5:
+            raise forms.ValidationError(_("Tanggal di luar rentang yang masuk akal."))
+        return day
+
+
+def _this_year() -> int:
+    return timezone.localdate().year
+
+
+def _year_form(request: HttpRequest) -> YearForm:
+    return bound_form(YearForm, request, {"tahun": str(_this_year())})
+
+
+def _date_form(request: HttpRequest) -> DateForm:
+    return bound_form(DateForm, request, {"tanggal": timezone.localdate().isoformat()})
+
+
+# Targets and progress ------------------------------------------------------------------
+
+
+def _figures(user, year: int) -> dict:
+    coordinator = user.role != Role.PENDAMPING
+    scoped = Family.objects.visible_to(user)
+    people = targets.progress(year, targets.pendamping_in_scope(user), scoped)
+    return {
+        "year": year,
+        "coordinator": coordinator,
+        "people": people,
+        "rollups": [
+            (LEVEL_LABELS[level], targets.rollup(year, level, user)) for level in targets.LEVELS
+        ],
+        "totals": targets.annual_totals(year, scoped),
+    }
+
+
+@login_required
+def target_progress(request: HttpRequest) -> HttpResponse:
+    require_role(request.user)
+    form = _year_form(request)
+    context = {"form": form, "scope": scope_heading(request.user)}
+    status = 200
+    if form.is_valid():
+        year = form.cleaned_data["tahun"]
+        context.update(_figures(request.user, year), query=urlencode({"tahun": year}))
+    else:
+        status = 400
+    return render(request, "graduation/target_progress.html", context, status=status)
+
+
+@login_required
+def target_progress_xlsx(request: HttpRequest) -> HttpResponse:
+    require_role(request.user)
+    form = _year_form(request)
+    if not form.is_valid():
+        context = {"form": form, "scope": scope_heading(request.user)}
+        return render(request, "graduation/target_progress.html", context, status=400)
+    year = form.cleaned_data["tahun"]
+    figures = _figures(request.user, year)
+    lines = [["tingkat", "kode", "nama", "jumlah_pendamping", "target_gsm", "gsm", "persen"]]
+    lines += [
+        ["pendamping", r.code, r.label, 1, r.target, r.achieved, percent(r.share)]
+        for r in figures["people"]
+    ]
+    for _label, roll in figures["rollups"]:
+        lines += [
+            [roll.level, r.code, r.label, r.pendamping, r.target, r.achieved, percent(r.share)]
+            for r in [*roll.rows, roll.total]
+        ]
+    totals = figures["totals"]
+    lines += [[], ["jenis_keluar", "nama", "jumlah", "persen_dari_graduasi"]]
+    lines += [
+        [k.kind, k.label, k.count, percent(totals.share_of_graduations(k.kind))]
+        for k in totals.kinds
+        if k.graduation
+    ]
+    lines += [["graduasi", _t("Jumlah graduasi"), totals.graduations, None]]
+    lines += [[k.kind, k.label, k.count, None] for k in totals.kinds if not k.graduation]
+    lines += [["jumlah", _t("Jumlah keluar"), totals.total, None]]
+    about = [["tahun", year], ["cakupan", scope_heading(request.user)]]
+    response = xlsx_response(f"target-gsm-{year}.xlsx", "target", lines, about)
+    audit_export(request.user, "graduation.targets.export", tahun=year,
+                 rows=len(figures["people"]))  # fmt: skip
+    return response
+
+
+# Natural-exit candidates -------------------------------------------------------------------
+
+
+def _candidates(user, day: date) -> list:
+    return candidates(day, Family.objects.visible_to(user))
+
+
+@login_required
+def candidate_list(request: HttpRequest) -> HttpResponse:
+    require_role(request.user)
+    form = _date_form(request)
+    context = {"form": form, "scope": scope_heading(request.user), "limit": PAGE_LIMIT}
+    if not form.is_valid():
+        return render(request, "graduation/candidates.html", context, status=400)
+    day = form.cleaned_data["tanggal"]
+    rows = _candidates(request.user, day)
+    now = [r for r in rows if r.exit_on is None]
+    soon = [r for r in rows if r.exit_on is not None]
+    counts = (len(now), len(soon))
+    now, soon = now[:PAGE_LIMIT], soon[:PAGE_LIMIT]
+    names = region_names({r.region_code for r in [*now, *soon]})
+    context.update(
+        day=day, now=[(r, names.get(r.region_code, "")) for r in now],
+        soon=[(r, names.get(r.region_code, "")) for r in soon], now_count=counts[0],
+        soon_count=counts[1], query=urlencode({"tanggal": day.isoformat()}),
+    )  # fmt: skip
+    return render(request, "graduation/candidates.html", context)
+
+
+@login_required
+def candidate_csv(request: HttpRequest) -> HttpResponse:
+    require_role(request.user)
+    form = _date_form(request)
+    if not form.is_valid():
+        context = {"form": form, "scope": scope_heading(request.user), "limit": PAGE_LIMIT}
+        return render(request, "graduation/candidates.html", context, status=400)
+    day = form.cleaned_data["tanggal"]
+    rows = _candidates(request.user, day)
+    response, writer = csv_response(f"calon-graduasi-{day.isoformat()}.csv")
+    writer.writerow(CANDIDATES_HEADER)
+    for row in rows:
+        writer.writerow([row.registry_id, "alamiah", row.reason,
+                         row.exit_on.isoformat() if row.exit_on else ""])  # fmt: skip
+    audit_export(request.user, "graduation.candidates.export", tanggal=day.isoformat(),
+                 rows=len(rows))  # fmt: skip
+    return response
+
+
+urlpatterns = [
+    path("target/", target_progress, name="targets"),
+    path("target/ekspor.xlsx", target_progress_xlsx, name="targets_xlsx"),
+    path("calon/", candidate_list, name="candidates"),
+    path("calon/unduh.csv", candidate_csv, name="candidates_csv"),
+]
