@@ -74,14 +74,15 @@ class ProposalForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("kind") != ExitReason.SEJAHTERA_MANDIRI:
+            # A letter only counts for a self-reliant graduation.
+            data["letter_number"], data["letter_date"] = "", None
+            return data
         number, day = data.get("letter_number", "").strip(), data.get("letter_date")
         if bool(number) != bool(day) and "letter_date" not in self.errors:
             raise forms.ValidationError(
                 _("Isi nomor dan tanggal surat pengunduran diri bersama-sama.")
             )
-        if data.get("kind") != ExitReason.SEJAHTERA_MANDIRI:
-            # A letter only counts for a self-reliant graduation.
-            data["letter_number"], data["letter_date"] = "", None
         return data
 
 
@@ -92,12 +93,6 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Alasan penolakan wajib diisi.")},
     )
-
-    def clean_reason(self):
-        value = self.cleaned_data["reason"].strip()
-        if not value:
-            raise forms.ValidationError(_("Alasan penolakan wajib diisi."))
-        return value
 
 
 class ProposalFilterForm(forms.Form):
@@ -114,6 +109,8 @@ class ProposalFilterForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
+    prefix = "kunjungan"  # it sits on the family page among other panels' forms
+
     visited_on = forms.DateField(
         label=_("Tanggal kunjungan"),
         widget=DateInput(),

@@ -348,8 +348,8 @@ class DetailTest(PersonaTestCase):
         # stage, entitlements, payments; the KKS panel: latest card entry; the
         # compliance panel: members, year rules ×2, verifications, sanctions; the
         # P2K2 panel: memberships, curriculum, completed sessions, rules, flag,
-        # recent attendance
-        with self.assertNumQueries(21):
+        # recent attendance; the graduation panel: open proposal
+        with self.assertNumQueries(22):
             self.client.get(detail(self.family_a))
 
 
