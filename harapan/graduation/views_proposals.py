@@ -179,30 +179,30 @@ def _report(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-@login_required
-@require_POST
-def proposal_verify(request: HttpRequest, pk: int) -> HttpResponse:
+def _decide(request: HttpRequest, pk: int, step, done: str) -> HttpResponse:
+    """Verify or approve: the action decides who may; a refused state is a message."""
     proposal = _for_decision(request, pk)
     try:
-        actions.verify_exit(proposal, acting_user=request.user)
+        step(proposal, acting_user=request.user)
     except ValidationError as error:
         _report(request, error)
     else:
-        messages.success(request, _("Usulan diverifikasi dan diteruskan ke korkab."))
+        messages.success(request, done)
     return redirect("graduation:proposal_detail", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def proposal_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, actions.verify_exit,
+                   _("Usulan diverifikasi dan diteruskan ke korkab."))  # fmt: skip
 
 
 @login_required
 @require_POST
 def proposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _for_decision(request, pk)
-    try:
-        actions.approve_exit(proposal, acting_user=request.user)
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("Usulan disetujui; KPM sudah keluar dari PKH."))
-    return redirect("graduation:proposal_detail", pk=proposal.pk)
+    return _decide(request, pk, actions.approve_exit,
+                   _("Usulan disetujui; KPM sudah keluar dari PKH."))  # fmt: skip
 
 
 @login_required
