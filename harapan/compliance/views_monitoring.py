@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from harapan.accounts.roles import Role, sees_full_nik
 from harapan.audit import trail
@@ -160,7 +161,7 @@ def monitoring_xlsx(request: HttpRequest) -> HttpResponse:
     month, grouping = form.cleaned_data["bulan"], form.cleaned_data["per"]
     rows = _labelled_figures(request.user, month, grouping)
     total = monitoring.total(rows)
-    total.code, total.label = "", _t("Jumlah")
+    total.code, total.label = "", pgettext("total row", "Jumlah")
     lines = [
         [
             "kode",

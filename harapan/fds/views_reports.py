@@ -15,8 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from harapan.accounts.roles import Role
 from harapan.lib import months as calendar
@@ -130,7 +130,7 @@ def report_meetings_xlsx(request: HttpRequest) -> HttpResponse:
     month_text = calendar.month_label(form.cleaned_data["bulan"])
     rows = _meeting_rows(request.user, form.cleaned_data["bulan"])
     total = reports.meetings_total(rows)
-    total.label = _t("Jumlah")
+    total.label = pgettext("total row", "Jumlah")
     lines = [MEETINGS_HEADER] + [
         [row.code, row.label, row.planned, row.held, row.cancelled, percent(row.held_share),
          row.present, row.excused, row.absent, percent(row.attendance_rate)]
@@ -190,7 +190,7 @@ def report_coverage_xlsx(request: HttpRequest) -> HttpResponse:
         return render(request, "fds/report_coverage.html", context, status=400)
     level = form.cleaned_data["tingkat"]
     coverage = _coverage(request.user, level)
-    coverage.total.label = _t("Jumlah")
+    coverage.total.label = pgettext("total row", "Jumlah")
     lines = [_coverage_header(coverage)]
     lines += [_coverage_line(row) for row in [*coverage.rows, coverage.total]]
     modules = [[f"modul_{m.number}", m.title] for m in coverage.modules]

@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from harapan.registry.models import ExitReason
 
@@ -35,7 +36,7 @@ class ProposalForm(forms.Form):
         error_messages={"required": _("Alasan usulan wajib diisi.")},
     )
     exit_date = forms.DateField(
-        label=_("Tanggal keluar"),
+        label=pgettext_lazy("programme exit", "Tanggal keluar"),
         widget=DateInput(),
         error_messages={**DATE_ERRORS, "required": _("Tanggal keluar wajib diisi.")},
     )

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _t
+from django.utils.translation import pgettext
 
 from harapan.accounts.roles import Role
 from harapan.lib import regioncode
@@ -199,7 +200,7 @@ def rollup(year: int, level: str, user, *, names: bool = True) -> Rollup:
         found = region_names([r.code for r in rows if r.code])
         for row in rows:
             row.label = found.get(row.code, "") if row.code else _t("Tanpa wilayah")
-    total = Progress(0, 0, 0, label=_t("Jumlah"))
+    total = Progress(0, 0, 0, label=pgettext("total row", "Jumlah"))
     for row in rows:
         total.add(row)
     return Rollup(level=level, rows=rows, total=total)

@@ -29,7 +29,6 @@ from harapan.lib import nik as nikcode
 from harapan.lib import regioncode
 from harapan.regions.models import Region
 
-from .actions import check_not_exited
 from .models import (
     ChangeKind,
     ChangeRequest,
@@ -262,7 +261,6 @@ def request_change(
 ) -> ChangeRequest:
     if not can_request(acting_user, family):
         raise PermissionDenied(_("Anda tidak berwenang mengajukan pemutakhiran untuk KPM ini."))
-    check_not_exited(family)
     cleaned = validate_change(family, kind, payload, member)
     # Two pending requests for the same thing would leave the approver to pick one.
     if _same_request_pending(family, kind, member, cleaned).exists():
