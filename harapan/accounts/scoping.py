@@ -40,3 +40,23 @@ def family_filter(user, via: str = "") -> Q:
 def visible_to(user, queryset: QuerySet, via: str = "") -> QuerySet:
     """`queryset` cut down to the rows `user` may see."""
     return queryset.filter(family_filter(user, via))
+
+
+class ScopedQuerySet(QuerySet):
+    """A queryset of family-level rows that knows its way to the family.
+
+    `scope_via` is the path from a row to its family ("family",
+    "member__family"…), or "" for rows that carry a pendamping and a desa
+    code of their own, as a family does.
+    """
+
+    scope_via = ""
+
+    def visible_to(self, user) -> "ScopedQuerySet":
+        return visible_to(user, self, via=self.scope_via)
+
+
+def scoped_by(via: str) -> type[ScopedQuerySet]:
+    """A ScopedQuerySet class for rows reached from their family by `via`."""
+    name = "ScopedBy" + "".join(part.title() for part in via.split("__"))
+    return type(name, (ScopedQuerySet,), {"scope_via": via})

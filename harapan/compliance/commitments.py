@@ -48,3 +48,21 @@ def commitment_for(member: Member, month: date) -> str | None:
 def result_from_attendance(attendance: int, threshold: int) -> str:
     """School attendance at or above the threshold is compliance (DESIGN §5)."""
     return Result.COMPLIANT if attendance >= threshold else Result.NON_COMPLIANT
+
+
+class OwedCommitment:
+    """What a row showing a member's commitment says about it (mixed into page rows)."""
+
+    commitment: str
+
+    @property
+    def label(self) -> str:
+        return eligibility.LABELS.get(self.commitment, self.commitment)
+
+    @property
+    def duty(self) -> str:
+        return DUTIES.get(self.commitment, "")
+
+    @property
+    def is_school(self) -> bool:
+        return is_school(self.commitment)

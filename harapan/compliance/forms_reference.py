@@ -17,7 +17,6 @@ from harapan.accounts.roles import sees_full_nik
 from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
 from harapan.regions.models import Region
-from harapan.registry import eligibility
 from harapan.registry.models import Family, Member
 
 from . import actions, calendar, commitments
@@ -161,7 +160,7 @@ class ReferenceUploadForm(forms.Form):
 
 
 @dataclass
-class ServiceRow:
+class ServiceRow(commitments.OwedCommitment):
     """One member who owes a commitment this month, and what they may be linked to."""
 
     member: Member
@@ -169,18 +168,6 @@ class ServiceRow:
     shown_nik: str
     service: MemberService | None
     options: list
-
-    @property
-    def label(self) -> str:
-        return eligibility.LABELS.get(self.commitment, self.commitment)
-
-    @property
-    def duty(self) -> str:
-        return commitments.DUTIES.get(self.commitment, "")
-
-    @property
-    def is_school(self) -> bool:
-        return commitments.is_school(self.commitment)
 
     @property
     def field_name(self) -> str:

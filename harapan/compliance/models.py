@@ -72,11 +72,6 @@ class HealthFacility(models.Model):
         return f"{self.name} ({self.get_kind_display()})"
 
 
-class MemberServiceQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "MemberServiceQuerySet":
-        return scoping.visible_to(user, self, via="member__family")
-
-
 class MemberService(models.Model):
     """The school a pupil attends and the facility a member is checked at."""
 
@@ -94,7 +89,7 @@ class MemberService(models.Model):
     )  # fmt: skip
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = MemberServiceQuerySet.as_manager()
+    objects = scoping.scoped_by("member__family").as_manager()
 
     class Meta:
         verbose_name = "sekolah/faskes anggota"
@@ -144,11 +139,6 @@ class Source(models.TextChoices):
     IMPORT = "impor", _("Impor berkas")
 
 
-class VerificationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "VerificationQuerySet":
-        return scoping.visible_to(user, self, via="member__family")
-
-
 class Verification(models.Model):
     """Whether a member kept a commitment in a month (DESIGN §5)."""
 
@@ -183,7 +173,7 @@ class Verification(models.Model):
     )  # fmt: skip
     recorded_at = models.DateTimeField("dicatat pada")
 
-    objects = VerificationQuerySet.as_manager()
+    objects = scoping.scoped_by("member__family").as_manager()
 
     class Meta:
         ordering = ["-month", "member_id", "commitment"]
@@ -205,9 +195,8 @@ class SanctionKind(models.TextChoices):
     TERMINATION = "pembatalan", _("Pembatalan")
 
 
-class SanctionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "SanctionQuerySet":
-        return scoping.visible_to(user, self, via="member__family")
+class SanctionQuerySet(scoping.ScopedQuerySet):
+    scope_via = "member__family"
 
     def in_force(self, year: int, stage: int) -> "SanctionQuerySet":
         """Sanctions that stop payment in stage `stage` of `year`.

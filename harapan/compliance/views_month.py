@@ -35,19 +35,11 @@ MAX_SCHOOLS = 300
 
 
 @dataclass
-class Row:
+class Row(commitments.OwedCommitment):
     member: Member
     commitment: str
     record: Verification | None
     form: MonthRowForm | None
-
-    @property
-    def label(self) -> str:
-        return eligibility.LABELS.get(self.commitment, self.commitment)
-
-    @property
-    def duty(self) -> str:
-        return commitments.DUTIES.get(self.commitment, "")
 
     @property
     def place(self) -> School | HealthFacility | None:

@@ -75,12 +75,6 @@ class Session(models.Model):
         return f"S{self.number}"
 
 
-class GroupQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "GroupQuerySet":
-        # A group carries its pendamping and desa, as a family does.
-        return scoping.visible_to(user, self)
-
-
 class Group(models.Model):
     name = models.CharField("nama kelompok", max_length=100)
     region_code = models.CharField("kode desa", max_length=10, db_index=True)
@@ -94,7 +88,8 @@ class Group(models.Model):
     active = models.BooleanField("aktif", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = GroupQuerySet.as_manager()
+    # A group carries its pendamping and desa, as a family does.
+    objects = scoping.ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["region_code", "name"]
@@ -105,9 +100,8 @@ class Group(models.Model):
         return self.name
 
 
-class MembershipQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "MembershipQuerySet":
-        return scoping.visible_to(user, self, via="family")
+class MembershipQuerySet(scoping.ScopedQuerySet):
+    scope_via = "family"
 
     def current(self) -> "MembershipQuerySet":
         return self.filter(left_on=None)
@@ -142,11 +136,6 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "batal", _("Batal")
 
 
-class MeetingQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "MeetingQuerySet":
-        return scoping.visible_to(user, self, via="group")
-
-
 class Meeting(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
     region_code = models.CharField("kode desa", max_length=10, db_index=True)
@@ -170,7 +159,7 @@ class Meeting(models.Model):
     )
     recorded_at = models.DateTimeField(null=True, blank=True)
 
-    objects = MeetingQuerySet.as_manager()
+    objects = scoping.scoped_by("group").as_manager()
 
     class Meta:
         ordering = ["-planned_on", "-id"]
@@ -188,11 +177,6 @@ class Presence(models.TextChoices):
     ABSENT = "absen", _("Tidak hadir")
 
 
-class AttendanceQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AttendanceQuerySet":
-        return scoping.visible_to(user, self, via="family")
-
-
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     family = models.ForeignKey(
@@ -203,7 +187,7 @@ class Attendance(models.Model):
     # Who came for the family (usually the mother; sometimes another adult).
     attendee = models.CharField("yang hadir", max_length=150, blank=True)
 
-    objects = AttendanceQuerySet.as_manager()
+    objects = scoping.scoped_by("family").as_manager()
 
     class Meta:
         constraints = [

@@ -28,9 +28,8 @@ class ProposalStatus(models.TextChoices):
 OPEN_STATUSES = (ProposalStatus.PROPOSED, ProposalStatus.VERIFIED)
 
 
-class ExitProposalQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ExitProposalQuerySet":
-        return scoping.visible_to(user, self, via="family")
+class ExitProposalQuerySet(scoping.ScopedQuerySet):
+    scope_via = "family"
 
     def open(self) -> "ExitProposalQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
@@ -111,11 +110,6 @@ class AssessmentRules(models.Model):
         return cls.objects.order_by("pk").first() or cls()
 
 
-class AssessmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AssessmentQuerySet":
-        return scoping.visible_to(user, self, via="family")
-
-
 class Assessment(models.Model):
     """One scoring of a family with the instrument of DESIGN §7."""
 
@@ -140,7 +134,7 @@ class Assessment(models.Model):
     score = models.PositiveSmallIntegerField("skor")
     notes = models.TextField("catatan", blank=True)
 
-    objects = AssessmentQuerySet.as_manager()
+    objects = scoping.scoped_by("family").as_manager()
 
     class Meta:
         ordering = ["-assessed_on", "-id"]
@@ -162,11 +156,6 @@ class Target(models.Model):
         verbose_name_plural = "target graduasi"
 
 
-class FollowUpVisitQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "FollowUpVisitQuerySet":
-        return scoping.visible_to(user, self, via="family")
-
-
 class FollowUpVisit(models.Model):
     family = models.ForeignKey(
         "registry.Family", on_delete=models.CASCADE, related_name="follow_up_visits"
@@ -178,7 +167,7 @@ class FollowUpVisit(models.Model):
     )
     notes = models.TextField("catatan")
 
-    objects = FollowUpVisitQuerySet.as_manager()
+    objects = scoping.scoped_by("family").as_manager()
 
     class Meta:
         ordering = ["-visited_on", "-id"]
