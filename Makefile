@@ -22,6 +22,7 @@ system-packages:
 
 test: $(STAMP) system-packages
 	$(BIN)/ruff check harapan benchmarks
+	$(BIN)/ruff format --check harapan benchmarks
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 

@@ -206,9 +206,7 @@ def _month_page(request: HttpRequest, month: date, build_rows, subject, template
         if errors is None:
             view, kwargs = back
             return redirect(view, month=calendar.month_label(month), **kwargs)
-    return render(
-        request, template, _context(rows, month, threshold, errors, editable, **context)
-    )
+    return render(request, template, _context(rows, month, threshold, errors, editable, **context))
 
 
 @login_required

@@ -126,4 +126,3 @@ class P2K2(PersonaTestCase):
                               acting_user=self.pendamping_a)  # fmt: skip
         self.group.refresh_from_db()
         assert self.group.leader is None
-
