@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -191,16 +191,6 @@ def monitoring_xlsx(request: HttpRequest) -> HttpResponse:
 # Missing verifications ---------------------------------------------------------
 
 
-def _month_page_url(family_pk: int, month_text: str) -> str | None:
-    """The family's verification page for the month, where the record is made."""
-    try:
-        return reverse(
-            "compliance:month_family", kwargs={"family_pk": family_pk, "month": month_text}
-        )
-    except NoReverseMatch:
-        return None
-
-
 def _missing_in_scope(user, month: date):
     return monitoring.missing(month, Member.objects.visible_to(user))
 
@@ -231,7 +221,9 @@ def _missing_rows(user, month: date) -> dict:
         member.shown_nik = shown_nik(member.nik, full)
         member.commitment_label = eligibility.LABELS.get(member.commitment, member.commitment)
         member.desa_name = names.get(member.region_code, "")
-        member.month_url = _month_page_url(member.family_id, month_text)
+        member.month_url = reverse(
+            "compliance:month_family", kwargs={"family_pk": member.family_id, "month": month_text}
+        )
     if full and rows:
         # Full NIKs shown are logged (DESIGN §11), once per page rather than per row.
         trail.record(user, "compliance.missing.view_nik", region_code=user.region_id or "",

@@ -114,7 +114,15 @@ class RecordTest(PersonaTestCase):
             )
 
     def test_it_needs_no_name_when_the_pendamping_holds_the_card(self):
-        self.record(status=KksStatus.HELD_BY_OTHER, holder=KksHolder.PENDAMPING)
+        entry = self.record(status=KksStatus.HELD_BY_OTHER, holder=KksHolder.PENDAMPING)
+        entry.refresh_from_db()
+        assert (entry.status, entry.holder, entry.holder_name) == (
+            "dipegang_lain",
+            "pendamping",
+            "",
+        )
+        assert kks.latest_entry(self.family_a) == entry
+        assert AuditEntry.objects.filter(action="benefits.kks.record").count() == 1
 
     def test_it_refuses_a_holder_when_the_card_is_not_held_by_someone_else(self):
         self.assert_rejected(

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -177,18 +177,14 @@ class MissingListTest(MonthFixture):
         assert AuditEntry.objects.get(action="compliance.missing.view_nik").details == {
             "count": 2, "bulan": "2026-09"}  # fmt: skip
 
-    def test_the_record_link_goes_to_the_family_month_page_when_there_is_one(self):
-        with mock.patch.object(views_monitoring, "reverse", side_effect=fake_month_reverse):
-            response = self.get(self.pendamping_a)
-        assert response.context["rows"][0].month_url == f"/bulan/{self.family_a.pk}/2026-09/"
-        self.assertContains(response, f'href="/bulan/{self.family_a.pk}/2026-09/"')
-
-    def test_the_record_link_falls_back_to_the_family_page(self):
-        with mock.patch.object(views_monitoring, "reverse", side_effect=NoReverseMatch):
-            response = self.get(self.pendamping_a)
-        assert response.context["rows"][0].month_url is None
-        family_page = reverse("registry:family_detail", args=[self.family_a.pk])
-        self.assertContains(response, f'href="{family_page}">Catat verifikasi')
+    def test_the_record_link_opens_the_family_month_page(self):
+        response = self.get(self.pendamping_a)
+        link = f"/verifikasi/keluarga/{self.family_a.pk}/2026-09/"
+        assert response.context["rows"][0].month_url == link
+        self.assertContains(response, f'href="{link}">Catat verifikasi')
+        month_page = self.client.get(link)
+        assert month_page.status_code == 200
+        self.assertContains(month_page, self.mother.name)
 
     def test_another_pendamping_sees_none_of_them(self):
         response = self.get(self.pendamping_b)
@@ -226,12 +222,6 @@ class MissingListTest(MonthFixture):
         assert csv_rows(self.client.get(url("missing_csv"), SEPTEMBER)) == [
             views_monitoring.MISSING_HEADER
         ]
-
-
-def fake_month_reverse(name, *args, kwargs=None, **rest):
-    if name == "compliance:month_family":
-        return f"/bulan/{kwargs['family_pk']}/{kwargs['month']}/"
-    return reverse(name, *args, kwargs=kwargs, **rest)
 
 
 class SanctionListTest(MonthFixture):
