@@ -19,6 +19,11 @@ DEFAULT_CAPS = {
 QUARTERS = [((1, 1), (3, 31)), ((4, 1), (6, 30)), ((7, 1), (9, 30)), ((10, 1), (12, 31))]
 
 
+def last_year() -> int:
+    """The index reaches next year: a later year is a typing error, not a plan."""
+    return date.today().year + 1
+
+
 @transaction.atomic
 def ensure_years(last: int | None = None) -> list[int]:
     """Create the missing years up to `last` (default: next year); return those created.
@@ -26,7 +31,7 @@ def ensure_years(last: int | None = None) -> list[int]:
     A new year copies the parameters and index of the latest year before it,
     so an admin's edits carry forward; the first year gets DESIGN §4's values.
     """
-    last = last or date.today().year + 1
+    last = last or last_year()
     existing = set(BenefitYear.objects.values_list("year", flat=True))
     created = []
     for year in range(FIRST_YEAR, last + 1):

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--recompute", action="store_true")
 
     def handle(self, *args, year, stage, region, recompute, **options):
-        target = stage_for(year, stage)
+        target = stage_for(year, stage, create=True)
         region = region_option(region)
         self.stdout.write(f"Menghitung {target} (acuan usia {target.reference_date:%d-%m-%Y})…")
         result = compute_entitlements(target, region=region, recompute=recompute)

@@ -5,7 +5,9 @@ from django.core.management.base import BaseCommand
 from harapan.audit import trail
 from harapan.benefits.export import HEADER, entitlement_rows
 from harapan.benefits.models import Entitlement
-from harapan.benefits.stages import stage_for
+from harapan.benefits.stages import check_year, computed_stage
+from harapan.outfile import out_file
+from harapan.regions.options import region_option
 
 
 class Command(BaseCommand):
@@ -18,14 +20,16 @@ class Command(BaseCommand):
         parser.add_argument("--region", help="hanya wilayah ini (kode bertitik atau tidak)")
 
     def handle(self, *args, year, stage, out, region, **options):
-        target = stage_for(year, stage)
-        entitlements = Entitlement.objects.all()
-        if region:
-            entitlements = entitlements.filter(region_code__startswith=region.replace(".", ""))
-        count = 0
-        with open(out, "w", encoding="utf-8", newline="") as handle:
+        check_year(year)
+        region = region_option(region)
+        with out_file(out) as handle:
+            target = computed_stage(year, stage, region)
+            entitlements = Entitlement.objects.all()
+            if region:
+                entitlements = entitlements.filter(region_code__startswith=region)
             writer = csv.writer(handle)
             writer.writerow(HEADER)
+            count = 0
             for row in entitlement_rows(target, entitlements):
                 writer.writerow(row)
                 count += 1

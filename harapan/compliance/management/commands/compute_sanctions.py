@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from harapan.benefits.stages import check_year
 from harapan.compliance.batch import compute_sanctions
 from harapan.compliance.calendar import month_label, window
 from harapan.regions.options import region_option
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--region", help="kode wilayah (bertitik atau tidak); kosong = semua")
 
     def handle(self, *args, year, stage, region, **options):
+        check_year(year)
         region = region_option(region)
         months = window(year, stage)
         self.stdout.write(

@@ -4,6 +4,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from harapan.graduation.candidates import candidates
+from harapan.outfile import out_file
 from harapan.regions.options import region_option
 from harapan.registry.models import Family
 
@@ -26,8 +27,8 @@ class Command(BaseCommand):
         families = Family.objects.all()
         if prefix := region_option(region):
             families = families.filter(region_code__startswith=prefix)
-        rows = candidates(day, families)
-        with open(out, "w", encoding="utf-8", newline="") as handle:
+        with out_file(out) as handle:
+            rows = candidates(day, families)
             writer = csv.writer(handle)
             writer.writerow(HEADER)
             for row in rows:

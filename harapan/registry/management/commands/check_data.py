@@ -1,13 +1,12 @@
 import csv
-import os
 from datetime import date
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from harapan.audit import trail
 from harapan.lib import regioncode
+from harapan.outfile import out_file
 from harapan.regions.options import region_option
 from harapan.registry import checks
 
@@ -40,30 +39,21 @@ class Command(BaseCommand):
         on = self._date(day)
         verbose = options["verbosity"] >= 1
         counts = {code: 0 for code in checks.CHECKS}
-        path = Path(out)
-        # Written beside the target and moved in at the end, so a failed run
-        # never leaves a half-written file that looks like a result.
-        partial = path.with_name(path.name + ".part")
-        try:
-            with partial.open("w", encoding="utf-8", newline="") as file:
-                writer = csv.writer(file)
-                writer.writerow(HEADER)
-                for code, check in checks.CHECKS.items():
-                    for finding in check(prefix or "", on):
-                        writer.writerow(finding)
-                        counts[code] += 1
-                    if verbose:
-                        self.stdout.write(f"{code}: {counts[code]} temuan")
-            os.replace(partial, path)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise CommandError(f"Tidak dapat menulis {out}: {exc.strerror or exc}") from exc
+        with out_file(out) as file:
+            writer = csv.writer(file)
+            writer.writerow(HEADER)
+            for code, check in checks.CHECKS.items():
+                for finding in check(prefix or "", on):
+                    writer.writerow(finding)
+                    counts[code] += 1
+                if verbose:
+                    self.stdout.write(f"{code}: {counts[code]} temuan")
 
         total = sum(counts.values())
         trail.record(
             None,
             "registry.check_data",
-            details={"date": on, "file": str(path), "total": total, "counts": counts},
+            details={"date": on, "file": str(out), "total": total, "counts": counts},
             region_code=prefix,
         )
         if verbose:
@@ -73,7 +63,7 @@ class Command(BaseCommand):
             for code, n in counts.items():
                 self.stdout.write(f"  {code:<{width}}  {n:>7}")
             self.stdout.write(f"  {'JUMLAH':<{width}}  {total:>7}")
-            self.stdout.write(f"Temuan ditulis ke {path}.")
+            self.stdout.write(f"Temuan ditulis ke {out}.")
 
     def _date(self, text: str | None) -> date:
         if not text:

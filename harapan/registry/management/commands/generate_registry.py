@@ -5,7 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from harapan.lib import regioncode
+from harapan.outfile import out_file
 from harapan.regions.models import Region
+from harapan.regions.options import region_option
 from harapan.registry.synthetic import FIELDS, Generator
 
 
@@ -27,10 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, families, region, seed, out, date, verbosity, **options):
         if families < 1:
             raise CommandError("--families harus 1 atau lebih")
-        try:
-            code = regioncode.normalize(region)
-        except regioncode.InvalidRegionCode as exc:
-            raise CommandError(str(exc)) from exc
+        code = region_option(region)
         desa = list(
             Region.objects.within(code).filter(level=regioncode.DESA).values_list("code", flat=True)
         )
@@ -40,7 +39,7 @@ class Command(BaseCommand):
             )
         generator = Generator(desa, seed=seed, today=date)
         rows = 0
-        with open(out, "w", encoding="utf-8", newline="") as handle:
+        with out_file(out) as handle:
             writer = csv.DictWriter(handle, fieldnames=FIELDS)
             writer.writeheader()
             for number in tqdm(range(1, families + 1), desc="Keluarga", disable=verbosity < 1):
