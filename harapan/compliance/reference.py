@@ -33,6 +33,7 @@ from harapan.accounts.roles import Role
 from harapan.audit import trail
 from harapan.lib import regioncode
 from harapan.regions.models import Region
+from harapan.registry.importing.cli import reading
 from harapan.registry.importing.engine import ERROR_HEADER
 from harapan.registry.importing.reader import FileProblem, read_csv
 
@@ -436,12 +437,8 @@ class ReferenceImportCommand(BaseCommand):
         )
 
     def handle(self, *args, file, dry_run, errors, **options):
-        try:
+        with reading(file, errors):
             result = import_reference(file, self.kind, dry_run=dry_run, errors_out=errors)
-        except FileNotFoundError as exc:
-            raise CommandError(f"Berkas tidak ditemukan: {file}") from exc
-        except FileProblem as exc:
-            raise CommandError(f"Berkas ditolak, tidak ada yang diimpor: {exc}") from exc
         write = self.stdout.write
         write(f"Baris dibaca: {result.rows:,}")
         if not result.ok:

@@ -195,6 +195,28 @@ class CommandRefusalTest(PersonaTestCase):
                 run(*args)
         assert list(self.folder.iterdir()) == []
 
+    def test_every_import_refuses_an_errors_file_it_cannot_write_before_reading(self):
+        source = self.folder / "masuk.csv"
+        source.write_text("kolom,lain\n1,2\n", encoding="utf-8")
+        imports = [
+            ["import_registry", str(source)],
+            ["import_verification", str(source)],
+            ["import_disbursement", str(source), "--year", "2025", "--stage", "3"],
+            ["import_schools", str(source)],
+            ["import_health_facilities", str(source)],
+        ]
+        before = row_counts()
+        for args in imports:
+            with (
+                self.subTest(args[0]),
+                self.assertRaisesMessage(
+                    CommandError,
+                    f"Tidak dapat menulis {MISSING_FOLDER}: folder /nonexistent/dir tidak ada.",
+                ),
+            ):
+                run(*args, "--errors", MISSING_FOLDER)
+        assert added_rows(before) == {}
+
 
 # Through the real console script: a refusal exits 1 with the message, no traceback.
 # These refusals come before any query, so an empty database file will do.

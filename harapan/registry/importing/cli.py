@@ -4,12 +4,19 @@ from contextlib import contextmanager
 
 from django.core.management.base import CommandError
 
+from harapan.outfile import ensure_writable
+
 from .reader import FileProblem
 
 
 @contextmanager
-def reading(file: str):
-    """Turn a missing or unreadable file into the command's error message."""
+def reading(file: str, errors_file: str | None = None):
+    """Turn a missing or unreadable file into the command's error message.
+
+    An `--errors` file that could not be written is refused first, before the
+    import reads anything.
+    """
+    ensure_writable(errors_file)
     try:
         yield
     except FileNotFoundError as exc:

@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, year, stage, errors, **options):
         target = stage_for(year, stage)
-        with reading(file):
+        with reading(file, errors):
             result = import_disbursement(file, stage=target, errors_out=errors)
         write = self.stdout.write
         write(f"Baris dibaca: {result.rows:,} · cocok dengan keluarga: {result.matched:,} · "

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             bar.update(done - bar.n)
 
         try:
-            with reading(file):
+            with reading(file, errors):
                 result = import_verification(
                     file, acting_user=acting_user, dry_run=dry_run, errors_out=errors,
                     progress=progress,

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from harapan.registry.importing.cli import reading
 from harapan.registry.importing.engine import import_registry
-from harapan.registry.importing.reader import FileProblem
 
 
 class Command(BaseCommand):
@@ -30,17 +30,14 @@ class Command(BaseCommand):
             bar.update(done - bar.n)
 
         try:
-            result = import_registry(
-                file,
-                dry_run=dry_run,
-                skip_invalid=skip_invalid,
-                errors_out=errors,
-                progress=progress,
-            )
-        except FileNotFoundError as exc:
-            raise CommandError(f"Berkas tidak ditemukan: {file}") from exc
-        except FileProblem as exc:
-            raise CommandError(f"Berkas ditolak, tidak ada yang diimpor: {exc}") from exc
+            with reading(file, errors):
+                result = import_registry(
+                    file,
+                    dry_run=dry_run,
+                    skip_invalid=skip_invalid,
+                    errors_out=errors,
+                    progress=progress,
+                )
         finally:
             bar.close()
         plan = result.plan
