@@ -1,8 +1,9 @@
 """One form per member row of the month pages; the view builds one per member who owes.
 
-A row left blank is not verified yet and is not saved. A filled row is
-checked with the action's own rule (`actions.clean_entry`) so that its
-errors show next to the row, before the page is saved all or nothing.
+A row left blank is not verified yet and is not saved, nor is a row sent back
+unchanged. A filled row is checked with the action's own rule
+(`actions.clean_entry`) so that its errors show next to the row, before the
+page is saved all or nothing.
 """
 
 from datetime import date
@@ -112,8 +113,15 @@ class MonthRowForm(forms.Form):
         )
 
     def entry(self) -> Entry | None:
-        """The row as an action entry; None when it was left blank (not verified yet)."""
-        return self._entry(self.cleaned_data) if self.has_input() else None
+        """The row as an action entry; None when there is nothing to write for it.
+
+        A row left blank is not verified yet. A row sent back as the page
+        showed it changes nothing: its record keeps who recorded it and how,
+        even where the page prefilled what the record lacks (the usual place).
+        """
+        if not self.has_input() or not self.has_changed():
+            return None
+        return self._entry(self.cleaned_data)
 
 
 class SchoolRowForm(MonthRowForm):

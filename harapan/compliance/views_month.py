@@ -158,7 +158,7 @@ def _save(request: HttpRequest, rows: list[Row], month: date) -> list[str] | Non
         return [_("Belum ada yang disimpan. Periksa isian yang ditandai.")]
     entries = [entry for form in forms if (entry := form.entry())]
     if not entries:
-        messages.info(request, _("Tidak ada isian: belum ada yang disimpan."))
+        messages.info(request, _("Tidak ada isian baru atau perubahan: belum ada yang disimpan."))
         return None
     try:
         changed = actions.record_month(entries, month, acting_user=request.user)

@@ -1,6 +1,8 @@
 """The month recording pages: a family's month and a school class's month (DESIGN §5)."""
 
+import tempfile
 from datetime import date
+from pathlib import Path
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +12,7 @@ from django.utils import timezone
 from harapan.audit.models import AuditEntry
 from harapan.compliance import actions, calendar
 from harapan.compliance.actions import Entry
+from harapan.compliance.importing import import_verification
 from harapan.compliance.models import HealthFacility, MemberService, School, Verification
 from harapan.testing import DESA_A, PersonaTestCase, make_member
 
@@ -286,3 +289,78 @@ class SchoolMonthPageTest(MonthPageCase):
         assert response.status_code == 200
         self.assertNotContains(response, "Simpan kehadiran")
         self.assertContains(response, "belum diverifikasi")
+
+
+def prefilled(response) -> dict[str, str]:
+    """What the browser sends back from the page as it was shown: every prefilled field."""
+    data = {}
+    for row in response.context["rows"]:
+        for field in row.form:
+            if field.value() not in (None, ""):
+                data[field.html_name] = str(field.value())
+    return data
+
+
+class ImportedMonthTest(MonthPageCase):
+    """A month imported from a file, then corrected on the family page for two members."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.baby = make_member(cls.family_a, name="Dewi", birth_date=years_ago(1), sex="P")
+        cls.teen = make_member(cls.family_a, name="Eko", birth_date=years_ago(13),
+                               school_level="smp")  # fmt: skip
+
+    def import_month(self):
+        month = calendar.month_label(LAST_MONTH)
+        lines = ["nik,bulan,komitmen,hasil,persen_kehadiran,alasan",
+                 f"{self.pupil.nik},{month},sd,,90,",
+                 f"{self.toddler.nik},{month},anak_usia_dini,patuh,,",
+                 f"{self.baby.nik},{month},anak_usia_dini,patuh,,",
+                 f"{self.teen.nik},{month},smp,,95,"]  # fmt: skip
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "verifikasi.csv"
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            assert import_verification(path, acting_user=self.korcam_a).imported
+        return {v.member: v for v in Verification.objects.all()}
+
+    def test_saving_two_changed_members_writes_and_counts_only_those_two(self):
+        imported = self.import_month()
+        assert len(imported) == 4
+        self.client.force_login(self.pendamping_a)
+        data = prefilled(self.client.get(family_url(self.family_a)))
+        # The pupil and the toddler are shown with their usual school and posyandu,
+        # which the file did not name; the pendamping changes only Dewi and Eko.
+        data[f"m{self.baby.pk}-result"] = "tidak_patuh"
+        data[f"m{self.teen.pk}-attendance"] = "60"
+        del data[f"m{self.teen.pk}-result"]
+        response = self.client.post(family_url(self.family_a), data)
+        self.assertRedirects(response, family_url(self.family_a), fetch_redirect_response=False)
+        page = self.client.get(family_url(self.family_a))
+        self.assertContains(page, "2 catatan baru atau berubah")
+
+        records = {v.member: v for v in Verification.objects.all()}
+        for member in (self.pupil, self.toddler):
+            before, after = imported[member], records[member]
+            assert (after.source, after.recorded_by, after.recorded_at) == (
+                "impor", self.korcam_a, before.recorded_at)  # fmt: skip
+            assert (after.result, after.school, after.facility) == (before.result, None, None)
+        for member, result in ((self.baby, "tidak_patuh"), (self.teen, "tidak_patuh")):
+            assert (records[member].result, records[member].source) == (result, "formulir")
+            assert records[member].recorded_by == self.pendamping_a
+        assert records[self.teen].attendance == 60
+        audited = AuditEntry.objects.filter(action="compliance.verification.record")
+        assert sorted(audited.values_list("object_id", flat=True)) == sorted(
+            [str(records[self.baby].pk), str(records[self.teen].pk)]
+        )
+
+    def test_sending_the_imported_month_back_unchanged_writes_nothing(self):
+        self.import_month()
+        self.client.force_login(self.pendamping_a)
+        data = prefilled(self.client.get(family_url(self.family_a)))
+        self.client.post(family_url(self.family_a), data)
+        page = self.client.get(family_url(self.family_a))
+        self.assertContains(page, "Tidak ada isian baru atau perubahan: belum ada yang disimpan.")
+        assert set(Verification.objects.values_list("source", "recorded_by")) == {
+            ("impor", self.korcam_a.pk)}  # fmt: skip
+        assert not AuditEntry.objects.filter(action="compliance.verification.record").exists()
