@@ -14,8 +14,9 @@ file that only carries retries of failed payments replaces just those
 families' lines.
 
 `reconcile` answers the three checks of DESIGN §10 (tepat sasaran, tepat
-jumlah, tepat waktu) plus "entitled but unpaid" and failed/returned payments,
-as querysets and aggregates: a handful of queries whatever the stage's size.
+jumlah, tepat waktu) plus double payments, "entitled but unpaid" and
+failed/returned payments, as querysets and aggregates: a handful of queries
+whatever the stage's size.
 """
 
 import csv
@@ -33,10 +34,12 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from harapan import bulk
 from harapan.accounts import scoping
@@ -335,14 +338,16 @@ class Kind:
     NOT_TARGETED = "tidak_tepat_sasaran"
     WRONG_AMOUNT = "tidak_tepat_jumlah"
     LATE = "tidak_tepat_waktu"
+    DOUBLE = "pembayaran_ganda"
     UNPAID = "belum_tersalur"
     FAILED = "gagal_retur"
 
-    ORDER = (NOT_TARGETED, WRONG_AMOUNT, LATE, UNPAID, FAILED)
+    ORDER = (NOT_TARGETED, WRONG_AMOUNT, LATE, DOUBLE, UNPAID, FAILED)
     LABELS = {
         NOT_TARGETED: "Tidak tepat sasaran",
         WRONG_AMOUNT: "Tidak tepat jumlah",
         LATE: "Tidak tepat waktu",
+        DOUBLE: "Pembayaran ganda",
         UNPAID: "Belum tersalur",
         FAILED: "Gagal / retur",
     }
@@ -384,6 +389,19 @@ class Reconciliation:
 
 
 def _lines(stage: Stage, user) -> QuerySet:
+    """The stage's lines, each with its family's entitlement and successful payments.
+
+    `family_paid` and `family_payments` are the sum and the number of the
+    family's successful lines in the stage: tepat jumlah compares the sum,
+    and two or more are a double payment (DESIGN §10).
+    """
+    paid_to_family = (
+        Disbursement.objects.filter(
+            stage=stage, family_id=OuterRef("family_id"), status=DisbursementStatus.PAID
+        )
+        .order_by()
+        .values("family_id")
+    )
     return (
         disbursements_visible_to(user)
         .filter(stage=stage)
@@ -392,6 +410,8 @@ def _lines(stage: Stage, user) -> QuerySet:
                 "family__entitlements", condition=Q(family__entitlements__stage=stage)
             ),
             entitled=F("this_stage__total"),
+            family_paid=Subquery(paid_to_family.annotate(s=Sum("amount")).values("s")),
+            family_payments=Subquery(paid_to_family.annotate(n=Count("id")).values("n")),
         )
         .select_related("family")
         .order_by("line", "id")
@@ -409,8 +429,9 @@ def kind_filters(stage: Stage) -> dict[str, Q]:
             | Q(entitled__isnull=True)
             | Q(entitled=0)
         ),
-        Kind.WRONG_AMOUNT: paid & Q(entitled__gt=0) & ~Q(amount=F("entitled")),
+        Kind.WRONG_AMOUNT: paid & Q(entitled__gt=0) & ~Q(family_paid=F("entitled")),
         Kind.LATE: paid & Q(paid_on__gt=stage.period_end),
+        Kind.DOUBLE: paid & Q(family_payments__gt=1),
         Kind.FAILED: Q(status__in=[DisbursementStatus.FAILED, DisbursementStatus.RETURNED]),
     }
 
@@ -420,7 +441,12 @@ def reconcile(stage: Stage, *, user) -> Reconciliation:
     lines = _lines(stage, user)
     filters = kind_filters(stage)
     paid = Q(status=DisbursementStatus.PAID)
-    wrong = filters[Kind.NOT_TARGETED] | filters[Kind.WRONG_AMOUNT] | filters[Kind.LATE]
+    wrong = (
+        filters[Kind.NOT_TARGETED]
+        | filters[Kind.WRONG_AMOUNT]
+        | filters[Kind.LATE]
+        | filters[Kind.DOUBLE]
+    )
     aggregates = {"paid_lines": Count("id", filter=paid), "paid_sum": Sum("amount", filter=paid)}
     aggregates["correct_lines"] = Count("id", filter=paid & ~wrong)
     for kind, condition in filters.items():
@@ -471,6 +497,22 @@ def not_targeted_reason(line: Disbursement) -> str:
     return "Tidak ada penetapan bantuan tahap ini"
 
 
+def mismatch_note(kind: str, line: Disbursement, stage: Stage) -> str:
+    """The `keterangan` of a line of `kind`, on the page and in the export."""
+    if kind == Kind.NOT_TARGETED:
+        return not_targeted_reason(line)
+    if kind == Kind.LATE:
+        return f"Dibayar setelah akhir tahap ({stage.period_end.isoformat()})"
+    if kind == Kind.WRONG_AMOUNT:
+        return f"Selisih {line.family_paid - line.entitled}"
+    if kind == Kind.DOUBLE:
+        return _("%(count)s pembayaran berhasil, jumlah Rp %(sum)s") % {
+            "count": line.family_payments,
+            "sum": f"{line.family_paid:,}",
+        }
+    return ""
+
+
 EXPORT_HEADER = ["jenis", "id_keluarga", "no_kks", "kode_wilayah", "jumlah_dibayar",
                  "jumlah_penetapan", "tanggal", "status", "baris", "keterangan"]  # fmt: skip
 
@@ -485,14 +527,7 @@ def mismatch_rows(result: Reconciliation):
                        ent.total, None, "", None, "Belum ada pembayaran berhasil"]  # fmt: skip
             continue
         for line in result.rows[kind].iterator(chunk_size=2000):
-            if kind == Kind.NOT_TARGETED:
-                note = not_targeted_reason(line)
-            elif kind == Kind.LATE:
-                note = f"Dibayar setelah akhir tahap ({result.stage.period_end.isoformat()})"
-            elif kind == Kind.WRONG_AMOUNT:
-                note = f"Selisih {line.amount - line.entitled}"
-            else:
-                note = ""
+            note = mismatch_note(kind, line, result.stage)
             yield [kind, line.family.registry_id if line.family else line.registry_id,
                    line.kks_number, line.region_code, line.amount, line.entitled,
                    line.paid_on, line.status, line.line, note]  # fmt: skip
