@@ -81,7 +81,7 @@ def ranking_sql(stage: Stage, members: QuerySet) -> tuple[str, list]:
 
     One row per earning member, paid or not, so that the batch and the family
     page's "why this amount" read the same ranking: member_id, family_id,
-    region_code, component, annual, amount (the stage's quarter),
+    region_code, component, birth_date, nik, annual, amount (the stage's quarter),
     sanction_id (a sanction in force on that component, which stops it and
     takes no slot), cap (the component's per-family cap), component_place
     (among the family's unsanctioned members with that component),
@@ -126,7 +126,7 @@ def ranking_sql(stage: Stage, members: QuerySet) -> tuple[str, list]:
                 ORDER BY {SLOT_ORDER}) AS rk
             FROM c
         )
-        SELECT id AS member_id, family_id, region_code, component, annual,
+        SELECT id AS member_id, family_id, region_code, component, birth_date, nik, annual,
                annual / 4 AS amount, sanction_id, cap,
                CASE WHEN sanction_id IS NULL THEN rc END AS component_place,
                CASE WHEN sanction_id IS NULL AND rc <= cap THEN rk END AS family_place,

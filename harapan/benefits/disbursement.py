@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import connection, transaction
 from django.db.models import (
     Count,
@@ -508,7 +509,7 @@ def mismatch_note(kind: str, line: Disbursement, stage: Stage) -> str:
     if kind == Kind.DOUBLE:
         return _("%(count)s pembayaran berhasil, jumlah Rp %(sum)s") % {
             "count": line.family_payments,
-            "sum": f"{line.family_paid:,}",
+            "sum": intcomma(line.family_paid),
         }
     return ""
 

@@ -186,8 +186,8 @@ class DoublePaymentPageTests(DisbursementCase):
         tables = {t["kind"]: t for t in response.context["tables"]}
         self.assertEqual((tables[Kind.DOUBLE]["count"], tables[Kind.DOUBLE]["sum"]), (4, 1_725_000))
         self.assertContains(response, "Pembayaran ganda")
-        self.assertContains(response, "2 pembayaran berhasil, jumlah Rp 1,500,000", count=2)
-        self.assertContains(response, "2 pembayaran berhasil, jumlah Rp 225,000", count=2)
+        self.assertContains(response, "2 pembayaran berhasil, jumlah Rp 1.500.000", count=2)
+        self.assertContains(response, "2 pembayaran berhasil, jumlah Rp 225.000", count=2)
         self.assertEqual(response.context["result"].correct_lines, 2)
         self.client.force_login(self.admin_pusat)
         response = self.client.get(self.export_url, QUERY)
