@@ -108,10 +108,11 @@ def ranking_sql(stage: Stage, members: QuerySet) -> tuple[str, list]:
         WITH m AS MATERIALIZED ({members_sql}),
         e AS (
             SELECT m.id, m.family_id, m.region_code, m.component, m.birth_date, m.nik,
-                   {annual} AS annual, {cap} AS cap,
-                   (SELECT MIN(s.id) FROM ({sanctions_sql}) s
-                    WHERE s.member_id = m.id AND s.component = m.component) AS sanction_id
+                   {annual} AS annual, {cap} AS cap, s.sanction_id
             FROM m
+            LEFT JOIN (SELECT member_id, component, MIN(id) AS sanction_id
+                       FROM ({sanctions_sql}) s0 GROUP BY member_id, component) s
+              ON s.member_id = m.id AND s.component = m.component
             WHERE m.component IS NOT NULL
         ),
         c AS (

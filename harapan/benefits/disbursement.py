@@ -35,9 +35,9 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -390,19 +390,6 @@ class Reconciliation:
 
 
 def _lines(stage: Stage, user) -> QuerySet:
-    """The stage's lines, each with its family's entitlement and successful payments.
-
-    `family_paid` and `family_payments` are the sum and the number of the
-    family's successful lines in the stage: tepat jumlah compares the sum,
-    and two or more are a double payment (DESIGN §10).
-    """
-    paid_to_family = (
-        Disbursement.objects.filter(
-            stage=stage, family_id=OuterRef("family_id"), status=DisbursementStatus.PAID
-        )
-        .order_by()
-        .values("family_id")
-    )
     return (
         disbursements_visible_to(user)
         .filter(stage=stage)
@@ -411,16 +398,35 @@ def _lines(stage: Stage, user) -> QuerySet:
                 "family__entitlements", condition=Q(family__entitlements__stage=stage)
             ),
             entitled=F("this_stage__total"),
-            family_paid=Subquery(paid_to_family.annotate(s=Sum("amount")).values("s")),
-            family_payments=Subquery(paid_to_family.annotate(n=Count("id")).values("n")),
         )
         .select_related("family")
         .order_by("line", "id")
     )
 
 
+def _with_family_payments(lines: QuerySet) -> QuerySet:
+    """`lines` with the sum and the number of their family's successful lines in the stage.
+
+    Tepat jumlah compares the sum; two or more are a double payment (DESIGN
+    §10). Window functions over the family's lines, which scoping shows or
+    hides together: one pass (measured on PostgreSQL, 28,765 lines: 1 s for
+    the whole reconciliation, against 8–10 s with a subquery per line).
+    """
+    paid = Q(status=DisbursementStatus.PAID)
+    family = [F("family_id")]
+    return lines.annotate(
+        family_paid=Window(Sum("amount", filter=paid), partition_by=family),
+        family_payments=Window(Count("id", filter=paid), partition_by=family),
+    )
+
+
+# The kinds whose rule reads the family's payments (`_with_family_payments`).
+FAMILY_KINDS = (Kind.WRONG_AMOUNT, Kind.DOUBLE)
+
+
 def kind_filters(stage: Stage) -> dict[str, Q]:
-    """The rule of each line kind, over `_lines` (a line may be of several kinds)."""
+    """The rule of each line kind, over `_with_family_payments(_lines(...))` (a line may be
+    of several kinds)."""
     paid = Q(status=DisbursementStatus.PAID)
     return {
         Kind.NOT_TARGETED: paid
@@ -432,7 +438,7 @@ def kind_filters(stage: Stage) -> dict[str, Q]:
         ),
         Kind.WRONG_AMOUNT: paid & Q(entitled__gt=0) & ~Q(family_paid=F("entitled")),
         Kind.LATE: paid & Q(paid_on__gt=stage.period_end),
-        Kind.DOUBLE: paid & Q(family_payments__gt=1),
+        Kind.DOUBLE: paid & Q(family__isnull=False, family_payments__gt=1),
         Kind.FAILED: Q(status__in=[DisbursementStatus.FAILED, DisbursementStatus.RETURNED]),
     }
 
@@ -440,6 +446,7 @@ def kind_filters(stage: Stage) -> dict[str, Q]:
 def reconcile(stage: Stage, *, user) -> Reconciliation:
     """Counts, sums and rows of each kind of mismatch in `stage`, as `user` may see them."""
     lines = _lines(stage, user)
+    counted = _with_family_payments(lines)
     filters = kind_filters(stage)
     paid = Q(status=DisbursementStatus.PAID)
     wrong = (
@@ -453,7 +460,7 @@ def reconcile(stage: Stage, *, user) -> Reconciliation:
     for kind, condition in filters.items():
         aggregates[f"n_{kind}"] = Count("id", filter=condition)
         aggregates[f"s_{kind}"] = Sum("amount", filter=condition)
-    line_totals = lines.order_by().aggregate(**aggregates)
+    line_totals = counted.order_by().aggregate(**aggregates)
 
     entitlements = Entitlement.objects.visible_to(user).filter(stage=stage, total__gt=0)
     paid_to_family = Disbursement.objects.filter(
@@ -474,7 +481,10 @@ def reconcile(stage: Stage, *, user) -> Reconciliation:
     counts = {k: line_totals[f"n_{k}"] for k in filters}
     sums = {k: line_totals[f"s_{k}"] or 0 for k in filters}
     counts[Kind.UNPAID], sums[Kind.UNPAID] = ent_totals["n_unpaid"], ent_totals["s_unpaid"] or 0
-    rows = {kind: lines.filter(condition) for kind, condition in filters.items()}
+    rows = {
+        kind: (counted if kind in FAMILY_KINDS else lines).filter(condition)
+        for kind, condition in filters.items()
+    }
     rows[Kind.UNPAID] = unpaid
     return Reconciliation(
         stage=stage,
