@@ -76,7 +76,9 @@ def _earning_members_sql(stage: Stage, members: QuerySet) -> tuple[str, list]:
 SLOT_ORDER = "annual DESC, birth_date, nik"
 
 
-def ranking_sql(stage: Stage, members: QuerySet) -> tuple[str, list]:
+def ranking_sql(
+    stage: Stage, members: QuerySet, sanctions: QuerySet | None = None
+) -> tuple[str, list]:
     """SQL ranking every member of `members` who earns a component in `stage`.
 
     One row per earning member, paid or not, so that the batch and the family
@@ -87,13 +89,18 @@ def ranking_sql(stage: Stage, members: QuerySet) -> tuple[str, list]:
     (among the family's unsanctioned members with that component),
     family_place (among the family's components within their own caps) and
     paid (1 when it is one of the year's `max_components` slots).
+
+    `sanctions` narrows the sanctions looked at (default: all) to those that
+    can concern `members`, e.g. one family's, so that one family's ranking
+    does not group every sanction in force in the country.
     """
     year = stage.year
     rules = year.rules()
     caps = year.caps()
     members_sql, members_params = _earning_members_sql(stage, members)
+    sanctions = Sanction.objects.all() if sanctions is None else sanctions
     sanctions_sql, sanctions_params = (
-        Sanction.objects.in_force(year.year, stage.number)
+        sanctions.in_force(year.year, stage.number)
         .order_by()
         .values("id", "member_id", "component")
         .query.sql_with_params()

@@ -67,8 +67,10 @@ def explain_entitlements(family, entitlements: Iterable[Entitlement]) -> list[St
 def _ranking(family, entitlements: list[Entitlement]) -> dict[int, list[dict]]:
     """The batch's ranking of the family's members in each stage, in slot order."""
     parts, params = [], []
+    members = Member.objects.filter(family=family)
+    sanctions = Sanction.objects.filter(member__family=family)
     for entitlement in entitlements:
-        sql, stage_params = ranking_sql(entitlement.stage, Member.objects.filter(family=family))
+        sql, stage_params = ranking_sql(entitlement.stage, members, sanctions)
         parts.append(f"SELECT {int(entitlement.stage_id)} AS stage_id, r.* FROM ({sql}) r")
         params += stage_params
     with connection.cursor() as cursor:
