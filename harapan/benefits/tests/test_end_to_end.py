@@ -33,8 +33,9 @@ A-005,1806010101200005,1806012001,1806014505160018,Anak Lima,P,2016-05-05,anak,,
 # Worked out by hand for stage III 2025 (reference date 1 July 2025):
 # pregnant mother 750,000; Dimas (4) and Nia (2) early childhood 2 × 750,000;
 #        Raka SMA 500,000 fills the 4th slot; Ayu SD is the 5th and is cut  = 2,750,000.
-# Mbah Darmo severe disability 600,000 (equal to lansia, disability first);
-#        Mbah Sainah (80) lansia 600,000                                       = 1,200,000.
+# Mbah Darmo (85) severe disability 600,000 (he is also a lansia: equal values,
+#        disability first); Mbah Sainah (80) lansia 600,000; Darmo is older, listed
+#        first                                                                 = 1,200,000.
 # Joko is 21 (22 tomorrow) SMA 500,000; Jaka turned 22 on the date: nothing = 500,000.
 # the SMP pupil died: nothing, no export row.
 # four SMP-or-SD pupils of five: smp ×3 = 1,125,000 plus sd 225,000     = 1,350,000.
