@@ -8,7 +8,9 @@
    the verification of the stage's window (`compliance.batch`).
 2. Window functions apply the caps: per component (`family_cap`), then the
    family total (`max_components`), the highest annual values first, ties to
-   the older member, then the lower NIK.
+   the older member, then the lower NIK, whatever the components
+   (`SLOT_ORDER`, in `ranking_sql`, which the family page's explanation reads
+   too).
 3. The result is frozen into Entitlement and EntitlementLine rows. Families
    that already have an entitlement for the stage are left alone unless
    `recompute` is asked for, which replaces them, audits each family that
@@ -18,7 +20,7 @@
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from harapan import bulk
@@ -57,15 +59,8 @@ def _case_sql(values: dict[str, int]) -> str:
     return f"CASE m.component {branches} ELSE 0 END"
 
 
-def earning_members_sql(stage: Stage, region: str, recompute: bool) -> tuple[str, list]:
-    """SQL for the members earning a component in `stage`, before sanctions and caps."""
-    members = Member.objects.filter(family__status="aktif")
-    if region:
-        members = members.filter(region_code__startswith=region)
-    if not recompute:
-        members = members.exclude(
-            Exists(Entitlement.objects.filter(family_id=OuterRef("family_id"), stage=stage))
-        )
+def _earning_members_sql(stage: Stage, members: QuerySet) -> tuple[str, list]:
+    """SQL for `members` with the component each earns in `stage` (NULL when none)."""
     members = (
         members.annotate(component=component_expression(stage.reference_date, stage.year.rules()))
         .order_by()
@@ -74,50 +69,95 @@ def earning_members_sql(stage: Stage, region: str, recompute: bool) -> tuple[str
     return members.query.sql_with_params()
 
 
-def _stage_lines(stage: Stage, region: str, recompute: bool) -> None:
+# The one order in which a family's components take its slots (DESIGN §4): the
+# highest annual value first; between equal values, whoever the components
+# are, the older member, then the lower NIK. The component tie order only
+# chose each member's own component, in `component_expression`.
+SLOT_ORDER = "annual DESC, birth_date, nik"
+
+
+def ranking_sql(
+    stage: Stage, members: QuerySet, sanctions: QuerySet | None = None
+) -> tuple[str, list]:
+    """SQL ranking every member of `members` who earns a component in `stage`.
+
+    One row per earning member, paid or not, so that the batch and the family
+    page's "why this amount" read the same ranking: member_id, family_id,
+    region_code, component, birth_date, nik, annual, amount (the stage's quarter),
+    sanction_id (a sanction in force on that component, which stops it and
+    takes no slot), cap (the component's per-family cap), component_place
+    (among the family's unsanctioned members with that component),
+    family_place (among the family's components within their own caps) and
+    paid (1 when it is one of the year's `max_components` slots).
+
+    `sanctions` narrows the sanctions looked at (default: all) to those that
+    can concern `members`, e.g. one family's, so that one family's ranking
+    does not group every sanction in force in the country.
+    """
     year = stage.year
     rules = year.rules()
     caps = year.caps()
-    members_sql, members_params = earning_members_sql(stage, region, recompute)
+    members_sql, members_params = _earning_members_sql(stage, members)
+    sanctions = Sanction.objects.all() if sanctions is None else sanctions
     sanctions_sql, sanctions_params = (
-        Sanction.objects.in_force(year.year, stage.number)
+        sanctions.in_force(year.year, stage.number)
         .order_by()
-        .values("member_id", "component")
+        .values("id", "member_id", "component")
         .query.sql_with_params()
     )
-    amount = _case_sql({c: a // 4 for c, a in rules.annual.items()})
-    priority = _case_sql({c: n for n, c in enumerate(rules.priority())})
+    annual = _case_sql(rules.annual)
     cap = _case_sql({c: caps.get(c) or NO_CAP for c in rules.annual})
-    bulk.execute(f"DROP TABLE IF EXISTS {LINES}")
     # MATERIALIZED: the component CASE is evaluated once per member, not once
-    # more for every later reference to it. Sanctioned components drop out
-    # before ranking, so they take no slot. Then the per-component cap, then
-    # the family's total cap, both in priority order: highest value, DESIGN
-    # §4's tie order, older member, lower NIK.
-    bulk.execute(f"""
-        CREATE TEMPORARY TABLE {LINES} AS
+    # more for every later reference to it. Sanctioned components are ranked
+    # apart, so they take no slot. Then the per-component cap, then the
+    # family's total cap, both in SLOT_ORDER.
+    sql = f"""
         WITH m AS MATERIALIZED ({members_sql}),
         e AS (
             SELECT m.id, m.family_id, m.region_code, m.component, m.birth_date, m.nik,
-                   {amount} AS amount, {priority} AS priority, {cap} AS cap
+                   {annual} AS annual, {cap} AS cap, s.sanction_id
             FROM m
+            LEFT JOIN (SELECT member_id, component, MIN(id) AS sanction_id
+                       FROM ({sanctions_sql}) s0 GROUP BY member_id, component) s
+              ON s.member_id = m.id AND s.component = m.component
             WHERE m.component IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM ({sanctions_sql}) s
-                              WHERE s.member_id = m.id AND s.component = m.component)
         ),
         c AS (
             SELECT e.*, ROW_NUMBER() OVER (
-                PARTITION BY family_id, component ORDER BY birth_date, nik) AS rc
+                PARTITION BY family_id, component, sanction_id IS NULL
+                ORDER BY {SLOT_ORDER}) AS rc
             FROM e
         ),
         k AS (
             SELECT c.*, ROW_NUMBER() OVER (
-                PARTITION BY family_id ORDER BY priority, birth_date, nik) AS rk
-            FROM c WHERE rc <= cap
+                PARTITION BY family_id, sanction_id IS NULL AND rc <= cap
+                ORDER BY {SLOT_ORDER}) AS rk
+            FROM c
         )
-        SELECT id AS member_id, family_id, region_code, component, amount, rk AS rank
-        FROM k WHERE rk <= %s""",
-        [*members_params, *sanctions_params, year.max_components],
+        SELECT id AS member_id, family_id, region_code, component, birth_date, nik, annual,
+               annual / 4 AS amount, sanction_id, cap,
+               CASE WHEN sanction_id IS NULL THEN rc END AS component_place,
+               CASE WHEN sanction_id IS NULL AND rc <= cap THEN rk END AS family_place,
+               CASE WHEN sanction_id IS NULL AND rc <= cap AND rk <= %s THEN 1 ELSE 0 END AS paid
+        FROM k"""
+    return sql, [*members_params, *sanctions_params, year.max_components]
+
+
+def _stage_lines(stage: Stage, region: str, recompute: bool) -> None:
+    members = Member.objects.filter(family__status="aktif")
+    if region:
+        members = members.filter(region_code__startswith=region)
+    if not recompute:
+        members = members.exclude(
+            Exists(Entitlement.objects.filter(family_id=OuterRef("family_id"), stage=stage))
+        )
+    ranked_sql, params = ranking_sql(stage, members)
+    bulk.execute(f"DROP TABLE IF EXISTS {LINES}")
+    bulk.execute(f"""
+        CREATE TEMPORARY TABLE {LINES} AS
+        SELECT member_id, family_id, region_code, component, amount, family_place AS rank
+        FROM ({ranked_sql}) r WHERE paid = 1""",
+        params,
     )  # fmt: skip
     bulk.execute(f"CREATE INDEX {LINES}_family ON {LINES} (family_id)")
     bulk.analyze(LINES)

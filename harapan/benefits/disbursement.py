@@ -14,8 +14,9 @@ file that only carries retries of failed payments replaces just those
 families' lines.
 
 `reconcile` answers the three checks of DESIGN §10 (tepat sasaran, tepat
-jumlah, tepat waktu) plus "entitled but unpaid" and failed/returned payments,
-as querysets and aggregates: a handful of queries whatever the stage's size.
+jumlah, tepat waktu) plus double payments, "entitled but unpaid" and
+failed/returned payments, as querysets and aggregates: a handful of queries
+whatever the stage's size.
 """
 
 import csv
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import connection, transaction
 from django.db.models import (
     Count,
@@ -35,8 +37,10 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from harapan import bulk
 from harapan.accounts import scoping
@@ -335,14 +339,16 @@ class Kind:
     NOT_TARGETED = "tidak_tepat_sasaran"
     WRONG_AMOUNT = "tidak_tepat_jumlah"
     LATE = "tidak_tepat_waktu"
+    DOUBLE = "pembayaran_ganda"
     UNPAID = "belum_tersalur"
     FAILED = "gagal_retur"
 
-    ORDER = (NOT_TARGETED, WRONG_AMOUNT, LATE, UNPAID, FAILED)
+    ORDER = (NOT_TARGETED, WRONG_AMOUNT, LATE, DOUBLE, UNPAID, FAILED)
     LABELS = {
         NOT_TARGETED: "Tidak tepat sasaran",
         WRONG_AMOUNT: "Tidak tepat jumlah",
         LATE: "Tidak tepat waktu",
+        DOUBLE: "Pembayaran ganda",
         UNPAID: "Belum tersalur",
         FAILED: "Gagal / retur",
     }
@@ -398,8 +404,29 @@ def _lines(stage: Stage, user) -> QuerySet:
     )
 
 
+def _with_family_payments(lines: QuerySet) -> QuerySet:
+    """`lines` with the sum and the number of their family's successful lines in the stage.
+
+    Tepat jumlah compares the sum; two or more are a double payment (DESIGN
+    §10). Window functions over the family's lines, which scoping shows or
+    hides together: one pass (measured on PostgreSQL, 28,765 lines: 1 s for
+    the whole reconciliation, against 8–10 s with a subquery per line).
+    """
+    paid = Q(status=DisbursementStatus.PAID)
+    family = [F("family_id")]
+    return lines.annotate(
+        family_paid=Window(Sum("amount", filter=paid), partition_by=family),
+        family_payments=Window(Count("id", filter=paid), partition_by=family),
+    )
+
+
+# The kinds whose rule reads the family's payments (`_with_family_payments`).
+FAMILY_KINDS = (Kind.WRONG_AMOUNT, Kind.DOUBLE)
+
+
 def kind_filters(stage: Stage) -> dict[str, Q]:
-    """The rule of each line kind, over `_lines` (a line may be of several kinds)."""
+    """The rule of each line kind, over `_with_family_payments(_lines(...))` (a line may be
+    of several kinds)."""
     paid = Q(status=DisbursementStatus.PAID)
     return {
         Kind.NOT_TARGETED: paid
@@ -409,8 +436,9 @@ def kind_filters(stage: Stage) -> dict[str, Q]:
             | Q(entitled__isnull=True)
             | Q(entitled=0)
         ),
-        Kind.WRONG_AMOUNT: paid & Q(entitled__gt=0) & ~Q(amount=F("entitled")),
+        Kind.WRONG_AMOUNT: paid & Q(entitled__gt=0) & ~Q(family_paid=F("entitled")),
         Kind.LATE: paid & Q(paid_on__gt=stage.period_end),
+        Kind.DOUBLE: paid & Q(family__isnull=False, family_payments__gt=1),
         Kind.FAILED: Q(status__in=[DisbursementStatus.FAILED, DisbursementStatus.RETURNED]),
     }
 
@@ -418,15 +446,21 @@ def kind_filters(stage: Stage) -> dict[str, Q]:
 def reconcile(stage: Stage, *, user) -> Reconciliation:
     """Counts, sums and rows of each kind of mismatch in `stage`, as `user` may see them."""
     lines = _lines(stage, user)
+    counted = _with_family_payments(lines)
     filters = kind_filters(stage)
     paid = Q(status=DisbursementStatus.PAID)
-    wrong = filters[Kind.NOT_TARGETED] | filters[Kind.WRONG_AMOUNT] | filters[Kind.LATE]
+    wrong = (
+        filters[Kind.NOT_TARGETED]
+        | filters[Kind.WRONG_AMOUNT]
+        | filters[Kind.LATE]
+        | filters[Kind.DOUBLE]
+    )
     aggregates = {"paid_lines": Count("id", filter=paid), "paid_sum": Sum("amount", filter=paid)}
     aggregates["correct_lines"] = Count("id", filter=paid & ~wrong)
     for kind, condition in filters.items():
         aggregates[f"n_{kind}"] = Count("id", filter=condition)
         aggregates[f"s_{kind}"] = Sum("amount", filter=condition)
-    line_totals = lines.order_by().aggregate(**aggregates)
+    line_totals = counted.order_by().aggregate(**aggregates)
 
     entitlements = Entitlement.objects.visible_to(user).filter(stage=stage, total__gt=0)
     paid_to_family = Disbursement.objects.filter(
@@ -447,7 +481,10 @@ def reconcile(stage: Stage, *, user) -> Reconciliation:
     counts = {k: line_totals[f"n_{k}"] for k in filters}
     sums = {k: line_totals[f"s_{k}"] or 0 for k in filters}
     counts[Kind.UNPAID], sums[Kind.UNPAID] = ent_totals["n_unpaid"], ent_totals["s_unpaid"] or 0
-    rows = {kind: lines.filter(condition) for kind, condition in filters.items()}
+    rows = {
+        kind: (counted if kind in FAMILY_KINDS else lines).filter(condition)
+        for kind, condition in filters.items()
+    }
     rows[Kind.UNPAID] = unpaid
     return Reconciliation(
         stage=stage,
@@ -471,6 +508,22 @@ def not_targeted_reason(line: Disbursement) -> str:
     return "Tidak ada penetapan bantuan tahap ini"
 
 
+def mismatch_note(kind: str, line: Disbursement, stage: Stage) -> str:
+    """The `keterangan` of a line of `kind`, on the page and in the export."""
+    if kind == Kind.NOT_TARGETED:
+        return not_targeted_reason(line)
+    if kind == Kind.LATE:
+        return f"Dibayar setelah akhir tahap ({stage.period_end.isoformat()})"
+    if kind == Kind.WRONG_AMOUNT:
+        return f"Selisih {line.family_paid - line.entitled}"
+    if kind == Kind.DOUBLE:
+        return _("%(count)s pembayaran berhasil, jumlah Rp %(sum)s") % {
+            "count": line.family_payments,
+            "sum": intcomma(line.family_paid),
+        }
+    return ""
+
+
 EXPORT_HEADER = ["jenis", "id_keluarga", "no_kks", "kode_wilayah", "jumlah_dibayar",
                  "jumlah_penetapan", "tanggal", "status", "baris", "keterangan"]  # fmt: skip
 
@@ -485,14 +538,7 @@ def mismatch_rows(result: Reconciliation):
                        ent.total, None, "", None, "Belum ada pembayaran berhasil"]  # fmt: skip
             continue
         for line in result.rows[kind].iterator(chunk_size=2000):
-            if kind == Kind.NOT_TARGETED:
-                note = not_targeted_reason(line)
-            elif kind == Kind.LATE:
-                note = f"Dibayar setelah akhir tahap ({result.stage.period_end.isoformat()})"
-            elif kind == Kind.WRONG_AMOUNT:
-                note = f"Selisih {line.amount - line.entitled}"
-            else:
-                note = ""
+            note = mismatch_note(kind, line, result.stage)
             yield [kind, line.family.registry_id if line.family else line.registry_id,
                    line.kks_number, line.region_code, line.amount, line.entitled,
                    line.paid_on, line.status, line.line, note]  # fmt: skip

@@ -12,7 +12,9 @@ HEADER = ["id_keluarga", "tahun", "tahap", "komponen", "jumlah"]
 def entitlement_rows(stage: Stage, entitlements: QuerySet) -> Iterator[list]:
     """One row per family with at least one paid component, ordered by id_keluarga.
 
-    `komponen` is the paid components joined by ';' in priority order and
+    `komponen` is the paid components joined by ';' in the order they took
+    the family's slots (highest annual value, then the older member, then the
+    lower NIK: `batch.SLOT_ORDER`, stored as the line's rank) and
     `jumlah` the total in whole rupiah. Streams: one query, read in chunks.
     """
     lines = (

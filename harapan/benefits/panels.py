@@ -1,10 +1,12 @@
-"""The benefits section of the family page: this stage's components and money, and history."""
+"""The benefits section of the family page: this stage's components and money, history,
+and why each computed stage pays what it pays."""
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from harapan.registry import eligibility
 
+from .explanation import explain_entitlements
 from .models import Disbursement, Entitlement, Stage
 
 
@@ -20,10 +22,12 @@ def current_stage(day=None) -> Stage | None:
 def benefits_panel(request, family) -> str:
     entitlements = list(
         Entitlement.objects.filter(family=family)
-        .select_related("stage")
-        .prefetch_related("lines__member")
+        .select_related("stage__year")
+        .prefetch_related("lines", "stage__year__index")
         .order_by("-stage__year_id", "-stage__number")
     )
+    # Also gives every line its member, from the family's members.
+    explanations = explain_entitlements(family, entitlements)
     payments = {}
     for line in Disbursement.objects.filter(family=family).order_by("paid_on", "line"):
         payments.setdefault(line.stage_id, []).append(line)
@@ -39,6 +43,12 @@ def benefits_panel(request, family) -> str:
     ]  # fmt: skip
     return render_to_string(
         "benefits/family_panel.html",
-        {"stage": stage, "now": now, "benefit_history": history, "family": family},
+        {
+            "stage": stage,
+            "now": now,
+            "benefit_history": history,
+            "family": family,
+            "explanations": explanations,
+        },  # fmt: skip
         request=request,
     )

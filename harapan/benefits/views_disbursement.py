@@ -20,7 +20,7 @@ from harapan.registry.importing.reader import FileProblem
 from harapan.registry.views.imports import may_import
 
 from . import disbursement
-from .disbursement import EXPORT_HEADER, Kind, not_targeted_reason
+from .disbursement import EXPORT_HEADER, Kind, mismatch_note
 from .models import DisbursementImport
 from .stage_choice import StageForm, chosen_stage, default_stage
 
@@ -55,9 +55,9 @@ def reconciliation(request):
         tables = []
         for kind, label, count, total in result.tiles():
             rows = list(result.rows[kind][:TABLE_CAP])
-            if kind == Kind.NOT_TARGETED:
+            if kind != Kind.UNPAID:
                 for line in rows:
-                    line.reason = not_targeted_reason(line)
+                    line.reason = mismatch_note(kind, line, stage)
             tables.append({"kind": kind, "label": label, "count": count, "sum": total,
                            "rows": rows, "capped": count > TABLE_CAP})  # fmt: skip
         context.update(result=result, tables=tables, may_upload=may_import(request.user))

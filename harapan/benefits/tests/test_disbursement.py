@@ -87,6 +87,18 @@ class DisbursementCase(PersonaTestCase):
             f"{self.returned.registry_id},,100000,2025-08-16,RETUR",
         )
 
+    def double_file(self) -> Path:
+        """Two families paid twice; see DoublePaymentTests for the hand count."""
+        return self.write(
+            f"{self.family_a.registry_id},,750000,2025-08-15,berhasil",
+            f"{self.family_a.registry_id},,750000,2025-08-20,berhasil",
+            f"{self.kks_family.registry_id},,100000,2025-08-15,berhasil",
+            ",5000111122223333,125000,2025-09-01,berhasil",
+            f"{self.family_a2.registry_id},,1000000,2025-08-15,gagal",
+            f"{self.family_a2.registry_id},,1000000,2025-08-18,berhasil",
+            f"{self.family_b.registry_id},,600000,2025-09-30,berhasil",
+        )
+
     def import_file(self, path, **kwargs):
         kwargs.setdefault("stage", self.stage)
         return import_disbursement(path, **kwargs)
@@ -240,13 +252,13 @@ class ReconciliationTests(DisbursementCase):
         )
         self.assertEqual(
             result.counts,
-            {Kind.NOT_TARGETED: 3, Kind.WRONG_AMOUNT: 1, Kind.LATE: 1, Kind.UNPAID: 2,
-             Kind.FAILED: 2},
+            {Kind.NOT_TARGETED: 3, Kind.WRONG_AMOUNT: 1, Kind.LATE: 1, Kind.DOUBLE: 0,
+             Kind.UNPAID: 2, Kind.FAILED: 2},
         )  # fmt: skip
         self.assertEqual(
             result.sums,
             {Kind.NOT_TARGETED: 1_550_000, Kind.WRONG_AMOUNT: 900_000, Kind.LATE: 600_000,
-             Kind.UNPAID: 800_000, Kind.FAILED: 400_000},
+             Kind.DOUBLE: 0, Kind.UNPAID: 800_000, Kind.FAILED: 400_000},
         )  # fmt: skip
         self.assertEqual(result.correct_lines, 2)
         self.assertEqual(result.paid_lines, 7)
@@ -294,3 +306,49 @@ class ReconciliationTests(DisbursementCase):
 
         result = reconcile(self.stage, user=make_user("tanpa_peran"))
         self.assertEqual((result.paid_lines, result.entitled_families), (0, 0))
+
+
+class DoublePaymentTests(DisbursementCase):
+    """Two successful payments to one family for one stage (DESIGN §10).
+
+    | family     | entitled  | file                                   | kinds                   |
+    |------------|-----------|----------------------------------------|-------------------------|
+    | family_a   | 750,000   | 750,000 berhasil twice                 | ganda, tidak tepat jumlah (1,500,000 ≠ 750,000) |
+    | kks_family | 225,000   | 100,000 + 125,000 berhasil             | ganda only (sum = 225,000) |
+    | family_a2  | 1,000,000 | 1,000,000 gagal, then 1,000,000 berhasil | gagal/retur; the berhasil one is correct |
+    | family_b   | 600,000   | 600,000 berhasil on time               | correct                 |
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.import_file(self.double_file(), acting_user=self.operator, scope_prefix="1806")
+
+    def test_two_successful_payments_are_a_double_payment_and_never_on_target(self):
+        result = reconcile(self.stage, user=self.admin_pusat)
+        double = result.rows[Kind.DOUBLE]
+        self.assertEqual(
+            sorted((line.family.registry_id, line.amount) for line in double),
+            sorted([(self.family_a.registry_id, 750_000), (self.family_a.registry_id, 750_000),
+                    (self.kks_family.registry_id, 100_000),
+                    (self.kks_family.registry_id, 125_000)]),
+        )  # fmt: skip
+        # family_a: 750,000 + 750,000 = 1,500,000 against 750,000: both lines are
+        # tidak tepat jumlah. kks_family: 100,000 + 125,000 = 225,000 = entitled.
+        self.assertEqual(
+            {line.family.registry_id for line in result.rows[Kind.WRONG_AMOUNT]},
+            {self.family_a.registry_id},
+        )
+        self.assertEqual(
+            result.counts,
+            {Kind.NOT_TARGETED: 0, Kind.WRONG_AMOUNT: 2, Kind.LATE: 0, Kind.DOUBLE: 4,
+             Kind.UNPAID: 3, Kind.FAILED: 1},
+        )  # fmt: skip
+        self.assertEqual(
+            result.sums,
+            {Kind.NOT_TARGETED: 0, Kind.WRONG_AMOUNT: 1_500_000, Kind.LATE: 0,
+             Kind.DOUBLE: 1_725_000, Kind.UNPAID: 1_550_000, Kind.FAILED: 1_000_000},
+        )  # fmt: skip
+        # 2 + 2 + 1 + 1 successful lines; only family_a2's and family_b's are on target.
+        self.assertEqual(result.paid_lines, 6)
+        self.assertEqual(result.paid_sum, 3_325_000)
+        self.assertEqual(result.correct_lines, 2)

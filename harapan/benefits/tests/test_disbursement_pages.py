@@ -104,14 +104,15 @@ class ReconciliationPageTests(DisbursementCase):
     def test_the_page_query_count_does_not_grow_with_rows(self):
         self.client.force_login(self.admin_pusat)
         self.client.get(self.url, QUERY)  # warm the session and content types
-        with self.assertNumQueries(11):
+        # 12: one rows query per kind, six kinds with pembayaran ganda.
+        with self.assertNumQueries(12):
             self.client.get(self.url, QUERY)
         more = [make_family(region_code=DESA_B) for _ in range(5)]
         for family in more:
             entitle(family, 225_000, self.stage)
         rows = [f"{f.registry_id},,1,2025-12-01,berhasil" for f in more]
         self.import_file(self.write(*rows, name="lagi.csv"))
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(12):
             response = self.client.get(self.url, QUERY)
         self.assertEqual(response.context["result"].counts[Kind.WRONG_AMOUNT], 6)
 
@@ -167,3 +168,41 @@ class ReconciliationPageTests(DisbursementCase):
     def test_the_export_of_pendamping_b_holds_only_family_b(self):
         rows = self.export(self.pendamping_b)
         self.assertEqual([(r[0], r[1]) for r in rows[1:]], [(Kind.LATE, self.family_b.registry_id)])
+
+
+class DoublePaymentPageTests(DisbursementCase):
+    """The file of DoublePaymentTests, whose hand count is there."""
+
+    url = reverse("benefits:reconciliation")
+    export_url = reverse("benefits:reconciliation_export")
+
+    def setUp(self):
+        super().setUp()
+        self.import_file(self.double_file(), acting_user=self.operator, scope_prefix="1806")
+
+    def test_the_page_and_the_export_show_a_double_payment(self):
+        self.client.force_login(self.operator)
+        response = self.client.get(self.url, QUERY)
+        tables = {t["kind"]: t for t in response.context["tables"]}
+        self.assertEqual((tables[Kind.DOUBLE]["count"], tables[Kind.DOUBLE]["sum"]), (4, 1_725_000))
+        self.assertContains(response, "Pembayaran ganda")
+        self.assertContains(response, "2 pembayaran berhasil, jumlah Rp 1.500.000", count=2)
+        self.assertContains(response, "2 pembayaran berhasil, jumlah Rp 225.000", count=2)
+        self.assertEqual(response.context["result"].correct_lines, 2)
+        self.client.force_login(self.admin_pusat)
+        response = self.client.get(self.export_url, QUERY)
+        workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+        rows = list(workbook["selisih"].iter_rows(values_only=True))
+        summary = [row[:3] for row in workbook["ringkasan"].iter_rows(values_only=True)]
+        workbook.close()
+        double = sorted((r[1], r[4], r[5]) for r in rows if r[0] == Kind.DOUBLE)
+        self.assertEqual(
+            double,
+            sorted([(self.family_a.registry_id, 750_000, 750_000)] * 2
+                   + [(self.kks_family.registry_id, 100_000, 225_000),
+                      (self.kks_family.registry_id, 125_000, 225_000)]),
+        )  # fmt: skip
+        wrong = [(r[1], r[9]) for r in rows if r[0] == Kind.WRONG_AMOUNT]
+        self.assertEqual(wrong, [(self.family_a.registry_id, "Selisih 750000")] * 2)
+        self.assertIn((Kind.DOUBLE, 4, 1_725_000), summary)
+        self.assertIn(("tepat", 2), [row[:2] for row in summary])

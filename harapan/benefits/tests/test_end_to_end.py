@@ -33,8 +33,9 @@ A-005,1806010101200005,1806012001,1806014505160018,Anak Lima,P,2016-05-05,anak,,
 # Worked out by hand for stage III 2025 (reference date 1 July 2025):
 # A-001: pregnant mother 750,000; Dimas (4) and Nia (2) early childhood 2 × 750,000;
 #        Raka SMA 500,000 fills the 4th slot; Ayu SD is the 5th and is cut  = 2,750,000.
-# A-002: Mbah Darmo severe disability 600,000 (equal to lansia, disability first);
-#        Mbah Sainah (80) lansia 600,000                                       = 1,200,000.
+# A-002: Mbah Darmo (85) severe disability 600,000 (he is also a lansia: equal values,
+#        disability first); Mbah Sainah (80) lansia 600,000; Darmo is older, listed
+#        first                                                                 = 1,200,000.
 # A-003: Joko is 21 (22 tomorrow) SMA 500,000; Jaka turned 22 on the date: nothing = 500,000.
 # A-004: the SMP pupil died: nothing, no export row.
 # A-005: four SMP-or-SD pupils of five: smp ×3 = 1,125,000 plus sd 225,000     = 1,350,000.
@@ -73,3 +74,37 @@ def test_commands_refuse_a_stage_that_does_not_exist(tmp_path):
                      "--out", str(tmp_path / "x.csv"))  # fmt: skip
     with pytest.raises(CommandError, match="tidak ditemukan"):
         call_command("compute_entitlements", "--year", "2025", "--stage", "1", "--region", "99.99")
+
+
+# DESIGN §4's example of a tie between members: the uncle's severe disability
+# and the grandfather's old age are both worth 2,400,000 a year; the
+# grandfather (born 1951) is older than the uncle (born 1981) and takes the
+# fourth slot. The component tie order (disabilitas_berat before lansia) only
+# decides which component one member earns.
+TIE_REGISTRY = """id_keluarga,no_kk,kode_desa,nik,nama,jenis_kelamin,tanggal_lahir,hubungan_keluarga,hamil,jenjang_pendidikan,disabilitas_berat,status_hidup
+B-001,1806010101200021,1806012001,1806011002940021,Budi,L,1994-02-10,kepala_keluarga,,,,
+B-001,1806010101200021,1806012001,1806015503960022,Sari,P,1996-03-15,istri,ya,,,
+B-001,1806010101200021,1806012001,1806012004220023,Andi,L,2022-04-20,anak,,belum_sekolah,,
+B-001,1806010101200021,1806012001,1806014501240024,Rina,P,2024-01-05,anak,,belum_sekolah,,
+B-001,1806010101200021,1806012001,1806010706810025,Slamet,L,1981-06-07,famili_lain,,,ya,
+B-001,1806010101200021,1806012001,1806010103510026,Karto,L,1951-03-01,orang_tua,,,,
+"""
+# By hand for stage III 2025 (1 July 2025): Sari ibu_hamil 750,000; Andi (3) and
+# Rina (1) anak_usia_dini 2 × 750,000; Karto (74) lansia and Slamet disabilitas_berat
+# both 600,000 for the last of 4 slots: Karto is older. Budi earns nothing.
+# 750,000 + 750,000 + 750,000 + 600,000 = 2,850,000, listed by value then age.
+
+
+def test_an_older_members_lansia_beats_a_younger_members_disability_for_the_last_slot(tmp_path):
+    make_region("1806012001")
+    registry = tmp_path / "registri.csv"
+    registry.write_text(TIE_REGISTRY, encoding="utf-8")
+    call_command("import_registry", str(registry), verbosity=0, stdout=StringIO())
+    call_command("compute_entitlements", year=2025, stage=3, stdout=StringIO())
+    export = tmp_path / "penetapan.csv"
+    call_command("export_entitlements", year=2025, stage=3, out=str(export), stdout=StringIO())
+    with open(export, encoding="utf-8", newline="") as handle:
+        assert list(csv.reader(handle)) == [
+            ["id_keluarga", "tahun", "tahap", "komponen", "jumlah"],
+            ["B-001", "2025", "3", "ibu_hamil;anak_usia_dini;anak_usia_dini;lansia", "2850000"],
+        ]

@@ -104,10 +104,11 @@ def test_it_caps_pregnancy_lansia_and_disability_at_one_each():
         {"birth_date": date(1985, 1, 1), "severe_disability": True},
         {"birth_date": date(1987, 1, 1), "severe_disability": True},
     )  # fmt: skip
-    assert paid(family) == ("ibu_hamil;disabilitas_berat;lansia", 1_950_000)
+    # The elder (1945) is older than the disabled member (1985): lansia is listed first.
+    assert paid(family) == ("ibu_hamil;lansia;disabilitas_berat", 1_950_000)
 
 
-def test_equal_values_follow_the_design_order_then_age_then_nik():
+def test_equal_values_between_members_go_to_the_lower_nik_on_the_same_birth_date():
     # Two elders of the same birth date: the lower NIK wins the single lansia slot.
     family = family_with(
         {"birth_date": date(1950, 3, 3), "nik": "1806010303500009"},
@@ -227,3 +228,27 @@ def test_a_fresh_database_holds_every_year_from_2020_to_next_year():
     stage_one = Stage.objects.get(year_id=2022, number=4)
     assert (stage_one.period_start, stage_one.period_end) == (date(2022, 10, 1), date(2022, 12, 31))
     assert BenefitIndex.objects.get(year_id=2020, component="sma").annual_amount == 2_000_000
+
+
+def test_equal_values_between_members_go_to_the_older_member_never_the_component_order():
+    # Both worth 2,400,000 a year: the grandmother (1950) is older than the
+    # uncle (1985), so her lansia comes first, although disabilitas_berat
+    # comes first in the order that picks one member's component.
+    family = family_with(
+        {"birth_date": date(1985, 1, 1), "severe_disability": True},
+        {"birth_date": date(1950, 1, 1), "sex": "P", "relation": "orang_tua"},
+    )
+    assert paid(family) == ("lansia;disabilitas_berat", 1_200_000)
+
+
+def test_equal_values_on_the_same_birth_date_go_to_the_lower_nik_whatever_the_component():
+    year = BenefitYear.objects.get(year=2025)
+    year.max_components = 1
+    year.save()
+    # Both 75: the disabled one earns disabilitas_berat (the component order),
+    # the other lansia; the single slot goes to the lower NIK, the lansia.
+    family = family_with(
+        {"birth_date": date(1950, 3, 3), "nik": "1806010303500009", "severe_disability": True},
+        {"birth_date": date(1950, 3, 3), "nik": "1806010303500002"},
+    )
+    assert paid(family) == ("lansia", 600_000)
