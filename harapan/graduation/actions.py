@@ -110,6 +110,7 @@ def approve_exit(proposal: ExitProposal, *, acting_user) -> ExitProposal:
     if proposal.exit_date <= today:
         batch.apply_exits(today, proposals=ExitProposal.objects.filter(pk=proposal.pk),
                           acting_user=acting_user)  # fmt: skip
+        proposal.family.refresh_from_db()
     return proposal
 
 

@@ -5,7 +5,8 @@ still owes and earns, stays in its P2K2 group and its pendamping's caseload)
 and an approved exit is still under way (`ExitProposal.objects.open()`).
 `apply_exits(on)` makes every approved exit dated on or before `on` take
 effect: the family becomes exited with the proposal's reason and date, one
-audit row each; it leaves its P2K2 group as of that date (fds); its
+audit row each; it leaves its P2K2 group as of that date (fds) and its
+pending data updates are turned down (registry); its
 sanctions stop being in force and it drops out of the lists of current work
 because those read the family's status (`Sanction.objects.in_force`,
 `Membership.objects.current`, `Family.objects.active`).
@@ -13,7 +14,7 @@ because those read the family's status (`Sanction.objects.in_force`,
 The daily job and `harapan apply_exits` call it; approving an exit whose
 date has already come calls it for that one proposal, so a family never
 lingers past its date. Running it again for the same day finds nothing due
-and changes nothing. A fixed number of statements whatever the number of exits.
+and changes nothing. A few statements per reason and exit date, whatever the number of exits.
 """
 
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from django.utils import timezone
 
 from harapan.audit import trail
 from harapan.fds import actions as fds_actions
+from harapan.registry import changes
 from harapan.registry.models import Family, FamilyStatus
 
 from .models import ExitProposal
@@ -34,6 +36,11 @@ from .models import ExitProposal
 class ApplyResult:
     exits: int = 0  # families that left PKH in this run
     memberships: int = 0  # P2K2 memberships ended
+    changes: int = 0  # pending data updates turned down
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.exits or self.memberships or self.changes)
 
 
 @transaction.atomic
@@ -59,14 +66,13 @@ def apply_exits(on: date, *, proposals: QuerySet | None = None, acting_user=None
             exit_date=Subquery(of_family.values("exit_date")[:1]),
             updated_at=timezone.now(),
         )
-    # Also ends the memberships of families that left before exits were dated,
-    # so a run repairs them; none are left open after it.
+    # Also families that left before exits waited for their date: a run leaves
+    # no exited family in a group or waiting in an approver's list.
     families = (
         Family.objects.all()
         if proposals is None
         else Family.objects.filter(pk__in=proposals.values("family_id"))
-    )
-    result.memberships = fds_actions.leave_groups_on_exit(
-        families.filter(exit_date__lte=on), acting_user=acting_user
-    )
+    ).filter(exit_date__lte=on)
+    result.memberships = fds_actions.leave_groups_on_exit(families, acting_user=acting_user)
+    result.changes = changes.close_pending_of_exited(families, acting_user=acting_user)
     return result

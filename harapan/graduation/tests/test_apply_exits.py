@@ -20,7 +20,8 @@ from harapan.fds import actions as fds_actions
 from harapan.fds.models import Group, Membership
 from harapan.graduation import actions, targets
 from harapan.graduation.models import ExitProposal
-from harapan.registry.models import Family
+from harapan.registry import changes
+from harapan.registry.models import ChangeRequest, Family
 from harapan.testing import DESA_A, PersonaTestCase
 
 REGISTRY = """id_keluarga,no_kk,kode_desa,nik,nama,jenis_kelamin,tanggal_lahir,hubungan_keluarga,hamil,jenjang_pendidikan,disabilitas_berat,status_hidup
@@ -50,6 +51,9 @@ class ApplyExits(PersonaTestCase):
         self.group.leader = self.leaving
         fds_actions.save_group(self.group, acting_user=self.pendamping_a)
         ayu = self.leaving.members.get(name="Ayu")
+        # A data update waiting for the korcam.
+        self.change = changes.request_change(self.leaving, "pendidikan", {"school_level": "smp"},
+                                             member=ayu, acting_user=self.pendamping_a)  # fmt: skip
         # Ayu's school component terminated since this year's first stage.
         self.sanction = Sanction.objects.create(
             member=ayu, region_code=ayu.region_code, component="sd",
@@ -107,6 +111,7 @@ class ApplyExits(PersonaTestCase):
         assert self.in_force(next_year, 1) and self.sanction_list_shows(next_year, 1)
         assert (self.gsm(self.today.year), self.gsm(next_year)) == (0, 0)
         assert not self.exit_rows().exists()
+        assert ChangeRequest.objects.pending().filter(pk=self.change.pk).exists()
         # The exit under way blocks a second proposal.
         assert ExitProposal.objects.open().filter(family=self.leaving).count() == 1
 
@@ -119,7 +124,10 @@ class ApplyExits(PersonaTestCase):
 
         # On the date: out, with one audit row, out of its group, sanctions stopped.
         output = self.apply(exit_date)
-        assert f"per {exit_date.isoformat()}: 1 KPM keluar; 1 keanggotaan" in output
+        assert (
+            f"per {exit_date.isoformat()}: 1 KPM keluar; 1 keanggotaan kelompok P2K2 "
+            "diakhiri; 1 permohonan pemutakhiran ditolak."
+        ) in output
         self.leaving.refresh_from_db()
         assert (self.leaving.status, self.leaving.exit_reason, self.leaving.exit_date) == (
             "keluar", "sejahtera_mandiri", exit_date)  # fmt: skip
@@ -133,6 +141,14 @@ class ApplyExits(PersonaTestCase):
                                          object_id=str(membership.pk)).count() == 1  # fmt: skip
         self.group.refresh_from_db()
         assert self.group.leader_id is None
+        # It leaves the approver's list: its pending data update is turned down, audited.
+        self.change.refresh_from_db()
+        assert (self.change.status, self.change.rejection_reason) == (
+            "ditolak",
+            "KPM keluar dari PKH.",
+        )
+        assert AuditEntry.objects.filter(action="registry.change.reject",
+                                         object_id=str(self.change.pk)).count() == 1  # fmt: skip
         assert list(fds_actions.members_on(self.group, exit_date)) == [self.staying]
         # History stays: before its date the family was in the group and sanctioned.
         assert self.leaving in fds_actions.members_on(self.group, exit_date - timedelta(days=1))

@@ -18,10 +18,11 @@ class Command(BaseCommand):
     def handle(self, *args, date: str | None, **options):
         day = _parse(date) if date else timezone.localdate()
         result = apply_exits(day)
-        if not result.exits and not result.memberships:
+        if not result.anything:
             self.stdout.write(f"Tidak ada graduasi yang jatuh tempo pada {day.isoformat()}.")
             return
         self.stdout.write(
             f"Graduasi berlaku per {day.isoformat()}: {result.exits:,} KPM keluar; "
-            f"{result.memberships:,} keanggotaan kelompok P2K2 diakhiri."
+            f"{result.memberships:,} keanggotaan kelompok P2K2 diakhiri; "
+            f"{result.changes:,} permohonan pemutakhiran ditolak."
         )
