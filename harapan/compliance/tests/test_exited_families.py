@@ -2,11 +2,14 @@
 
 from datetime import date, timedelta
 
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from harapan.compliance import calendar
 from harapan.compliance.models import Sanction, SanctionKind
+from harapan.compliance.panels import compliance_panel
+from harapan.registry.models import Family
 from harapan.testing import PersonaTestCase, make_family, make_member
 
 
@@ -53,3 +56,12 @@ class ExitedFamilySanctions(PersonaTestCase):
         # …and not in the stage whose last day is the exit date.
         previous = calendar.from_ordinal(calendar.ordinal(*self.stage) - 1)
         assert self.terminated not in in_force(*previous)
+
+    def test_the_family_page_shows_no_sanction_of_an_exited_family_as_in_force(self):
+        request = RequestFactory().get("/")
+        request.user = self.korkab
+        html = compliance_panel(request, Family.objects.get(pk=self.exited.pk))
+        assert "Tidak patuh" in html  # the history is there
+        assert ">berlaku<" not in html
+        request.user = self.pendamping_a
+        assert ">berlaku<" in compliance_panel(request, Family.objects.get(pk=self.family_a.pk))
