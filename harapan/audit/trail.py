@@ -93,3 +93,20 @@ def record_set(actor, action: str, object_type: str, rows_sql: str, params=(), d
              *params],
         )  # fmt: skip
         return cursor.rowcount
+
+
+def record_queryset(actor, action: str, rows: models.QuerySet, *, label: str, details=None) -> int:
+    """One audit row per row of `rows` (a batch job's set), in one statement.
+
+    The row's pk is the object, its `label` field (a path such as
+    "family__registry_id" may be given) the text shown, its `region_code` the region.
+    """
+    columns = rows.order_by().values(
+        object_id=models.F("pk"), object_repr=models.F(label), row_region=models.F("region_code")
+    )
+    sql, params = columns.query.sql_with_params()
+    return record_set(
+        actor, action, rows.model._meta.label_lower,
+        f"SELECT object_id, object_repr, row_region AS region_code FROM ({sql}) q", params,
+        details=details,
+    )  # fmt: skip

@@ -6,7 +6,7 @@ months before its period, so stage I of year Y looks at Oct–Dec of Y−1.
 A stage is also an ordinal, year × 4 + stage, as `Sanction.stage_ordinal`.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 # Re-exported: verification code speaks of months through this module.
 from harapan.lib.months import add_months, month_label, month_start, parse_month
@@ -17,6 +17,7 @@ __all__ = [
     "month_start",
     "parse_month",
     "stage_start",
+    "stage_end",
     "window",
     "ordinal",
     "from_ordinal",
@@ -29,6 +30,11 @@ WINDOW_MONTHS = 3
 
 def stage_start(year: int, stage: int) -> date:
     return date(year, 3 * (stage - 1) + 1, 1)
+
+
+def stage_end(year: int, stage: int) -> date:
+    """The last day of the stage's period."""
+    return stage_start(*from_ordinal(ordinal(year, stage) + 1)) - timedelta(days=1)
 
 
 def window(year: int, stage: int) -> list[date]:

@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from harapan.accounts import scoping
 from harapan.registry import eligibility
+from harapan.registry.models import in_programme_on
+
+from . import calendar
 
 
 class SchoolLevel(models.TextChoices):
@@ -202,12 +205,16 @@ class SanctionQuerySet(scoping.ScopedQuerySet):
         """Sanctions that stop payment in stage `stage` of `year`.
 
         A suspension holds for its own stage; a termination for its stage and
-        every later one. A lifted sanction stops nothing.
+        every later one. A lifted sanction stops nothing, and neither does one
+        of a family that has left PKH by the stage's last day: its sanctions
+        stop with its exit (DESIGN §7).
         """
-        ordinal = year * 4 + stage
-        return self.filter(lifted_at=None).filter(
+        ordinal = calendar.ordinal(year, stage)
+        return self.filter(
+            in_programme_on(calendar.stage_end(year, stage), via="member__family"),
             models.Q(kind=SanctionKind.SUSPENSION, year=year, stage=stage)
-            | models.Q(kind=SanctionKind.TERMINATION, stage_ordinal__lte=ordinal)
+            | models.Q(kind=SanctionKind.TERMINATION, stage_ordinal__lte=ordinal),
+            lifted_at=None,
         )
 
 

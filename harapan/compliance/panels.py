@@ -90,8 +90,10 @@ def _sanctions(user, family, today: date) -> list[Sanction]:
     for sanction in sanctions:
         sanction.component_label = eligibility.LABELS.get(sanction.component, sanction.component)
         # A suspension holds for its own stage only; once past, it is history.
-        sanction.in_force = sanction.lifted_at is None and (
-            sanction.kind == SanctionKind.TERMINATION or sanction.stage_ordinal >= current
+        sanction.in_force = (
+            family.is_active
+            and sanction.lifted_at is None
+            and (sanction.kind == SanctionKind.TERMINATION or sanction.stage_ordinal >= current)
         )
     return sanctions
 

@@ -10,7 +10,8 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -122,6 +123,31 @@ def remove_family(group: Group, family: Family, *, on: date, acting_user) -> Non
 
 
 @transaction.atomic
+def leave_groups_on_exit(families: QuerySet, *, acting_user=None) -> int:
+    """End the open membership of each of `families` that has left PKH, as of its exit date.
+
+    Set-based, for the job that applies exits (graduation.batch): a few
+    statements whatever the number of families. A membership begun after the
+    exit date ends the day it began. A leader who leaves leaves the group
+    without one. One audit row per membership ended; how many ended is returned.
+    """
+    exited = families.filter(status=FamilyStatus.EXITED).exclude(exit_date=None)
+    ending = Membership.objects.open().filter(family__in=exited.values("pk"))
+    count = trail.record_queryset(acting_user, "fds.membership.leave", ending,
+                                  label="family__registry_id",
+                                  details={"sebab": "KPM keluar dari PKH"})  # fmt: skip
+    if not count:
+        return 0
+    leaders = Group.objects.filter(leader__in=ending.values("family_id"))
+    trail.record_queryset(acting_user, "fds.group.update", leaders, label="name",
+                          details={"ketua": "dikosongkan: ketua keluar dari PKH"})  # fmt: skip
+    leaders.update(leader=None)
+    exit_date = Family.objects.filter(pk=OuterRef("family_id")).values("exit_date")[:1]
+    ending.update(left_on=Greatest(F("joined_on"), Subquery(exit_date)))
+    return count
+
+
+@transaction.atomic
 def plan_meetings(group: Group, days: list[date], *, acting_user) -> list[Meeting]:
     """The pendamping's plan: one planned meeting per date (dates already planned are kept)."""
     check_may_run(acting_user, group)
@@ -146,11 +172,11 @@ class Mark:
 
 
 def members_on(group: Group, day: date):
-    """The families in the group on `day` (joined on or before, not yet left)."""
+    """The families in the group on `day`: joined on or before, not yet left, still in PKH."""
     spans = Membership.objects.filter(
         group=group, family_id=OuterRef("pk"), joined_on__lte=day
     ).filter(Q(left_on=None) | Q(left_on__gt=day))
-    return Family.objects.filter(Exists(spans))
+    return Family.objects.in_programme_on(day).filter(Exists(spans))
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from harapan.accounts import scoping
+from harapan.registry.models import FamilyStatus
 
 
 class FdsRules(models.Model):
@@ -103,8 +104,13 @@ class Group(models.Model):
 class MembershipQuerySet(scoping.ScopedQuerySet):
     scope_via = "family"
 
-    def current(self) -> "MembershipQuerySet":
+    def open(self) -> "MembershipQuerySet":
+        """Not ended, whatever the family's status."""
         return self.filter(left_on=None)
+
+    def current(self) -> "MembershipQuerySet":
+        """Not ended, of a family still in PKH: a family that left is in no group (DESIGN §7)."""
+        return self.open().filter(family__status=FamilyStatus.ACTIVE)
 
 
 class Membership(models.Model):

@@ -43,7 +43,7 @@ def fds_panel(request, family) -> str:
     memberships = list(
         Membership.objects.visible_to(user).filter(family=family).select_related("group")
     )
-    current = next((m for m in memberships if m.left_on is None), None)
+    current = next((m for m in memberships if m.left_on is None and family.is_active), None)
     sessions = progress.curriculum()
     one_family = Family.objects.visible_to(user).filter(pk=family.pk)
     done = progress.completed_sessions(one_family).get(family.pk, set())

@@ -148,15 +148,18 @@ def _members_and_history(user, group: Group) -> tuple[list[Membership], list[Mem
     names = head_names(user, {m.family_id for m in history})
     for membership in history:
         membership.name = names.get(membership.family_id, "")
-    current = sorted((m for m in history if m.left_on is None),
+    # A family that left PKH is no longer a member, even before its membership is ended.
+    current = sorted((m for m in history if m.left_on is None and m.family.is_active),
                      key=lambda m: (m.name.casefold(), m.family.registry_id))  # fmt: skip
     return current, history
 
 
 def _mark_progress(user, group: Group, members: list[Membership], rules: FdsRules) -> int:
     """Each member's completed sessions and flag; returns how many are flagged."""
-    families = Family.objects.visible_to(user).filter(
-        fds_memberships__group=group, fds_memberships__left_on=None
+    families = (
+        Family.objects.visible_to(user)
+        .active()
+        .filter(fds_memberships__group=group, fds_memberships__left_on=None)
     )
     done = progress.completed_sessions(families)
     absences = dict(progress.flagged(families, rules).values_list("pk", "absences"))

@@ -292,7 +292,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def _flagged_families(user, rules: FdsRules) -> QuerySet:
     current = Membership.objects.current().filter(family=OuterRef("pk"))
     return (
-        progress.flagged(Family.objects.visible_to(user), rules)
+        progress.flagged(Family.objects.visible_to(user).active(), rules)
         .select_related("pendamping")
         .annotate(
             head_name=_head_name(),

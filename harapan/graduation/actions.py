@@ -4,7 +4,8 @@ Every kind of exit — alamiah, sejahtera mandiri, paksa and the data exits —
 goes the same three steps; none can be skipped, and whoever proposed cannot
 verify or approve. Any step may reject, with a reason. Each step is claimed
 with a conditional update, so two coordinators acting at once cannot both
-succeed, and each is audited. On approval the family exits (registry).
+succeed, and each is audited. An approved exit takes effect on its exit
+date (`batch.apply_exits`), at once when that date has already come.
 """
 
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from harapan.audit import trail
 from harapan.registry import actions as registry_actions
 from harapan.registry.models import ExitReason, Family, FamilyStatus
 
+from . import batch
 from .models import Assessment, AssessmentRules, ExitProposal, FollowUpVisit, ProposalStatus
 
 FOLLOW_UP_DAYS = 365  # follow-up visits are logged for 12 months after exit
@@ -92,7 +94,7 @@ def verify_exit(proposal: ExitProposal, *, acting_user) -> ExitProposal:
 
 @transaction.atomic
 def approve_exit(proposal: ExitProposal, *, acting_user) -> ExitProposal:
-    """The korkab approves a verified proposal; the family exits on its date."""
+    """The korkab approves a verified proposal; the family exits on its exit date."""
     _check_role(acting_user, Role.KORKAB, proposal.family)
     if proposal.status == ProposalStatus.PROPOSED:
         raise ValidationError(_("Usulan belum diverifikasi korcam: belum dapat disetujui."))
@@ -100,11 +102,15 @@ def approve_exit(proposal: ExitProposal, *, acting_user) -> ExitProposal:
         raise PermissionDenied(_("Pengusul atau pemverifikasi tidak dapat menyetujui usulan ini."))
     _claim(proposal, ProposalStatus.VERIFIED, status=ProposalStatus.APPROVED,
            approved_by=acting_user, approved_at=timezone.now())  # fmt: skip
-    trail.record(acting_user, "graduation.approve", proposal)
-    registry_actions.exit_family(
-        proposal.family, reason=proposal.kind, on=proposal.exit_date, acting_user=acting_user,
-        details={"usulan": proposal.pk},
-    )  # fmt: skip
+    trail.record(acting_user, "graduation.approve", proposal,
+                 details={"tanggal_keluar": proposal.exit_date})  # fmt: skip
+    # The exit takes effect on its date (DESIGN §7): at once when that day has
+    # come, through the same job that applies later ones on their day.
+    today = timezone.localdate()
+    if proposal.exit_date <= today:
+        batch.apply_exits(today, proposals=ExitProposal.objects.filter(pk=proposal.pk),
+                          acting_user=acting_user)  # fmt: skip
+        proposal.family.refresh_from_db()
     return proposal
 
 

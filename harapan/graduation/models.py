@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from harapan.accounts import scoping
-from harapan.registry.models import ExitReason
+from harapan.registry.models import ExitReason, FamilyStatus
 
 
 class ProposalStatus(models.TextChoices):
@@ -32,7 +32,17 @@ class ExitProposalQuerySet(scoping.ScopedQuerySet):
     scope_via = "family"
 
     def open(self) -> "ExitProposalQuerySet":
-        return self.filter(status__in=OPEN_STATUSES)
+        """Under way: not yet decided, or approved and waiting for its exit date."""
+        return self.filter(
+            Q(status__in=OPEN_STATUSES)
+            | Q(status=ProposalStatus.APPROVED, family__status=FamilyStatus.ACTIVE)
+        )
+
+    def due(self, on) -> "ExitProposalQuerySet":
+        """Approved exits dated on or before `on` whose family has not left yet (DESIGN §7)."""
+        return self.filter(
+            status=ProposalStatus.APPROVED, exit_date__lte=on, family__status=FamilyStatus.ACTIVE
+        )
 
 
 class ExitProposal(models.Model):

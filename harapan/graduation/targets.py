@@ -23,7 +23,7 @@ from django.utils.translation import pgettext
 
 from harapan.accounts.roles import Role
 from harapan.lib import regioncode
-from harapan.registry.models import ExitReason, Family
+from harapan.registry.models import ExitReason, Family, FamilyStatus
 from harapan.reporting import region_names
 
 from .models import Target
@@ -91,8 +91,10 @@ def pendamping_in_scope(user) -> QuerySet:
 
 
 def gsm_families(year: int, families: QuerySet) -> QuerySet:
-    """Of `families`, those that graduated sejahtera mandiri in `year`."""
-    return families.filter(exit_reason=GSM, exit_date__range=year_span(year))
+    """Of `families`, those that graduated sejahtera mandiri in `year`: the exit date's year."""
+    return families.filter(
+        status=FamilyStatus.EXITED, exit_reason=GSM, exit_date__range=year_span(year)
+    )
 
 
 @dataclass

@@ -10,6 +10,8 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -179,7 +181,7 @@ def _report(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _decide(request: HttpRequest, pk: int, step, done: str) -> HttpResponse:
+def _decide(request: HttpRequest, pk: int, step, done) -> HttpResponse:
     """Verify or approve: the action decides who may; a refused state is a message."""
     proposal = _for_decision(request, pk)
     try:
@@ -187,7 +189,7 @@ def _decide(request: HttpRequest, pk: int, step, done: str) -> HttpResponse:
     except ValidationError as error:
         _report(request, error)
     else:
-        messages.success(request, done)
+        messages.success(request, done if isinstance(done, str) else done(proposal))
     return redirect("graduation:proposal_detail", pk=proposal.pk)
 
 
@@ -201,8 +203,16 @@ def proposal_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def proposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, actions.approve_exit,
-                   _("Usulan disetujui; KPM sudah keluar dari PKH."))  # fmt: skip
+    return _decide(request, pk, actions.approve_exit, _approved)
+
+
+def _approved(proposal: ExitProposal) -> str:
+    """An exit takes effect on its date (DESIGN §7): say whether the family has left yet."""
+    if proposal.exit_date <= timezone.localdate():
+        return _("Usulan disetujui; KPM sudah keluar dari PKH.")
+    return _("Usulan disetujui; KPM keluar dari PKH pada %(date)s.") % {
+        "date": date_format(proposal.exit_date)
+    }
 
 
 @login_required

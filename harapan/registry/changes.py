@@ -34,6 +34,7 @@ from .models import (
     ChangeRequest,
     ChangeStatus,
     Family,
+    FamilyStatus,
     Member,
     Relation,
     SchoolLevel,
@@ -377,3 +378,26 @@ def reject_change(request: ChangeRequest, *, reason: str, acting_user) -> Change
     )
     _copy_onto(request, decided)
     return request
+
+
+EXITED_REASON = "KPM keluar dari PKH."
+
+
+@transaction.atomic
+def close_pending_of_exited(families, *, acting_user=None) -> int:
+    """Turn down the pending data updates of those of `families` that have left PKH.
+
+    An exited family's data can no longer change, so its requests would wait
+    in the approvers' lists for ever; they leave them with the family (DESIGN §7).
+    Set-based, for the exits job: one audit row each; how many is returned.
+    """
+    exited = families.filter(status=FamilyStatus.EXITED).values("pk")
+    pending = ChangeRequest.objects.pending().filter(family__in=exited)
+    count = trail.record_queryset(
+        acting_user, "registry.change.reject", pending, label="family__registry_id",
+        details={"reason": EXITED_REASON},
+    )  # fmt: skip
+    if count:
+        pending.update(status=ChangeStatus.REJECTED, rejection_reason=EXITED_REASON,
+                       decided_by=acting_user, decided_at=timezone.now())  # fmt: skip
+    return count

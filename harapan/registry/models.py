@@ -4,6 +4,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from harapan.accounts import scoping
@@ -63,6 +64,17 @@ class Sex(models.TextChoices):
     FEMALE = "P", _("Perempuan")
 
 
+def in_programme_on(day: date, via: str = "") -> Q:
+    """The families (reached from a row by `via`) still in PKH on `day`.
+
+    An exit takes effect on its exit date (DESIGN §7): a family that left is
+    still in the programme on the days before it, so history keeps it and the
+    work of any later day does not.
+    """
+    prefix = f"{via}__" if via else ""
+    return Q(**{f"{prefix}status": FamilyStatus.ACTIVE}) | Q(**{f"{prefix}exit_date__gt": day})
+
+
 class FamilyQuerySet(models.QuerySet):
     def in_region(self, code: str) -> "FamilyQuerySet":
         return self.filter(region_code__startswith=regioncode.normalize(code))
@@ -72,6 +84,9 @@ class FamilyQuerySet(models.QuerySet):
 
     def active(self) -> "FamilyQuerySet":
         return self.filter(status=FamilyStatus.ACTIVE)
+
+    def in_programme_on(self, day: date) -> "FamilyQuerySet":
+        return self.filter(in_programme_on(day))
 
 
 class Family(models.Model):

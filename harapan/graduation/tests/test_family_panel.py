@@ -9,7 +9,7 @@ from harapan.graduation.models import FollowUpVisit
 from harapan.graduation.panels import graduation_panel
 from harapan.registry import actions as registry_actions
 from harapan.registry.models import Family
-from harapan.testing import PersonaTestCase
+from harapan.testing import PersonaTestCase, make_user
 
 
 def panel(user, family) -> str:
@@ -53,6 +53,18 @@ class FamilyPanelTest(GraduationSetup):
         assert reverse("graduation:proposal_detail", args=[self.open_proposal.pk]) in html
         assert "Usulkan graduasi" not in html
         assert "Pindah" in panel(self.korcam_a, self.family_a2)
+
+    def test_an_approved_exit_still_to_come_is_shown_with_its_date(self):
+        later = self.today + timedelta(days=40)
+        proposal = actions.propose_exit(
+            self.family_b, kind="sejahtera_mandiri", reason="Usaha maju", exit_date=later,
+            letter_number="8/2026", letter_date=self.today, acting_user=self.pendamping_b,
+        )  # fmt: skip
+        actions.verify_exit(proposal, acting_user=make_user("korcam_b", "korcam", "180602"))
+        actions.approve_exit(proposal, acting_user=self.korkab)
+        html = panel(self.pendamping_b, self.family_b)
+        assert f"KPM tetap aktif sampai keluar pada {later:%d-%m-%Y}" in html
+        assert "Usulkan graduasi" not in html
 
     def test_an_exited_family_shows_its_exit_steps_and_visit_form(self):
         FollowUpVisit.objects.create(
