@@ -14,6 +14,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from harapan.lib import regioncode
+from harapan.lib.months import add_months
 
 from . import progress
 from .forms_groups import head_names
@@ -164,8 +165,8 @@ def _month(text: str) -> tuple[date, date]:
     match = MONTH.match(text.strip())
     if not match or not 1 <= int(match[2]) <= 12:
         raise HttpError(400, "Bulan tidak sah: tulis YYYY-MM, mis. 2025-03.")
-    year, month = int(match[1]), int(match[2])
-    return date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)
+    start = date(int(match[1]), int(match[2]), 1)
+    return start, add_months(start, 1)
 
 
 @router.get("/p2k2/meetings", response=MeetingPage, summary="Pertemuan P2K2")

@@ -5,7 +5,6 @@ The forms parse what was typed and catch what can be told next to a field
 `actions.record_meeting`, which checks them again and saves all or nothing.
 """
 
-import calendar
 import re
 from datetime import date
 
@@ -13,6 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from harapan.lib.months import add_months
 
 from .actions import Mark
 from .models import Presence, Session
@@ -27,13 +28,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def add_months(day: date, n: int) -> date:
-    """The same day `n` months later, or the month's last day when shorter (31 Jan → 28 Feb)."""
-    index = day.year * 12 + day.month - 1 + n
-    year, month = index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class PlanForm(forms.Form):

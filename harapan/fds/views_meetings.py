@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harapan.accounts.roles import may_change_family_data
+from harapan.lib.months import add_months, month_start, parse_month
 from harapan.regions.models import Region
 from harapan.registry.models import Family, Member, Relation
 
 from . import actions, progress
-from .forms_meetings import CancelForm, MarkForm, MeetingForm, PlanForm, add_months
+from .forms_meetings import CancelForm, MarkForm, MeetingForm, PlanForm
 from .models import Attendance, FdsRules, Group, Meeting, MeetingStatus, Membership, Presence
 
 # A kabupaten may hold thousands of flagged families; the page shows the first.
@@ -241,8 +242,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _month_from(text: str) -> date | None:
     try:
-        year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1)
+        return parse_month(text)
     except ValueError:
         return None
 
@@ -250,13 +250,13 @@ def _month_from(text: str) -> date | None:
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     asked = request.GET.get("bulan", "").strip()
-    month = _month_from(asked) if asked else timezone.localdate().replace(day=1)
+    month = _month_from(asked) if asked else month_start(timezone.localdate())
     error = ""
     if month is None:
         error = _("Bulan '%(text)s' tidak valid: tulis sebagai TTTT-BB, mis. 2026-03.") % {
             "text": asked
         }
-        month = timezone.localdate().replace(day=1)
+        month = month_start(timezone.localdate())
     following = add_months(month, 1)
     in_month = Q(planned_on__gte=month, planned_on__lt=following) | Q(
         held_on__gte=month, held_on__lt=following

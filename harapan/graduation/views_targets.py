@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from harapan.accounts.roles import Role
-from harapan.downloads import csv_response
+from harapan.downloads import streaming_csv_response
 from harapan.registry.models import Family
 from harapan.reporting import (
     audit_export,
@@ -31,12 +32,12 @@ from harapan.reporting import (
 )
 
 from . import targets
-from .candidates import candidates
+from .candidates import CandidateList
 
 FIRST_YEAR = 2007  # PKH began in 2007.
 CANDIDATES_HEADER = ["id_keluarga", "jenis", "alasan", "tanggal_perkiraan"]
-# Rows shown on the page; the CSV holds them all.
-PAGE_LIMIT = 500
+# Rows on one page; the CSV holds them all.
+PAGE_SIZE = 100
 LEVEL_LABELS = {targets.KECAMATAN: _("Kecamatan"), targets.KABUPATEN: _("Kabupaten/kota")}
 
 
@@ -158,29 +159,35 @@ def target_progress_xlsx(request: HttpRequest) -> HttpResponse:
 # Natural-exit candidates -------------------------------------------------------------------
 
 
-def _candidates(user, day: date) -> list:
-    return candidates(day, Family.objects.visible_to(user))
+def _candidates(user, day: date) -> CandidateList:
+    return CandidateList(day, Family.objects.visible_to(user))
+
+
+def _candidate_form_page(request: HttpRequest, form: DateForm) -> HttpResponse:
+    context = {"form": form, "scope": scope_heading(request.user)}
+    return render(request, "graduation/candidates.html", context, status=400)
 
 
 @login_required
 def candidate_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user)
     form = _date_form(request)
-    context = {"form": form, "scope": scope_heading(request.user), "limit": PAGE_LIMIT}
     if not form.is_valid():
-        return render(request, "graduation/candidates.html", context, status=400)
+        return _candidate_form_page(request, form)
     day = form.cleaned_data["tanggal"]
     rows = _candidates(request.user, day)
-    now = [r for r in rows if r.exit_on is None]
-    soon = [r for r in rows if r.exit_on is not None]
-    counts = (len(now), len(soon))
-    now, soon = now[:PAGE_LIMIT], soon[:PAGE_LIMIT]
-    names = region_names({r.region_code for r in [*now, *soon]})
-    context.update(
-        day=day, now=[(r, names.get(r.region_code, "")) for r in now],
-        soon=[(r, names.get(r.region_code, "")) for r in soon], now_count=counts[0],
-        soon_count=counts[1], query=urlencode({"tanggal": day.isoformat()}),
-    )  # fmt: skip
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    now = [r for r in page if r.exit_on is None]
+    soon = [r for r in page if r.exit_on is not None]
+    names = region_names({r.region_code for r in page})
+    now_count, soon_count = rows.counts()
+    context = {
+        "form": form, "scope": scope_heading(request.user), "day": day, "page": page,
+        "now": [(r, names.get(r.region_code, "")) for r in now],
+        "soon": [(r, names.get(r.region_code, "")) for r in soon],
+        "now_count": now_count, "soon_count": soon_count,
+        "query": urlencode({"tanggal": day.isoformat()}),
+    }  # fmt: skip
     return render(request, "graduation/candidates.html", context)
 
 
@@ -189,17 +196,18 @@ def candidate_csv(request: HttpRequest) -> HttpResponse:
     require_role(request.user)
     form = _date_form(request)
     if not form.is_valid():
-        context = {"form": form, "scope": scope_heading(request.user), "limit": PAGE_LIMIT}
-        return render(request, "graduation/candidates.html", context, status=400)
+        return _candidate_form_page(request, form)
     day = form.cleaned_data["tanggal"]
     rows = _candidates(request.user, day)
-    response, writer = csv_response(f"calon-graduasi-{day.isoformat()}.csv")
-    writer.writerow(CANDIDATES_HEADER)
-    for row in rows:
-        writer.writerow([row.registry_id, "alamiah", row.reason,
-                         row.exit_on.isoformat() if row.exit_on else ""])  # fmt: skip
+    lines = (
+        [row.registry_id, "alamiah", row.reason, row.exit_on.isoformat() if row.exit_on else ""]
+        for row in rows
+    )
+    response = streaming_csv_response(
+        f"calon-graduasi-{day.isoformat()}.csv", [CANDIDATES_HEADER], lines
+    )
     audit_export(request.user, "graduation.candidates.export", tanggal=day.isoformat(),
-                 rows=len(rows))  # fmt: skip
+                 rows=rows.count())  # fmt: skip
     return response
 
 

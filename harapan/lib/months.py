@@ -1,5 +1,13 @@
-"""Months as the reports and verification use them: a month is stored as its first day."""
+"""Month arithmetic, the one place for it.
 
+`add_months` moves a date by whole months keeping its day (the 31st becomes
+the month's last day when the month is shorter). Reports and verification
+store a month as its first day: `month_start`, `parse_month` and
+`month_label` speak of months that way, and `add_months` keeps a first day a
+first day.
+"""
+
+import calendar
 import re
 from datetime import date
 
@@ -10,9 +18,16 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
+def add_months(day: date, n: int) -> date:
+    """The same day `n` months later (or earlier), or the month's last day when it is shorter.
+
+    31 January + 1 month is 28 February (29 in a leap year); 12 months after
+    29 February is 28 February.
+    """
+    index = day.year * 12 + day.month - 1 + n
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def parse_month(text: str) -> date:

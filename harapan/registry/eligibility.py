@@ -12,13 +12,20 @@ does the same way and an index can serve.
 A member earns at most one component: the highest annual value they qualify
 for, ties broken in the order of `TIE_ORDER`. Family caps are not applied
 here: they belong to the benefits app, which builds on this.
+
+Each component is two conditions: the member's attributes (pregnant, school
+level, disability) and an age window, `Rules.age_window`. `component_spans`
+turns the same two into the dates over which a Member row earns each
+component, in SQL, for whoever asks when eligibility ends (graduation's
+forecast).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, CharField, Q, Value, When
+from django.db.models import Case, CharField, DateField, F, Func, Q, Value, When
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 IBU_HAMIL = "ibu_hamil"
@@ -61,6 +68,18 @@ class Rules:
     school_max_age: int = 21
     early_childhood_max_age: int = 5
 
+    def age_window(self, component: str) -> tuple[int, int | None]:
+        """Ages in whole years, [from, until), at which `component` is earned; None: for life."""
+        if component == ANAK_USIA_DINI:
+            return 0, self.early_childhood_max_age + 1
+        if component in SCHOOL_LEVELS:
+            return self.school_min_age, self.school_max_age + 1
+        if component == LANSIA:
+            return self.lansia_age, None
+        if component in (IBU_HAMIL, DISABILITAS_BERAT):
+            return 0, None
+        raise ValueError(component)
+
     def priority(self) -> list[str]:
         """Components from the most to the least valuable, ties in TIE_ORDER."""
         return sorted(COMPONENTS, key=lambda c: (-self.annual[c], TIE_ORDER.index(c)))
@@ -102,17 +121,18 @@ def age_on(born: date, on: date) -> int:
 
 def qualifies(component: str, *, age: int, sex: str, pregnant: bool, school_level: str,
               severe_disability: bool, rules: Rules = DEFAULT_RULES) -> bool:  # fmt: skip
+    first, until = rules.age_window(component)
+    if age < first or (until is not None and age >= until):
+        return False
     if component == IBU_HAMIL:
         return pregnant and sex == "P"
     if component == ANAK_USIA_DINI:
-        return 0 <= age <= rules.early_childhood_max_age and school_level not in SCHOOL_LEVELS
+        return school_level not in SCHOOL_LEVELS
     if component in SCHOOL_LEVELS:
-        return school_level == component and rules.school_min_age <= age <= rules.school_max_age
+        return school_level == component
     if component == DISABILITAS_BERAT:
         return severe_disability
-    if component == LANSIA:
-        return age >= rules.lansia_age
-    raise ValueError(component)
+    return True  # LANSIA: age alone
 
 
 def component_for(member, on: date, rules: Rules = DEFAULT_RULES) -> str | None:
@@ -134,28 +154,27 @@ def component_for(member, on: date, rules: Rules = DEFAULT_RULES) -> str | None:
     return None
 
 
-def _condition(component: str, on: date, rules: Rules) -> Q:
-    def born_at_least(years: int) -> Q:  # age ≥ years
-        return Q(birth_date__lte=years_before(on, years))
-
-    def born_under(years: int) -> Q:  # age < years
-        return Q(birth_date__gt=years_before(on, years))
-
+def _attributes(component: str) -> Q | None:
+    """What besides age a member needs for `component`, as in `qualifies`; None: nothing."""
     if component == IBU_HAMIL:
         return Q(pregnant=True, sex="P")
     if component == ANAK_USIA_DINI:
-        return born_under(rules.early_childhood_max_age + 1) & ~Q(school_level__in=SCHOOL_LEVELS)
+        return ~Q(school_level__in=SCHOOL_LEVELS)
     if component in SCHOOL_LEVELS:
-        return (
-            Q(school_level=component)
-            & born_at_least(rules.school_min_age)
-            & born_under(rules.school_max_age + 1)
-        )
+        return Q(school_level=component)
     if component == DISABILITAS_BERAT:
         return Q(severe_disability=True)
-    if component == LANSIA:
-        return born_at_least(rules.lansia_age)
-    raise ValueError(component)
+    return None
+
+
+def _condition(component: str, on: date, rules: Rules) -> Q:
+    first, until = rules.age_window(component)
+    condition = _attributes(component) or Q()
+    if first:  # age ≥ first
+        condition &= Q(birth_date__lte=years_before(on, first))
+    if until is not None:  # age < until
+        condition &= Q(birth_date__gt=years_before(on, until))
+    return condition
 
 
 def component_expression(
@@ -192,3 +211,85 @@ def _prefixed(q: Q, prefix: str) -> Q:
         _prefixed(c, prefix) if isinstance(c, Q) else (f"{prefix}{c[0]}", c[1]) for c in q.children
     ]
     return Q(*children, _connector=q.connector, _negated=q.negated)
+
+
+class Anniversary(Func):
+    """The day someone born on the date `expression` turns `years`; 29 February → 1 March.
+
+    One day on every database: PostgreSQL's date + interval stops at
+    28 February in a common year, SQLite's date() rolls over to 1 March.
+    """
+
+    arity = 1
+    output_field = DateField()
+
+    def __init__(self, expression, years: int):
+        super().__init__(expression)
+        self.years = int(years)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        shifted = f"({sql} + make_interval(years => {self.years}))"
+        leap_day_lost = (
+            f"EXTRACT(MONTH FROM {sql}) = 2 AND EXTRACT(DAY FROM {sql}) = 29"
+            f" AND EXTRACT(DAY FROM {shifted}) = 28"
+        )
+        return (
+            f"(CAST({shifted} AS date) + CASE WHEN {leap_day_lost} THEN 1 ELSE 0 END)",
+            (*params, *params, *params, *params),
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '+{self.years} years')", params
+
+
+@dataclass(frozen=True)
+class Span:
+    """When a Member row earns `component`, as SQL: [starts, ends), by age and attributes.
+
+    `starts` is NULL when the member's attributes rule the component out;
+    `ends` is NULL when nothing the registry knows ends it (for life). Whether
+    the member is alive and the family active is the caller's filter.
+    """
+
+    component: str
+    starts: Case | Func | F
+    ends: Case | Func
+
+
+def component_spans(rules: Rules = DEFAULT_RULES) -> list[Span]:
+    """Every component's span for a Member row, by `rules`: the rule of `qualifies` as dates."""
+    spans = []
+    for component in COMPONENTS:
+        first, until = rules.age_window(component)
+        starts = Anniversary("birth_date", first) if first else F("birth_date")
+        # A typed NULL, so that every database reads the spans as dates.
+        forever = Cast(Value(None), DateField())
+        ends = forever if until is None else Anniversary("birth_date", until)
+        if (attributes := _attributes(component)) is not None:
+            starts, ends = (
+                Case(When(attributes, then=bound), default=None, output_field=DateField())
+                for bound in (starts, ends)
+            )
+        spans.append(Span(component, starts, ends))
+    return spans
+
+
+def spans_ending_between(after: date, through: date, rules: Rules = DEFAULT_RULES) -> Q:
+    """Members one of whose spans ends in (after, through]: `component_spans` on two fixed
+    dates, which an index can serve, to find the few whose end needs working out."""
+    ending = Q()
+    for component in COMPONENTS:
+        until = rules.age_window(component)[1]
+        if until is None:
+            continue
+        # The span ends after `after` while the member is under `until` then,
+        # and by `through` once they are `until` by then.
+        condition = Q(birth_date__gt=years_before(after, until)) & Q(
+            birth_date__lte=years_before(through, until)
+        )
+        if (attributes := _attributes(component)) is not None:
+            condition &= attributes
+        ending |= condition
+    return ending

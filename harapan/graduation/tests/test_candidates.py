@@ -34,11 +34,11 @@ FAMILIES = {
 }
 
 
-def registry_file(path):
+def registry_file(path, families=FAMILIES):
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=FIELDS)
         writer.writeheader()
-        for n, (family_id, members) in enumerate(FAMILIES.items(), start=1):
+        for n, (family_id, members) in enumerate(families.items(), start=1):
             kk = f"180601010126{n:04d}"
             people = [(date(1986, 2, 3), "L", "", "lulus", "kepala_keluarga")]
             if family_id == "K09-pregnant":
@@ -86,3 +86,20 @@ def test_a_region_filter_and_a_bad_date(tmp_path):
         assert len(list(csv.DictReader(handle))) == 0
     with pytest.raises(CommandError, match="Tanggal tidak sah"):
         call_command("graduation_candidates", date="1/7/2026", out=str(out))
+
+
+def test_the_forecast_reaches_twelve_months_to_the_day(tmp_path):
+    make_region(DESA_A)
+    source = tmp_path / "registri.csv"
+    registry_file(source, {
+        # A lone child not at school earns anak usia dini up to the sixth birthday.
+        "K20-ends-0720": [(date(2021, 7, 20), "P", "", "belum_sekolah")],  # ends 2027-07-20
+        "K21-ends-0801": [(date(2021, 8, 1), "L", "", "belum_sekolah")],  # ends 2027-08-01
+        "K22-ends-0731": [(date(2021, 7, 31), "L", "", "belum_sekolah")],  # the last day in
+    })  # fmt: skip
+    assert import_registry(source, file_name="registri.csv").imported
+    out = tmp_path / "calon.csv"
+    call_command("graduation_candidates", date="2026-07-31", out=str(out))
+    with open(out, encoding="utf-8") as handle:
+        listed = [(r["id_keluarga"], r["tanggal_perkiraan"]) for r in csv.DictReader(handle)]
+    assert listed == [("K20-ends-0720", "2027-07-20"), ("K22-ends-0731", "2027-07-31")]

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -157,6 +157,15 @@ class CandidatePageTests(PersonaTestCase):
         self.assertContains(response, "2025-09-10")
         self.assertContains(response, "Kuripan")
 
+    def test_the_page_forecasts_twelve_months_to_the_day(self):
+        for registry_id, born in (("KPM-0720", date(2021, 7, 20)), ("KPM-0801", date(2021, 8, 1))):
+            family = make_family(region_code=DESA_A, pendamping=self.pendamping_a,
+                                 registry_id=registry_id)  # fmt: skip
+            make_member(family, birth_date=born, school_level="belum_sekolah")
+        response = self.get(self.pendamping_a, tanggal="2026-07-31")
+        soon = [(row.registry_id, row.exit_on) for row, _desa in response.context["soon"]]
+        self.assertEqual(soon, [("KPM-0720", date(2027, 7, 20))])
+
     def test_pendamping_b_does_not_see_pendamping_a_families(self):
         response = self.get(self.pendamping_b, tanggal=DAY)
         ids = [row.registry_id for row, _ in [*response.context["now"], *response.context["soon"]]]
@@ -166,7 +175,9 @@ class CandidatePageTests(PersonaTestCase):
     def test_the_csv_is_the_section_12_format_and_audited(self):
         response = self.get(self.korcam_a, "graduation:candidates_csv", tanggal=DAY)
         self.assertEqual(response.status_code, 200)
-        lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        self.assertTrue(response.streaming)  # written as it is read, however long
+        content = b"".join(response.streaming_content).decode("utf-8-sig")
+        lines = list(csv.reader(io.StringIO(content)))
         self.assertEqual(lines[0], ["id_keluarga", "jenis", "alasan", "tanggal_perkiraan"])
         got = [(line[0], line[1], line[3]) for line in lines[1:]]
         self.assertEqual(got, [
@@ -197,3 +208,47 @@ class CandidatePageTests(PersonaTestCase):
             response = self.client.get(url, {"tanggal": DAY})
         self.assertEqual(response.context["soon_count"], 6)
         self.assertEqual(len(after), len(before))
+
+
+class CandidatePagingTests(PersonaTestCase):
+    """The page is paged by the database and costs the same queries however many families."""
+
+    def toddlers(self, count: int, first: int = 0):
+        # Born 2019-06-02 + k days, so each turns six (and leaves) 2025-06-02 + k days.
+        for k in range(first, first + count):
+            family = make_family(region_code=DESA_A, registry_id=f"KPM-T{k:03d}")
+            make_member(family, birth_date=date(2019, 6, 2) + timedelta(days=k),
+                        school_level="belum_sekolah")  # fmt: skip
+
+    def test_the_page_costs_the_same_queries_for_5_and_25_families(self):
+        self.client.force_login(self.korcam_a)
+        url = reverse("graduation:candidates")
+        self.toddlers(5)
+        with CaptureQueriesContext(connection) as five:
+            response = self.client.get(url, {"tanggal": DAY})
+        self.assertEqual(response.context["soon_count"], 5)
+        self.toddlers(20, first=5)
+        with self.assertNumQueries(len(five)):
+            response = self.client.get(url, {"tanggal": DAY})
+        self.assertEqual(response.context["soon_count"], 25)
+
+    def test_the_rows_come_a_hundred_to_a_page_and_the_csv_holds_them_all(self):
+        self.toddlers(120)
+        self.client.force_login(self.korcam_a)
+        url = reverse("graduation:candidates")
+        first = self.client.get(url, {"tanggal": DAY})
+        # Kecamatan A: the two persona families without a component, then 120 toddlers.
+        self.assertEqual((first.context["now_count"], first.context["soon_count"]), (2, 120))
+        self.assertEqual(len(first.context["now"]), 2)
+        self.assertEqual(len(first.context["soon"]), 98)
+        self.assertContains(first, "Halaman 1 dari 2")
+        second = self.client.get(url, {"tanggal": DAY, "halaman": 2})
+        self.assertEqual(second.context["now"], [])
+        soon = [(row.registry_id, row.exit_on) for row, _desa in second.context["soon"]]
+        self.assertEqual(len(soon), 22)
+        self.assertEqual(soon[0], ("KPM-T098", date(2025, 9, 8)))
+        self.assertEqual(soon[-1], ("KPM-T119", date(2025, 9, 29)))
+        self.assertNotContains(second, "Tanpa komponen pada tanggal acuan</h2>")
+        response = self.client.get(reverse("graduation:candidates_csv"), {"tanggal": DAY})
+        lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+        self.assertEqual(len(lines), 1 + 2 + 120)

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from harapan.lib.months import add_months
 from harapan.registry import eligibility as rule
 from harapan.registry.models import Member
 from harapan.testing import make_family, make_member
@@ -116,3 +117,88 @@ def test_python_and_sql_agree_on_any_member(batch, on):
     for member in made:
         assert rule.component_for(member, on) == sql[member.pk]
     Member.objects.filter(family=family).delete()
+
+
+def spans_of(member) -> dict:
+    """component → (first day, first day no longer) from the SQL spans, for the components
+    the member's attributes allow."""
+    spans = rule.component_spans()
+    fields = {}
+    for span in spans:
+        fields[f"{span.component}_starts"] = span.starts
+        fields[f"{span.component}_ends"] = span.ends
+    row = Member.objects.filter(pk=member.pk).annotate(**fields).values(*fields).get()
+    return {
+        s.component: (row[f"{s.component}_starts"], row[f"{s.component}_ends"])
+        for s in spans
+        if row[f"{s.component}_starts"] is not None
+    }
+
+
+@pytest.mark.django_db
+class TestSpans:
+    def member(self, **fields):
+        return make_member(make_family(members=[]), **fields)
+
+    def test_early_childhood_runs_from_birth_to_the_sixth_birthday_leap_days_on_1_march(self):
+        child = self.member(birth_date=date(2020, 2, 29), school_level="belum_sekolah")
+        assert spans_of(child) == {
+            "anak_usia_dini": (date(2020, 2, 29), date(2026, 3, 1)),
+            "lansia": (date(2090, 3, 1), None),
+        }
+        younger = self.member(birth_date=date(2022, 2, 28), school_level="paud")
+        assert spans_of(younger)["anak_usia_dini"] == (date(2022, 2, 28), date(2028, 2, 28))
+
+    def test_a_pupil_earns_from_the_sixth_to_the_twenty_second_birthday(self):
+        pupil = self.member(birth_date=date(2016, 2, 29), school_level="sd")
+        assert spans_of(pupil) == {
+            "sd": (date(2022, 3, 1), date(2038, 3, 1)),
+            "lansia": (date(2086, 3, 1), None),
+        }
+        # 2004 + 22 = 2026, a common year; 2004 + 6 = 2010, also common.
+        leap = self.member(birth_date=date(2004, 2, 29), school_level="sma")
+        assert spans_of(leap)["sma"] == (date(2010, 3, 1), date(2026, 3, 1))
+        # 2002 + 22 = 2024, a leap year: the 29th exists.
+        assert spans_of(self.member(birth_date=date(2002, 2, 28), school_level="smp"))[
+            "smp"] == (date(2008, 2, 28), date(2024, 2, 28))  # fmt: skip
+
+    def test_the_elderly_pregnant_and_disabled_earn_with_no_end(self):
+        elder = self.member(birth_date=date(1956, 2, 29), school_level="lulus")
+        assert spans_of(elder) == {
+            "anak_usia_dini": (date(1956, 2, 29), date(1962, 3, 1)),  # long past
+            "lansia": (date(2026, 3, 1), None),
+        }
+        mother = self.member(birth_date=date(1995, 3, 3), sex="P", pregnant=True, school_level="")
+        assert spans_of(mother)["ibu_hamil"] == (date(1995, 3, 3), None)
+        uncle = self.member(birth_date=date(1981, 1, 9), severe_disability=True, school_level="")
+        assert spans_of(uncle)["disabilitas_berat"] == (date(1981, 1, 9), None)
+        assert "ibu_hamil" not in spans_of(self.member(sex="L", pregnant=True))
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(fields=members, on=st.dates(date(2020, 1, 1), date(2030, 12, 31)))
+def test_the_spans_say_what_qualifies_says_on_any_day(fields, on):
+    member = make_member(make_family(members=[]), **{**fields, "alive": True})
+    spans = spans_of(member)
+    born = member.birth_date
+    for component in rule.COMPONENTS:
+        starts, ends = spans.get(component, (None, None))
+        in_span = starts is not None and starts <= on and (ends is None or on < ends)
+        qualifies = born <= on and rule.qualifies(
+            component,
+            age=rule.age_on(born, on),
+            sex=member.sex,
+            pregnant=member.pregnant,
+            school_level=member.school_level,
+            severe_disability=member.severe_disability,
+        )
+        assert in_span == qualifies, (component, born, on, spans)
+    # The same ends, found on fixed dates: a span ending within a year of `on`.
+    through = add_months(on, 12)
+    ending = any(end is not None and on < end <= through for _start, end in spans.values())
+    found = Member.objects.filter(rule.spans_ending_between(on, through), pk=member.pk).exists()
+    assert found == ending, (born, on, spans)
+    member.family.delete()

@@ -3,7 +3,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from harapan.graduation.candidates import candidates
+from harapan.graduation.candidates import CandidateList
 from harapan.outfile import out_file
 from harapan.regions.options import region_option
 from harapan.registry.models import Family
@@ -27,17 +27,20 @@ class Command(BaseCommand):
         families = Family.objects.all()
         if prefix := region_option(region):
             families = families.filter(region_code__startswith=prefix)
+        now = soon = 0
         with out_file(out) as handle:
-            rows = candidates(day, families)
             writer = csv.writer(handle)
             writer.writerow(HEADER)
-            for row in rows:
+            for row in CandidateList(day, families):
                 writer.writerow([row.registry_id, "alamiah", row.reason,
                                  row.exit_on.isoformat() if row.exit_on else ""])  # fmt: skip
-        now = sum(1 for r in rows if r.exit_on is None)
+                if row.exit_on is None:
+                    now += 1
+                else:
+                    soon += 1
         self.stdout.write(
             f"Tanpa komponen pada {day.isoformat()}: {now:,} KPM; diperkirakan keluar dalam "
-            f"12 bulan: {len(rows) - now:,} KPM. Ditulis ke {out}."
+            f"12 bulan: {soon:,} KPM. Ditulis ke {out}."
         )
 
 
