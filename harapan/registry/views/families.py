@@ -231,7 +231,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     family = _family_to_change(request, member.family_id)
     member.family = family
     if request.method == "POST":
-        form = MemberForm(request.POST, member=member)
+        form = MemberForm(request.POST)
         if form.is_valid():
             changes = actions.update_member(member, form.cleaned_data, acting_user=request.user)
             if changes:
@@ -240,7 +240,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.info(request, _("Tidak ada yang berubah."))
             return redirect("registry:family_detail", pk=family.pk)
     else:
-        form = MemberForm(initial=initial_of(member, MemberForm), member=member)
+        form = MemberForm(initial=initial_of(member, MemberForm))
     context = {
         "family": family,
         "member": member,
