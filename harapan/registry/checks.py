@@ -158,7 +158,6 @@ def _nik_birth_date_findings(rows: QuerySet, registry_id: str) -> Iterator[Findi
         .values_list(registry_id, "nik", "nik_date", "birth_date")
     )
     for registry, nik, nik_date, born in rows.iterator():
-        born = born if isinstance(born, date) else date.fromisoformat(str(born))
         message = f"NIK menyatakan {_dmy(nik_date)}, tanggal lahir {born:%d-%m-%Y}"
         yield Finding(NIK_TGL_LAHIR, registry, nik, message)
 

@@ -238,9 +238,14 @@ class MoveApprovalForm(forms.Form):
         help_text=_("Kosongkan bila belum ada: KPM tercatat belum memiliki pendamping."),
     )
 
-    def __init__(self, *args, pendamping_choices, **kwargs):
+    def __init__(self, *args, pendamping_choices, current=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pendamping"].queryset = pendamping_choices
+        field = self.fields["pendamping"]
+        field.queryset = pendamping_choices
+        if current is not None:
+            # A move within the kecamatan keeps its pendamping unless another is chosen.
+            field.initial = current.pk
+            field.help_text = _("Pendamping sekarang tetap bila tidak diubah.")
 
 
 class RejectForm(forms.Form):

@@ -191,6 +191,9 @@ class MoveWithinTheKecamatanTest(MoveTestCase):
         other_desa = "1806012002"
         make_region(other_desa, "Pekon Doh")
         request = self.request_move(other_desa)
+        self.client.force_login(self.korcam_a)
+        page = self.client.get(reverse("registry:change_detail", args=[request.pk]))
+        assert page.context["move_form"]["pendamping"].value() == self.pendamping_a.pk
         self.approve(request)
         family = Family.objects.get(pk=self.family_a.pk)
         assert (family.region_code, family.pendamping) == (other_desa, self.pendamping_a)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
+from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
 from harapan.regions.models import Region
 from harapan.registry import changes
@@ -179,8 +180,13 @@ def change_new(request: HttpRequest, family_pk: int) -> HttpResponse:
 def _move_form(change: ChangeRequest, data=None) -> MoveApprovalForm | None:
     if change.kind != ChangeKind.MOVE:
         return None
-    choices = changes.pendamping_choices(change.payload["region_code"])
-    return MoveApprovalForm(data, pendamping_choices=choices)
+    region_code, family = change.payload["region_code"], change.family
+    staying = regioncode.parent(region_code) == regioncode.parent(family.region_code)
+    return MoveApprovalForm(
+        data,
+        pendamping_choices=changes.pendamping_choices(region_code),
+        current=family.pendamping if staying else None,
+    )
 
 
 def _detail(request: HttpRequest, change: ChangeRequest, reject_form=None, status=200):
