@@ -114,7 +114,7 @@ class MoveToAnotherKecamatanTest(MoveTestCase):
         assert self.family_a.registry_id in {f.registry_id for f in listed}
         assert ChangeRequest.objects.get(pk=request.pk).status == ChangeStatus.APPROVED
 
-    def test_the_move_is_audited_in_both_regions(self):
+    def test_the_move_is_audited_in_both_regions_and_shown_in_the_history(self):
         request = self.request_move(DESA_B)
         self.approve(request, pendamping=self.pendamping_b)
         approval = AuditEntry.objects.get(action="registry.change.approve")
@@ -141,6 +141,9 @@ class MoveToAnotherKecamatanTest(MoveTestCase):
                 "compliance.sanction": 1,
             },
         }
+        self.client.force_login(self.korcam_b)
+        history = self.client.get(reverse("registry:family_detail", args=[self.family_a.pk]))
+        self.assertContains(history, "Pindah domisili: data KPM ikut pindah")
 
     def test_with_no_pendamping_chosen_the_family_is_unassigned(self):
         request = self.request_move(DESA_B)

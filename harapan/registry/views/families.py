@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "registry.change.request": gettext_lazy("Pengajuan pemutakhiran data"),
     "registry.change.approve": gettext_lazy("Pemutakhiran data disetujui"),
     "registry.change.reject": gettext_lazy("Pemutakhiran data ditolak"),
+    "registry.family.move": gettext_lazy("Pindah domisili: data KPM ikut pindah"),
     "registry.family.change": gettext_lazy("Perubahan lewat admin"),
     "registry.member.change": gettext_lazy("Perubahan lewat admin"),
     "registry.family.add": gettext_lazy("Ditambahkan"),
