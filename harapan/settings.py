@@ -159,4 +159,10 @@ HARAPAN_CHANGE_APPROVERS = {
     "pindah": "korcam",
     "kehamilan": "korcam",
     "pendidikan": "korcam",
+    "tanggal_lahir": "korcam",
+    "jenis_kelamin": "korcam",
+    "hubungan": "korcam",
+    "disabilitas": "korcam",
+    "rekening": "korcam",
+    "desil": "korcam",
 }

@@ -189,7 +189,7 @@ def record_kks_status(
     )
     if new_number and new_number != family.kks_number:
         # Through the registry's own action, so the family's history shows the diff.
-        registry_actions.update_family(family, {"kks_number": new_number}, acting_user=acting_user)
+        registry_actions.replace_kks_number(family, new_number, acting_user=acting_user)
     entry = KksCustody.objects.create(
         family=family,
         region_code=family.region_code,

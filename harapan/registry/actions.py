@@ -1,7 +1,9 @@
 """Direct corrections of family and member data, and the audit of full-NIK views.
 
-Data updates that change what a family is paid (birth, death, move,
-pregnancy, school level) are not here: they need approval (`changes.py`).
+Direct correction is only for what earns nothing: the spelling of a name, an
+address. Everything that can change what a family is paid (birth date, sex,
+relation, severe disability, pregnancy, school level, death, desa, bank, No
+KKS, desil...) is a data update and needs approval (`changes.py`).
 """
 
 from typing import Any
@@ -15,8 +17,9 @@ from harapan.audit import trail
 
 from .models import ExitReason, Family, FamilyStatus, Member
 
-FAMILY_FIELDS = ["address", "bank", "kks_number", "desil"]
-MEMBER_FIELDS = ["name", "sex", "birth_date", "relation", "severe_disability"]
+# What a direct correction may write; anything else in `data` is ignored.
+FAMILY_FIELDS = ["address"]
+MEMBER_FIELDS = ["name"]
 
 
 def _check_may_change(user, family: Family) -> None:
@@ -63,6 +66,17 @@ def update_family(family: Family, data: dict[str, Any], *, acting_user) -> dict[
     """
     _check_may_change(acting_user, family)
     changes = _apply(family, data, FAMILY_FIELDS)
+    if changes:
+        family.save(update_fields=[*changes, "updated_at"])
+        trail.record(acting_user, "registry.family.update", family, changes=changes)
+    return changes
+
+
+@transaction.atomic
+def replace_kks_number(family: Family, number: str, *, acting_user) -> dict[str, list[Any]]:
+    """The bank issued the family a new card (benefits' KKS custody entry of a replacement)."""
+    _check_may_change(acting_user, family)
+    changes = _apply(family, {"kks_number": number}, ["kks_number"])
     if changes:
         family.save(update_fields=[*changes, "updated_at"])
         trail.record(acting_user, "registry.family.update", family, changes=changes)

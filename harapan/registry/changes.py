@@ -14,6 +14,7 @@ operator only. In every case the approver must have the family in scope and
 may not decide their own request.
 """
 
+import re
 from datetime import date
 from typing import Any
 
@@ -23,13 +24,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from harapan.accounts.models import User
 from harapan.accounts.roles import Role, may_change_family_data
 from harapan.audit import trail
 from harapan.lib import nik as nikcode
 from harapan.lib import regioncode
 from harapan.regions.models import Region
 
+from . import checks, moving
 from .models import (
+    Bank,
     ChangeKind,
     ChangeRequest,
     ChangeStatus,
@@ -47,7 +51,23 @@ DEFAULT_APPROVERS: dict[str, str] = {kind: DEFAULT_APPROVER for kind in ChangeKi
 APPROVAL_CHAIN: list[str] = [Role.KORCAM, Role.KORKAB]
 APPROVER_ROLES = {Role.KORCAM, Role.KORKAB, Role.OPERATOR}
 
-MEMBER_KINDS = {ChangeKind.DEATH, ChangeKind.PREGNANCY, ChangeKind.SCHOOL}
+# The columns each kind writes, on the member or (FAMILY_FIELDS) on the family.
+MEMBER_FIELDS: dict[str, list[str]] = {
+    ChangeKind.DEATH: ["alive", "died_on"],
+    ChangeKind.PREGNANCY: ["pregnant"],
+    ChangeKind.SCHOOL: ["school_level"],
+    ChangeKind.BIRTH_DATE: ["birth_date"],
+    ChangeKind.SEX: ["sex"],
+    ChangeKind.RELATION: ["relation"],
+    ChangeKind.DISABILITY: ["severe_disability"],
+}
+FAMILY_FIELDS: dict[str, list[str]] = {
+    ChangeKind.PAYMENT: ["bank", "kks_number"],
+    ChangeKind.DESIL: ["desil"],
+}
+MEMBER_KINDS = set(MEMBER_FIELDS)
+DATE_FIELDS = {"birth_date", "died_on"}
+_DIGITS = re.compile(r"[0-9]*")  # not \d, which also matches other scripts' digits
 
 
 # Who may do what ------------------------------------------------------------
@@ -113,6 +133,10 @@ def _parse_date(value: Any, field: str, label: str) -> date:
 def _not_in_future(day: date, field: str, label: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("%(label)s tidak boleh di masa depan.") % {"label": label}})
+
+
+def _unchanged(label: str) -> ValidationError:
+    return ValidationError(_("%(label)s sama dengan data sekarang.") % {"label": label})
 
 
 def _clean_birth(family: Family, payload: dict) -> dict:
@@ -183,7 +207,7 @@ def _clean_move(family: Family, payload: dict) -> dict:
     if len(address) > Family._meta.get_field("address").max_length:
         raise ValidationError({"address": _("Alamat terlalu panjang.")})
     if code == family.region_code and address == family.address:
-        raise ValidationError(_("Desa dan alamat sama dengan data sekarang."))
+        raise _unchanged(_("Desa dan alamat"))
     return {"region_code": code, "address": address}
 
 
@@ -194,7 +218,7 @@ def _clean_pregnancy(member: Member, payload: dict) -> dict:
     if pregnant and member.sex != Sex.FEMALE:
         raise ValidationError({"member": _("Kehamilan hanya dapat dicatat untuk perempuan.")})
     if pregnant == member.pregnant:
-        raise ValidationError(_("Status kehamilan sama dengan data sekarang."))
+        raise _unchanged(_("Status kehamilan"))
     return {"pregnant": pregnant}
 
 
@@ -203,8 +227,107 @@ def _clean_school(member: Member, payload: dict) -> dict:
     if level not in SchoolLevel.values:
         raise ValidationError({"school_level": _("Jenjang pendidikan tidak dikenal.")})
     if level == member.school_level:
-        raise ValidationError(_("Jenjang pendidikan sama dengan data sekarang."))
+        raise _unchanged(_("Jenjang pendidikan"))
     return {"school_level": level}
+
+
+def _clean_birth_date(member: Member, payload: dict) -> dict:
+    born = _parse_date(payload.get("birth_date"), "birth_date", _("Tanggal lahir"))
+    _not_in_future(born, "birth_date", _("Tanggal lahir"))
+    if member.died_on and born > member.died_on:
+        raise ValidationError(
+            {"birth_date": _("Tanggal lahir tidak boleh sesudah tanggal meninggal.")}
+        )
+    if born == member.birth_date:
+        raise _unchanged(_("Tanggal lahir"))
+    return {"birth_date": born.isoformat()}
+
+
+def _clean_sex(member: Member, payload: dict) -> dict:
+    sex = payload.get("sex")
+    if sex not in Sex.values:
+        raise ValidationError({"sex": _("Jenis kelamin harus L atau P.")})
+    if sex == Sex.MALE and member.pregnant:
+        raise ValidationError(
+            {"sex": _("Anggota ini tercatat hamil/nifas; ajukan dulu perubahan kehamilan.")}
+        )
+    if sex == member.sex:
+        raise _unchanged(_("Jenis kelamin"))
+    return {"sex": sex}
+
+
+def _clean_relation(member: Member, payload: dict) -> dict:
+    relation = payload.get("relation")
+    if relation not in Relation.values:
+        raise ValidationError({"relation": _("Hubungan keluarga tidak dikenal.")})
+    if relation == Relation.HEAD:
+        # A family has exactly one head (DESIGN §12); demoting the other first allows a swap.
+        other = (
+            Member.objects.filter(family_id=member.family_id, relation=Relation.HEAD, alive=True)
+            .exclude(pk=member.pk)
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "relation": _("Keluarga ini sudah memiliki kepala keluarga: %(name)s.")
+                    % {"name": other.name}
+                }
+            )
+    if relation == member.relation:
+        raise _unchanged(_("Hubungan keluarga"))
+    return {"relation": relation}
+
+
+def _clean_disability(member: Member, payload: dict) -> dict:
+    disabled = payload.get("severe_disability")
+    if not isinstance(disabled, bool):
+        raise ValidationError({"severe_disability": _("Disabilitas berat harus ya atau tidak.")})
+    if disabled == member.severe_disability:
+        raise _unchanged(_("Status disabilitas berat"))
+    return {"severe_disability": disabled}
+
+
+def _clean_payment(family: Family, payload: dict) -> dict:
+    bank = payload.get("bank") or ""
+    if bank and bank not in Bank.values:
+        raise ValidationError({"bank": _("Bank penyalur tidak dikenal.")})
+    kks_number = str(payload.get("kks_number") or "")
+    if not _DIGITS.fullmatch(kks_number):
+        raise ValidationError({"kks_number": _("No KKS hanya boleh berisi angka.")})
+    if len(kks_number) > Family._meta.get_field("kks_number").max_length:
+        raise ValidationError({"kks_number": _("No KKS terlalu panjang.")})
+    if (bank, kks_number) == (family.bank, family.kks_number):
+        raise _unchanged(_("Bank penyalur dan No KKS"))
+    return {"bank": bank, "kks_number": kks_number}
+
+
+def _clean_desil(family: Family, payload: dict) -> dict:
+    desil = payload.get("desil")
+    if desil is not None and (
+        isinstance(desil, bool) or not isinstance(desil, int) or not 1 <= desil <= 10
+    ):
+        raise ValidationError({"desil": _("Desil harus antara 1 dan 10.")})
+    if desil == family.desil:
+        raise _unchanged(_("Desil"))
+    return {"desil": desil}
+
+
+MEMBER_CLEANERS = {
+    ChangeKind.DEATH: _clean_death,
+    ChangeKind.PREGNANCY: _clean_pregnancy,
+    ChangeKind.SCHOOL: _clean_school,
+    ChangeKind.BIRTH_DATE: _clean_birth_date,
+    ChangeKind.SEX: _clean_sex,
+    ChangeKind.RELATION: _clean_relation,
+    ChangeKind.DISABILITY: _clean_disability,
+}
+FAMILY_CLEANERS = {
+    ChangeKind.BIRTH: _clean_birth,
+    ChangeKind.MOVE: _clean_move,
+    ChangeKind.PAYMENT: _clean_payment,
+    ChangeKind.DESIL: _clean_desil,
+}
 
 
 def validate_change(family: Family, kind: str, payload: Any, member: Member | None = None) -> dict:
@@ -227,15 +350,31 @@ def validate_change(family: Family, kind: str, payload: Any, member: Member | No
             raise ValidationError({"member": _("Anggota ini sudah tercatat meninggal.")})
     elif member is not None:
         raise ValidationError({"member": _("Jenis pemutakhiran ini tidak untuk satu anggota.")})
-    if kind == ChangeKind.BIRTH:
-        return _clean_birth(family, payload)
-    if kind == ChangeKind.MOVE:
-        return _clean_move(family, payload)
-    if kind == ChangeKind.DEATH:
-        return _clean_death(member, payload)
-    if kind == ChangeKind.PREGNANCY:
-        return _clean_pregnancy(member, payload)
-    return _clean_school(member, payload)
+    if kind in MEMBER_KINDS:
+        return MEMBER_CLEANERS[kind](member, payload)
+    return FAMILY_CLEANERS[kind](family, payload)
+
+
+def nik_warnings(request: ChangeRequest) -> list[str]:
+    """Where the NIK contradicts the birth date, sex or region a request proposes.
+
+    The rules of `check_data` (NIK_TGL_LAHIR, NIK_JENIS_KELAMIN, NIK_WILAYAH),
+    run on the proposed values: a warning for the proposer and the approver,
+    not a refusal, as the import reports rather than rejects such data.
+    """
+    payload, member = request.payload, request.member
+    if request.kind == ChangeKind.BIRTH:
+        nik, birth_date, sex = payload["nik"], payload["birth_date"], payload["sex"]
+    elif request.kind in (ChangeKind.BIRTH_DATE, ChangeKind.SEX):
+        nik = member.nik
+        birth_date = payload.get("birth_date") or member.birth_date.isoformat()
+        sex = payload.get("sex") or member.sex
+    else:
+        return []
+    findings = checks.proposed_nik_findings(
+        request.family, nik, date.fromisoformat(birth_date), sex
+    )
+    return [finding.message for finding in findings]
 
 
 def _same_request_pending(family: Family, kind: str, member: Member | None, payload: dict):
@@ -304,7 +443,42 @@ def _copy_onto(request: ChangeRequest, fields: dict) -> None:
         setattr(request, name, value)
 
 
-def _apply(request: ChangeRequest, family: Family, member: Member | None, payload: dict):
+def pendamping_choices(region_code: str):
+    """The pendamping an approver may give a family moving to desa `region_code`."""
+    kecamatan = regioncode.parent(region_code)
+    return User.objects.pendamping_of(kecamatan).filter(is_active=True).order_by("username")
+
+
+def _pendamping_after_move(family: Family, region_code: str, chosen):
+    """Who accompanies the family in its new desa: the approver's choice, or nobody.
+
+    The old pendamping works in the old kecamatan: they stay only when the
+    family moves within it and no one else was chosen.
+    """
+    if chosen is not None:
+        if not pendamping_choices(region_code).filter(pk=chosen.pk).exists():
+            raise ValidationError(
+                {"pendamping": _("Pilih pendamping yang bertugas di kecamatan tujuan.")}
+            )
+        return chosen
+    if regioncode.parent(region_code) == regioncode.parent(family.region_code):
+        return family.pendamping
+    return None
+
+
+def _move(family: Family, payload: dict, chosen) -> tuple[Family, dict]:
+    region_code = payload["region_code"]
+    pendamping = _pendamping_after_move(family, region_code, chosen)
+    before = trail.snapshot(family, ["region_code", "address", "pendamping_id"])
+    family.region_code, family.address = region_code, payload["address"]
+    family.pendamping = pendamping
+    family.save(update_fields=["region_code", "address", "pendamping", "updated_at"])
+    return family, trail.diff(before, family)
+
+
+def _apply(
+    request: ChangeRequest, family: Family, member: Member | None, payload: dict, pendamping
+):
     """Write the change; return the object changed and its per-field changes."""
     if request.kind == ChangeKind.BIRTH:
         born = Member.objects.create(
@@ -319,35 +493,37 @@ def _apply(request: ChangeRequest, family: Family, member: Member | None, payloa
         fields = ["nik", "name", "sex", "birth_date", "relation", "region_code"]
         return born, {name: [None, value] for name, value in trail.snapshot(born, fields).items()}
     if request.kind == ChangeKind.MOVE:
-        before = trail.snapshot(family, ["region_code", "address"])
-        family.region_code, family.address = payload["region_code"], payload["address"]
-        family.save(update_fields=["region_code", "address", "updated_at"])
-        # Members carry the family's desa code for scoping (DESIGN §3): one update.
-        Member.objects.filter(family=family).update(region_code=family.region_code)
-        return family, trail.diff(before, family)
-    before = trail.snapshot(member, ["alive", "died_on", "pregnant", "school_level"])
-    if request.kind == ChangeKind.DEATH:
-        member.alive, member.died_on = False, date.fromisoformat(payload["died_on"])
-    elif request.kind == ChangeKind.PREGNANCY:
-        member.pregnant = payload["pregnant"]
-    else:
-        member.school_level = payload["school_level"]
-    changes = trail.diff(before, member)
-    member.save(update_fields=list(changes))
-    return member, changes
+        return _move(family, payload, pendamping)
+    target, fields = (
+        (member, MEMBER_FIELDS[request.kind])
+        if request.kind in MEMBER_KINDS
+        else (family, FAMILY_FIELDS[request.kind])
+    )
+    values = {"alive": False, **payload} if request.kind == ChangeKind.DEATH else payload
+    before = trail.snapshot(target, fields)
+    for name in fields:
+        value = values[name]
+        setattr(target, name, date.fromisoformat(value) if name in DATE_FIELDS else value)
+    changes = trail.diff(before, target)
+    target.save(update_fields=[*changes, "updated_at"] if target is family else list(changes))
+    return target, changes
 
 
 @transaction.atomic
-def approve_change(request: ChangeRequest, *, acting_user) -> ChangeRequest:
+def approve_change(request: ChangeRequest, *, acting_user, pendamping=None) -> ChangeRequest:
+    """Apply `request`. For a move, `pendamping` is who takes the family on there."""
     if not can_decide(acting_user, request):
         raise PermissionDenied(_("Anda tidak berwenang memutuskan permohonan ini."))
+    if pendamping is not None and request.kind != ChangeKind.MOVE:
+        raise ValidationError({"pendamping": _("Pendamping hanya dipilih untuk pindah domisili.")})
     # Claim first: the row lock it takes makes a second approver wait, then miss.
     decided = _claim(request, acting_user, status=ChangeStatus.APPROVED)
     family = Family.objects.select_for_update().get(pk=request.family_id)
     member = Member.objects.get(pk=request.member_id) if request.member_id else None
     # The data may have changed since the request: check again; an error undoes the claim.
     payload = validate_change(family, request.kind, request.payload, member)
-    target, changes = _apply(request, family, member, payload)
+    old_region = family.region_code
+    target, changes = _apply(request, family, member, payload, pendamping)
     trail.record(
         acting_user,
         "registry.change.approve",
@@ -357,6 +533,17 @@ def approve_change(request: ChangeRequest, *, acting_user) -> ChangeRequest:
         # Where the request was made, so a move stays in the old region's trail.
         region_code=request.region_code,
     )
+    if request.kind == ChangeKind.MOVE:
+        # Every row carrying the family's desa code follows it, in this transaction;
+        # the new region's trail shows the family arriving, and what came with it.
+        moved = moving.move_family_rows(family, family.region_code)
+        trail.record(
+            acting_user,
+            "registry.family.move",
+            family,
+            changes=changes,
+            details={"change_request": request.pk, "from": old_region, "rows": moved},
+        )
     _copy_onto(request, decided)
     return request
 

@@ -22,6 +22,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     Exists,
     ExpressionWrapper,
     F,
@@ -148,41 +149,72 @@ def duplicate_niks(prefix: str, on: date) -> Iterator[Finding]:
         yield Finding(NIK_DUPLIKAT, registry_id, nik, message)
 
 
-def nik_birth_dates(prefix: str, on: date) -> Iterator[Finding]:
-    """The NIK's DDMMYY (day less 40 when over 40) differs from the birth date."""
+def _nik_birth_date_findings(rows: QuerySet, registry_id: str) -> Iterator[Finding]:
+    """Rows with `nik` and `birth_date` whose NIK's DDMMYY (day less 40) differs."""
     rows = (
-        _with_nik_date(_members(prefix))
+        _with_nik_date(rows)
         .annotate(born=DayMonthYY("birth_date"))
         .exclude(nik_date=F("born"))
-        .values_list("family__registry_id", "nik", "nik_date", "birth_date")
+        .values_list(registry_id, "nik", "nik_date", "birth_date")
     )
-    for registry_id, nik, nik_date, born in rows.iterator():
+    for registry, nik, nik_date, born in rows.iterator():
         message = f"NIK menyatakan {_dmy(nik_date)}, tanggal lahir {born:%d-%m-%Y}"
-        yield Finding(NIK_TGL_LAHIR, registry_id, nik, message)
+        yield Finding(NIK_TGL_LAHIR, registry, nik, message)
 
 
-def nik_sexes(prefix: str, on: date) -> Iterator[Finding]:
-    """A NIK day over 40 (a woman's) for a man, or 40 or under for a woman."""
+def _nik_sex_findings(rows: QuerySet, registry_id: str) -> Iterator[Finding]:
+    """Rows with `nik` and `sex`: a NIK day over 40 (a woman's) for a man, or 40 or under
+    for a woman."""
     rows = (
-        _with_nik_date(_members(prefix))
+        _with_nik_date(rows)
         .filter(Q(nik_day__gt="40", sex=Sex.MALE) | Q(nik_day__lte="40", sex=Sex.FEMALE))
-        .values_list("family__registry_id", "nik", "nik_day", "sex")
+        .values_list(registry_id, "nik", "nik_day", "sex")
     )
-    for registry_id, nik, nik_day, sex in rows.iterator():
+    for registry, nik, nik_day, sex in rows.iterator():
         if sex == Sex.MALE:
             message = f"Tanggal pada NIK {nik_day} (lebih dari 40, perempuan), jenis kelamin L"
         else:
             message = f"Tanggal pada NIK {nik_day} (40 atau kurang, laki-laki), jenis kelamin P"
-        yield Finding(NIK_JENIS_KELAMIN, registry_id, nik, message)
+        yield Finding(NIK_JENIS_KELAMIN, registry, nik, message)
+
+
+def _nik_region_findings(rows: QuerySet, registry_id: str) -> Iterator[Finding]:
+    """Rows with `nik` whose first six digits are no known kecamatan."""
+    known = Region.objects.filter(level=regioncode.KECAMATAN, code=Substr(OuterRef("nik"), 1, 6))
+    rows = rows.filter(~Exists(known)).values_list(registry_id, "nik")
+    for registry, nik in rows.iterator():
+        message = f"Kode wilayah pada NIK ({nik[:6]}) bukan kode kecamatan yang dikenal"
+        yield Finding(NIK_WILAYAH, registry, nik, message)
+
+
+def nik_birth_dates(prefix: str, on: date) -> Iterator[Finding]:
+    """The NIK's DDMMYY (day less 40 when over 40) differs from the birth date."""
+    return _nik_birth_date_findings(_members(prefix), "family__registry_id")
+
+
+def nik_sexes(prefix: str, on: date) -> Iterator[Finding]:
+    """A NIK day over 40 (a woman's) for a man, or 40 or under for a woman."""
+    return _nik_sex_findings(_members(prefix), "family__registry_id")
 
 
 def nik_regions(prefix: str, on: date) -> Iterator[Finding]:
     """The NIK's first six digits are no known kecamatan (moving away is normal)."""
-    known = Region.objects.filter(level=regioncode.KECAMATAN, code=Substr(OuterRef("nik"), 1, 6))
-    rows = _members(prefix).filter(~Exists(known)).values_list("family__registry_id", "nik")
-    for registry_id, nik in rows.iterator():
-        message = f"Kode wilayah pada NIK ({nik[:6]}) bukan kode kecamatan yang dikenal"
-        yield Finding(NIK_WILAYAH, registry_id, nik, message)
+    return _nik_region_findings(_members(prefix), "family__registry_id")
+
+
+def proposed_nik_findings(family: Family, nik: str, birth_date: date, sex: str) -> list[Finding]:
+    """The NIK rules of check_data applied to a person not (or not so) in the registry yet.
+
+    For a data update before it is approved: the proposed values stand in for
+    the member's columns on the family's one row, and the same queries run.
+    """
+    row = Family.objects.filter(pk=family.pk).annotate(
+        nik=Value(nik, output_field=CharField()),
+        birth_date=Value(birth_date, output_field=DateField()),
+        sex=Value(sex, output_field=CharField()),
+    )
+    finders = (_nik_birth_date_findings, _nik_sex_findings, _nik_region_findings)
+    return [finding for find in finders for finding in find(row, "registry_id")]
 
 
 def implausible_ages(prefix: str, on: date) -> Iterator[Finding]:

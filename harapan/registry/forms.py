@@ -16,7 +16,7 @@ from harapan.lib import regioncode
 from harapan.lib.nik import InvalidNik, clean_nik
 
 from . import eligibility
-from .models import Bank, FamilyStatus, Member, Relation, Sex
+from .models import FamilyStatus, Member
 
 PAGE_SIZE = 50
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]  # as the import accepts (DESIGN §12)
@@ -106,38 +106,21 @@ def page_of(families: QuerySet, after: str = "", size: int = PAGE_SIZE) -> tuple
 
 
 class FamilyForm(forms.Form):
-    """Corrections to a family's own data; moves go through pemutakhiran data."""
+    """Corrections to a family's own data that earn nothing (DESIGN §4).
+
+    Desa, bank, No KKS and desil change what the family is paid: they go
+    through pemutakhiran data and a coordinator's approval.
+    """
 
     address = forms.CharField(label=_("Alamat"), required=False, max_length=255)
-    bank = forms.ChoiceField(
-        label=_("Bank penyalur"), required=False, choices=[("", "—")] + Bank.choices
-    )
-    kks_number = forms.CharField(label=_("No KKS"), required=False, max_length=32)
-    desil = forms.IntegerField(
-        label=_("Desil"),
-        required=False,
-        error_messages={"invalid": _("Desil harus berupa angka 1 sampai 10.")},
-    )
-
-    def clean_kks_number(self) -> str:
-        # Card numbers are often written in groups of four.
-        number = re.sub(r"[\s\-]", "", self.cleaned_data["kks_number"])
-        if number and not _DIGITS.fullmatch(number):
-            raise forms.ValidationError(_("No KKS hanya boleh berisi angka."))
-        return number
-
-    def clean_desil(self) -> int | None:
-        desil = self.cleaned_data["desil"]
-        if desil is not None and not 1 <= desil <= 10:
-            raise forms.ValidationError(_("Desil harus antara 1 dan 10."))
-        return desil
 
 
 class MemberForm(forms.Form):
-    """Corrections to a member's data (spelling, birth date, relation).
+    """Corrections to a member's data that earn nothing: the spelling of the name.
 
-    Birth, death, moves, pregnancy and school level change what the family is
-    paid and need a coordinator's approval: they go through pemutakhiran data.
+    Birth date, sex, relation, severe disability, pregnancy, school level and
+    death change what the family is paid and need a coordinator's approval:
+    they go through pemutakhiran data.
     """
 
     name = forms.CharField(
@@ -145,46 +128,6 @@ class MemberForm(forms.Form):
         max_length=150,
         error_messages={"required": _("Nama tidak boleh kosong.")},
     )
-    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices)
-    birth_date = forms.DateField(
-        label=_("Tanggal lahir"),
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Tanggal lahir harus berupa tanggal (TTTT-BB-HH).")},
-    )
-    relation = forms.ChoiceField(label=_("Hubungan keluarga"), choices=Relation.choices)
-    severe_disability = forms.BooleanField(
-        label=_("Disabilitas berat"),
-        required=False,
-        # harapan.css sizes every input to the full width; a checkbox should not be.
-        widget=forms.CheckboxInput(attrs={"style": "width:auto;min-height:0"}),
-    )
-
-    def __init__(self, *args, member: Member, **kwargs):
-        self.member = member
-        super().__init__(*args, **kwargs)
-
-    def clean_birth_date(self) -> date:
-        born = self.cleaned_data["birth_date"]
-        if born > timezone.localdate():
-            raise forms.ValidationError(_("Tanggal lahir tidak boleh di masa depan."))
-        return born
-
-    def clean_relation(self) -> str:
-        relation = self.cleaned_data["relation"]
-        if relation == Relation.HEAD:
-            # A family has exactly one head (DESIGN §12); demoting first allows a swap.
-            other = (
-                Member.objects.filter(family_id=self.member.family_id, relation=Relation.HEAD)
-                .exclude(pk=self.member.pk)
-                .first()
-            )
-            if other is not None:
-                raise forms.ValidationError(
-                    _("Keluarga ini sudah memiliki kepala keluarga: %(name)s."),
-                    params={"name": other.name},
-                )
-        return relation
 
 
 def initial_of(obj, form_class: type[forms.Form]) -> dict:

@@ -5,10 +5,14 @@ not in the future, a desa that exists…) live in `registry.changes`, which
 checks them again at approval.
 """
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ChangeKind, ChangeStatus, Family, Member, Relation, SchoolLevel, Sex
+from .models import Bank, ChangeKind, ChangeStatus, Family, Member, Relation, SchoolLevel, Sex
+
+YES_NO = [("ya", _("Ya")), ("tidak", _("Tidak"))]
 
 
 class DateInput(forms.DateInput):
@@ -28,6 +32,7 @@ class ChangeForm(forms.Form):
 
     kind: str = ""
     payload_fields: tuple[str, ...] = ()
+    prefilled = False
 
     note = forms.CharField(
         label=_("Keterangan"),
@@ -37,6 +42,9 @@ class ChangeForm(forms.Form):
     )
 
     def __init__(self, *args, family: Family, members=None, **kwargs):
+        if "member" not in self.base_fields and self.prefilled:
+            # A family-level value is corrected, not typed afresh: start from what is recorded.
+            kwargs.setdefault("initial", {n: getattr(family, n) for n in self.payload_fields})
         super().__init__(*args, **kwargs)
         self.family = family
         if "member" in self.fields:
@@ -105,7 +113,7 @@ class PregnancyForm(ChangeForm):
     member = MemberChoiceField(label=_("Anggota keluarga"), queryset=Member.objects.none())
     pregnant = forms.TypedChoiceField(
         label=_("Hamil atau nifas"),
-        choices=[("ya", _("Ya")), ("tidak", _("Tidak"))],
+        choices=YES_NO,
         coerce=lambda value: value == "ya",
     )
     field_order = ["member", "pregnant", "note"]
@@ -124,9 +132,120 @@ class SchoolForm(ChangeForm):
     field_order = ["member", "school_level", "note"]
 
 
+class BirthDateForm(ChangeForm):
+    kind = ChangeKind.BIRTH_DATE
+    payload_fields = ("birth_date",)
+
+    member = MemberChoiceField(label=_("Anggota keluarga"), queryset=Member.objects.none())
+    birth_date = forms.DateField(label=_("Tanggal lahir yang benar"), widget=DateInput())
+    field_order = ["member", "birth_date", "note"]
+
+
+class SexForm(ChangeForm):
+    kind = ChangeKind.SEX
+    payload_fields = ("sex",)
+
+    member = MemberChoiceField(label=_("Anggota keluarga"), queryset=Member.objects.none())
+    sex = forms.ChoiceField(label=_("Jenis kelamin yang benar"), choices=Sex.choices)
+    field_order = ["member", "sex", "note"]
+
+
+class RelationForm(ChangeForm):
+    kind = ChangeKind.RELATION
+    payload_fields = ("relation",)
+
+    member = MemberChoiceField(label=_("Anggota keluarga"), queryset=Member.objects.none())
+    relation = forms.ChoiceField(label=_("Hubungan keluarga"), choices=Relation.choices)
+    field_order = ["member", "relation", "note"]
+
+
+class DisabilityForm(ChangeForm):
+    kind = ChangeKind.DISABILITY
+    payload_fields = ("severe_disability",)
+
+    member = MemberChoiceField(label=_("Anggota keluarga"), queryset=Member.objects.none())
+    severe_disability = forms.TypedChoiceField(
+        label=_("Disabilitas berat"), choices=YES_NO, coerce=lambda value: value == "ya"
+    )
+    field_order = ["member", "severe_disability", "note"]
+
+
+class PaymentForm(ChangeForm):
+    kind = ChangeKind.PAYMENT
+    payload_fields = ("bank", "kks_number")
+    prefilled = True
+
+    bank = forms.ChoiceField(
+        label=_("Bank penyalur"), required=False, choices=[("", "—")] + Bank.choices
+    )
+    kks_number = forms.CharField(
+        label=_("No KKS"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    field_order = ["bank", "kks_number", "note"]
+
+    def clean_kks_number(self) -> str:
+        # Card numbers are often written in groups of four; the digits are checked on request.
+        return re.sub(r"[\s\-]", "", self.cleaned_data["kks_number"])
+
+
+class DesilForm(ChangeForm):
+    kind = ChangeKind.DESIL
+    payload_fields = ("desil",)
+    prefilled = True
+
+    desil = forms.IntegerField(
+        label=_("Desil"),
+        required=False,
+        error_messages={"invalid": _("Desil harus berupa angka 1 sampai 10.")},
+    )
+    field_order = ["desil", "note"]
+
+
 FORMS: dict[str, type[ChangeForm]] = {
-    form.kind: form for form in (BirthForm, DeathForm, MoveForm, PregnancyForm, SchoolForm)
+    form.kind: form
+    for form in (
+        BirthForm,
+        DeathForm,
+        MoveForm,
+        PregnancyForm,
+        SchoolForm,
+        BirthDateForm,
+        SexForm,
+        RelationForm,
+        DisabilityForm,
+        PaymentForm,
+        DesilForm,
+    )
 }
+
+
+class PendampingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class MoveApprovalForm(forms.Form):
+    """Who takes a moving family on in its new kecamatan; empty leaves it unassigned."""
+
+    pendamping = PendampingChoiceField(
+        label=_("Pendamping di kecamatan tujuan"),
+        queryset=None,
+        required=False,
+        empty_label=_("— Belum ditugaskan —"),
+        help_text=_("Kosongkan bila belum ada: KPM tercatat belum memiliki pendamping."),
+    )
+
+    def __init__(self, *args, pendamping_choices, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["pendamping"]
+        field.queryset = pendamping_choices
+        if current is not None:
+            # A move within the kecamatan keeps its pendamping unless another is chosen.
+            field.initial = current.pk
+            field.help_text = _("Pendamping sekarang tetap bila tidak diubah.")
 
 
 class RejectForm(forms.Form):

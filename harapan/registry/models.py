@@ -182,13 +182,23 @@ class Member(models.Model):
 
 
 class ChangeKind(models.TextChoices):
-    """Kinds of data update (pemutakhiran) a pendamping may propose."""
+    """Kinds of data update (pemutakhiran) a pendamping may propose.
+
+    Everything that can change what a family is paid is one of these, and so
+    takes effect only on approval; the direct correction forms keep the rest.
+    """
 
     BIRTH = "kelahiran", _("Kelahiran")
     DEATH = "kematian", _("Kematian")
     MOVE = "pindah", _("Pindah domisili")
     PREGNANCY = "kehamilan", _("Kehamilan/nifas")
     SCHOOL = "pendidikan", _("Jenjang pendidikan")
+    BIRTH_DATE = "tanggal_lahir", _("Tanggal lahir")
+    SEX = "jenis_kelamin", _("Jenis kelamin")
+    RELATION = "hubungan", _("Hubungan keluarga")
+    DISABILITY = "disabilitas", _("Disabilitas berat")
+    PAYMENT = "rekening", _("Bank penyalur dan No KKS")
+    DESIL = "desil", _("Desil")
 
 
 class ChangeStatus(models.TextChoices):

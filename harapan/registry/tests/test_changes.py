@@ -10,6 +10,7 @@ from django.utils import timezone
 from harapan.accounts.roles import Role
 from harapan.audit.models import AuditEntry
 from harapan.registry import changes
+from harapan.registry.eligibility import component_for
 from harapan.registry.models import ChangeRequest, ChangeStatus, Family, Member
 from harapan.testing import DESA_A, DESA_B, KEC_B, PersonaTestCase, make_member, make_user
 
@@ -416,3 +417,119 @@ class AuditTest(ChangeTestCase):
         with pytest.raises(PermissionDenied):
             changes.approve_change(request, acting_user=self.pendamping_a)
         assert not AuditEntry.objects.filter(action="registry.change.approve").exists()
+
+
+class WhatPaysGoesThroughApprovalTest(ChangeTestCase):
+    """Every field that can change the amount is a data update (issue 11, item 8)."""
+
+    def test_severe_disability_earns_its_component_only_after_approval(self):
+        today = timezone.localdate()
+        # The head, born 17-05-1985, earns nothing of his own before.
+        assert component_for(self.head, today) is None
+        request = self.propose("disabilitas", {"severe_disability": True}, member=self.head)
+        assert component_for(Member.objects.get(pk=self.head.pk), today) is None
+        changes.approve_change(request, acting_user=self.korcam_a)
+        head = Member.objects.get(pk=self.head.pk)
+        assert head.severe_disability
+        assert component_for(head, today) == "disabilitas_berat"
+        entry = AuditEntry.objects.get(action="registry.change.approve")
+        assert entry.changes == {"severe_disability": [False, True]}
+
+    def test_a_birth_date_correction_applies_on_approval(self):
+        request = self.propose("tanggal_lahir", {"birth_date": "1950-01-01"}, member=self.head)
+        assert Member.objects.get(pk=self.head.pk).birth_date == date(1985, 5, 17)
+        changes.approve_change(request, acting_user=self.korcam_a)
+        assert Member.objects.get(pk=self.head.pk).birth_date == date(1950, 1, 1)
+
+    def test_a_sex_correction_applies_on_approval(self):
+        request = self.propose("jenis_kelamin", {"sex": "P"}, member=self.child)
+        assert Member.objects.get(pk=self.child.pk).sex == "L"
+        changes.approve_change(request, acting_user=self.korcam_a)
+        assert Member.objects.get(pk=self.child.pk).sex == "P"
+
+    def test_a_relation_applies_on_approval_and_a_family_keeps_one_head(self):
+        with pytest.raises(ValidationError) as caught:
+            self.propose("hubungan", {"relation": "kepala_keluarga"}, member=self.wife)
+        assert caught.value.message_dict == {
+            "relation": [f"Keluarga ini sudah memiliki kepala keluarga: {self.head.name}."]
+        }
+        request = self.propose("hubungan", {"relation": "orang_tua"}, member=self.wife)
+        changes.approve_change(request, acting_user=self.korcam_a)
+        assert Member.objects.get(pk=self.wife.pk).relation == "orang_tua"
+
+    def test_bank_and_kks_number_apply_on_approval(self):
+        payload = {"bank": "BNI", "kks_number": "5264220100001234"}
+        request = self.propose("rekening", payload)
+        family = Family.objects.get(pk=self.family_a.pk)
+        assert (family.bank, family.kks_number) == ("", "")
+        changes.approve_change(request, acting_user=self.korcam_a)
+        family = Family.objects.get(pk=self.family_a.pk)
+        assert (family.bank, family.kks_number) == ("BNI", "5264220100001234")
+        entry = AuditEntry.objects.get(action="registry.change.approve")
+        assert entry.changes == {"bank": ["", "BNI"], "kks_number": ["", "5264220100001234"]}
+
+    def test_desil_applies_on_approval(self):
+        request = self.propose("desil", {"desil": 3})
+        assert Family.objects.get(pk=self.family_a.pk).desil is None
+        changes.approve_change(request, acting_user=self.korcam_a)
+        assert Family.objects.get(pk=self.family_a.pk).desil == 3
+
+    def test_bad_values_are_refused_in_indonesian(self):
+        cases = [
+            ("desil", {"desil": 11}, None, {"desil": ["Desil harus antara 1 dan 10."]}),
+            ("rekening", {"bank": "", "kks_number": "12AB"}, None,
+             {"kks_number": ["No KKS hanya boleh berisi angka."]}),
+            ("rekening", {"bank": "XYZ", "kks_number": ""}, None,
+             {"bank": ["Bank penyalur tidak dikenal."]}),
+            ("jenis_kelamin", {"sex": "X"}, self.head, {"sex": ["Jenis kelamin harus L atau P."]}),
+            ("jenis_kelamin", {"sex": "L"}, self.head,
+             {"": ["Jenis kelamin sama dengan data sekarang."]}),
+            ("disabilitas", {"severe_disability": "ya"}, self.head,
+             {"severe_disability": ["Disabilitas berat harus ya atau tidak."]}),
+            ("tanggal_lahir", {"birth_date": "1985-05-17"}, self.head,
+             {"": ["Tanggal lahir sama dengan data sekarang."]}),
+        ]  # fmt: skip
+        for kind, payload, member, expected in cases:
+            with pytest.raises(ValidationError) as caught:
+                self.propose(kind, payload, member=member)
+            error = caught.value
+            got = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            assert got == expected, kind
+        assert not ChangeRequest.objects.exists()
+
+
+class NikWarningTest(ChangeTestCase):
+    """The check_data NIK rules, applied to what a request proposes."""
+
+    def test_a_newborn_whose_nik_encodes_11_11_2011_is_flagged(self):
+        request = self.propose("kelahiran", birth_payload(nik="1806011111110001"))
+        assert changes.nik_warnings(request) == [
+            "NIK menyatakan 11-11-11, tanggal lahir 15-03-2025"
+        ]
+
+    def test_a_girl_with_a_boys_nik_is_flagged(self):
+        # NEW_NIK's day is 15: a man's.
+        request = self.propose("kelahiran", birth_payload(sex="P"))
+        assert changes.nik_warnings(request) == [
+            "Tanggal pada NIK 15 (40 atau kurang, laki-laki), jenis kelamin P"
+        ]
+
+    def test_a_nik_from_no_known_kecamatan_is_flagged(self):
+        request = self.propose("kelahiran", birth_payload(nik="1899991503250001"))
+        assert changes.nik_warnings(request) == [
+            "Kode wilayah pada NIK (189999) bukan kode kecamatan yang dikenal"
+        ]
+
+    def test_a_consistent_newborn_raises_no_warning(self):
+        assert changes.nik_warnings(self.propose("kelahiran", birth_payload())) == []
+
+    def test_a_birth_date_correction_is_checked_against_the_members_nik(self):
+        # The head's NIK encodes 17-05-85.
+        request = self.propose("tanggal_lahir", {"birth_date": "1985-06-17"}, member=self.head)
+        assert changes.nik_warnings(request) == [
+            "NIK menyatakan 17-05-85, tanggal lahir 17-06-1985"
+        ]
+        request = self.propose("jenis_kelamin", {"sex": "P"}, member=self.child)
+        assert changes.nik_warnings(request) == [
+            "Tanggal pada NIK 01 (40 atau kurang, laki-laki), jenis kelamin P"
+        ]

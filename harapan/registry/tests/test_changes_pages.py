@@ -4,8 +4,10 @@ from datetime import date
 
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from harapan.registry import changes
+from harapan.registry.eligibility import component_for
 from harapan.registry.models import ChangeRequest, ChangeStatus, Member
 from harapan.testing import PersonaTestCase, make_family, make_member
 
@@ -291,3 +293,87 @@ class ListPageTest(ChangePagesTestCase):
         with self.assertNumQueries(4):
             response = self.client.get(self.url)
         assert len(self.listed(response)) == 3
+
+
+class WhatPaysThroughThePagesTest(ChangePagesTestCase):
+    """Issue 11, item 8: severe disability, end to end through the pages."""
+
+    def test_disabilitas_berat_is_requested_and_earns_only_after_approval(self):
+        head = self.family_a.members.get(relation="kepala_keluarga")
+        today = timezone.localdate()
+        self.client.force_login(self.pendamping_a)
+        url = reverse("registry:change_new", args=[self.family_a.pk])
+        self.assertContains(self.client.get(f"{url}?jenis=disabilitas"), "Disabilitas berat")
+        response = self.client.post(
+            url, {"jenis": "disabilitas", "member": head.pk, "severe_disability": "ya"}
+        )
+        request = ChangeRequest.objects.get()
+        self.assertRedirects(response, self.detail_url(request))
+        assert component_for(Member.objects.get(pk=head.pk), today) is None
+        self.client.force_login(self.korcam_a)
+        response = self.client.get(self.detail_url(request))
+        self.assertContains(
+            response, "<td>Disabilitas berat</td><td>Tidak</td><td>Ya</td>", html=True
+        )
+        self.client.post(reverse("registry:change_approve", args=[request.pk]))
+        assert component_for(Member.objects.get(pk=head.pk), today) == "disabilitas_berat"
+
+    def test_every_field_that_pays_is_offered(self):
+        self.client.force_login(self.pendamping_a)
+        response = self.client.get(reverse("registry:change_new", args=[self.family_a.pk]))
+        for kind in ("kelahiran", "kematian", "pindah", "kehamilan", "pendidikan",
+                     "tanggal_lahir", "jenis_kelamin", "hubungan", "disabilitas", "rekening",
+                     "desil"):  # fmt: skip
+            self.assertContains(response, f"?jenis={kind}")
+
+    def test_the_bank_form_starts_from_the_recorded_values(self):
+        self.family_a.bank, self.family_a.kks_number = "BRI", "6013010000000001"
+        self.family_a.save()
+        self.client.force_login(self.pendamping_a)
+        url = reverse("registry:change_new", args=[self.family_a.pk])
+        form = self.client.get(f"{url}?jenis=rekening").context["form"]
+        assert form["bank"].value() == "BRI"
+        assert form["kks_number"].value() == "6013010000000001"
+
+
+class NikWarningPagesTest(ChangePagesTestCase):
+    """A newborn whose NIK encodes 11-11-2011: both people are warned."""
+
+    WARNING = "NIK menyatakan 11-11-11, tanggal lahir 15-03-2025"
+
+    def test_the_proposer_is_warned_on_submitting(self):
+        self.client.force_login(self.pendamping_a)
+        response = self.client.post(
+            reverse("registry:change_new", args=[self.family_a.pk]),
+            {"jenis": "kelahiran", "nik": "1806011111110001", "name": "Bayi", "sex": "L",
+             "birth_date": "2025-03-15", "relation": "anak"},
+            follow=True,
+        )  # fmt: skip
+        assert ChangeRequest.objects.get().status == ChangeStatus.PENDING
+        messages = [str(m) for m in response.context["messages"]]
+        assert f"Periksa NIK: {self.WARNING}." in messages
+        self.assertContains(response, self.WARNING)
+
+    def test_the_approver_sees_it_on_the_decision_page(self):
+        request = changes.request_change(
+            self.family_a,
+            "kelahiran",
+            {"nik": "1806011111110001", "name": "Bayi", "sex": "L", "birth_date": "2025-03-15"},
+            acting_user=self.pendamping_a,
+        )
+        self.client.force_login(self.korcam_a)
+        response = self.client.get(self.detail_url(request))
+        assert response.context["may_decide"]
+        assert response.context["nik_warnings"] == [self.WARNING]
+        self.assertContains(response, "Periksa NIK")
+        self.assertContains(response, self.WARNING)
+
+    def test_a_consistent_nik_shows_no_warning(self):
+        request = changes.request_change(
+            self.family_a,
+            "kelahiran",
+            {"nik": NEW_NIK, "name": "Bayi", "sex": "L", "birth_date": "2025-03-15"},
+            acting_user=self.pendamping_a,
+        )
+        self.client.force_login(self.korcam_a)
+        self.assertNotContains(self.client.get(self.detail_url(request)), "Periksa NIK")

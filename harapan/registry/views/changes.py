@@ -6,19 +6,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, DateField, IntegerField, Q, Value, When
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
+from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
 from harapan.regions.models import Region
 from harapan.registry import changes
-from harapan.registry.forms_changes import FORMS, ChangeFilterForm, RejectForm
+from harapan.registry.forms_changes import (
+    FORMS,
+    ChangeFilterForm,
+    MoveApprovalForm,
+    RejectForm,
+)
 from harapan.registry.models import (
     ChangeKind,
     ChangeRequest,
@@ -26,7 +33,6 @@ from harapan.registry.models import (
     Family,
     Member,
     Relation,
-    SchoolLevel,
     Sex,
 )
 
@@ -83,16 +89,30 @@ def describe(request: ChangeRequest, user) -> list[tuple[str, str, str]]:
     if request.kind == ChangeKind.DEATH:
         died_on = member.died_on.isoformat() if member.died_on else None
         return [(_("Tanggal meninggal"), _date(died_on), _date(payload["died_on"]))]
-    if request.kind == ChangeKind.PREGNANCY:
-        return [(_("Hamil atau nifas"), _yes_no(member.pregnant), _yes_no(payload["pregnant"]))]
-    level = payload["school_level"]
+    target = member if request.kind in changes.MEMBER_KINDS else family
+    fields = changes.MEMBER_FIELDS.get(request.kind) or changes.FAMILY_FIELDS[request.kind]
     return [
         (
-            _("Jenjang pendidikan"),
-            member.get_school_level_display() or "—",
-            SchoolLevel(level).label if level in SchoolLevel.values else level,
+            capfirst(target._meta.get_field(name).verbose_name),
+            _shown(target, name, getattr(target, name)),
+            _shown(target, name, payload.get(name)),
         )
+        for name in fields
     ]
+
+
+def _shown(target, name: str, value) -> str:
+    """A field's value as people read it: its label, Ya/Tidak, a date DD-MM-YYYY."""
+    field = target._meta.get_field(name)
+    if isinstance(field, BooleanField):
+        return _yes_no(value)
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, DateField):
+        return _date(value if isinstance(value, str) else value.isoformat())
+    return str(value)
 
 
 @login_required
@@ -150,18 +170,35 @@ def change_new(request: HttpRequest, family_pk: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("Permohonan terkirim dan menunggu persetujuan."))
+            for warning in changes.nik_warnings(change):
+                messages.warning(request, _("Periksa NIK: %(finding)s.") % {"finding": warning})
             return redirect("registry:change_detail", pk=change.pk)
     context.update(form=form, kind_label=ChangeKind(kind).label)
     return render(request, "registry/change_new.html", context)
 
 
+def _move_form(change: ChangeRequest, data=None) -> MoveApprovalForm | None:
+    if change.kind != ChangeKind.MOVE:
+        return None
+    region_code, family = change.payload["region_code"], change.family
+    staying = regioncode.parent(region_code) == regioncode.parent(family.region_code)
+    return MoveApprovalForm(
+        data,
+        pendamping_choices=changes.pendamping_choices(region_code),
+        current=family.pendamping if staying else None,
+    )
+
+
 def _detail(request: HttpRequest, change: ChangeRequest, reject_form=None, status=200):
-    may_decide = change.status == ChangeStatus.PENDING and changes.can_decide(request.user, change)
+    pending = change.status == ChangeStatus.PENDING
+    may_decide = pending and changes.can_decide(request.user, change)
     context = {
         "change": change,
         "rows": describe(change, request.user),
-        "pending": change.status == ChangeStatus.PENDING,
+        "pending": pending,
         "may_decide": may_decide,
+        "nik_warnings": changes.nik_warnings(change) if pending else [],
+        "move_form": _move_form(change) if may_decide else None,
         "approver_role": Role(changes.approver_role(change.kind)).label,
         "reject_form": reject_form or RejectForm(),
         "member_nik": shown_nik(change.member.nik, sees_full_nik(request.user))
@@ -188,13 +225,22 @@ def _decidable(request: HttpRequest, pk: int) -> ChangeRequest:
 @require_POST
 def change_approve(request: HttpRequest, pk: int) -> HttpResponse:
     change = _decidable(request, pk)
+    move_form = _move_form(change, request.POST)
+    if move_form is not None and not move_form.is_valid():
+        for message in move_form.errors.get("pendamping", []):
+            messages.error(request, message)
+        return redirect("registry:change_detail", pk=change.pk)
+    pendamping = move_form.cleaned_data["pendamping"] if move_form else None
     try:
-        changes.approve_change(change, acting_user=request.user)
+        changes.approve_change(change, acting_user=request.user, pendamping=pendamping)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-    else:
-        messages.success(request, _("Permohonan disetujui; data sudah dimutakhirkan."))
+        return redirect("registry:change_detail", pk=change.pk)
+    messages.success(request, _("Permohonan disetujui; data sudah dimutakhirkan."))
+    if not _scoped_requests(request.user).filter(pk=change.pk).exists():
+        # The family moved out of the approver's region, and its requests with it.
+        return redirect("registry:change_list")
     return redirect("registry:change_detail", pk=change.pk)
 
 

@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "registry.change.request": gettext_lazy("Pengajuan pemutakhiran data"),
     "registry.change.approve": gettext_lazy("Pemutakhiran data disetujui"),
     "registry.change.reject": gettext_lazy("Pemutakhiran data ditolak"),
+    "registry.family.move": gettext_lazy("Pindah domisili: data KPM ikut pindah"),
     "registry.family.change": gettext_lazy("Perubahan lewat admin"),
     "registry.member.change": gettext_lazy("Perubahan lewat admin"),
     "registry.family.add": gettext_lazy("Ditambahkan"),
@@ -231,7 +232,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     family = _family_to_change(request, member.family_id)
     member.family = family
     if request.method == "POST":
-        form = MemberForm(request.POST, member=member)
+        form = MemberForm(request.POST)
         if form.is_valid():
             changes = actions.update_member(member, form.cleaned_data, acting_user=request.user)
             if changes:
@@ -240,7 +241,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.info(request, _("Tidak ada yang berubah."))
             return redirect("registry:family_detail", pk=family.pk)
     else:
-        form = MemberForm(initial=initial_of(member, MemberForm), member=member)
+        form = MemberForm(initial=initial_of(member, MemberForm))
     context = {
         "family": family,
         "member": member,
