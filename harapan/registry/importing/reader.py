@@ -13,7 +13,7 @@ from pathlib import Path
 COLUMNS = (
     "id_keluarga", "no_kk", "kode_desa", "alamat", "nik", "nama", "jenis_kelamin",
     "tanggal_lahir", "hubungan_keluarga", "hamil", "jenjang_pendidikan", "disabilitas_berat",
-    "status_hidup", "bank", "no_kks", "desil",
+    "status_hidup", "bank", "no_kks", "desil", "pendamping",
 )  # fmt: skip
 REQUIRED = ("id_keluarga", "no_kk", "kode_desa", "nik", "nama", "jenis_kelamin",
             "tanggal_lahir", "hubungan_keluarga")  # fmt: skip

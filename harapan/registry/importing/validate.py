@@ -61,7 +61,7 @@ def _sixteen_error(label: str, value: str) -> str:
 def check_row(values: list[str], today: date):
     """Return (staged values, []) for a good row, or (partial values, errors)."""
     (registry_id, kk, desa, address, nik, name, sex, born, relation, pregnant, school,
-     disability, alive, bank, kks, desil) = values  # fmt: skip
+     disability, alive, bank, kks, desil, pendamping) = values  # fmt: skip
     errors = []
     if not registry_id or len(registry_id) > 32:
         errors.append(("id_keluarga", registry_id, "ID keluarga wajib diisi, 1–32 karakter"))
@@ -126,12 +126,14 @@ def check_row(values: list[str], today: date):
             desil_clean = int(desil)
         else:
             errors.append(("desil", desil, "Desil harus angka 1–10"))
+    if len(pendamping) > 150:
+        errors.append(("pendamping", pendamping[:40] + "…", "Nama pengguna paling panjang 150"))
     staged = (
         # An invalid value is staged empty: its row already carries the error.
         registry_id[:32], kk_clean or "", desa_clean or "", address[:255], nik_clean or "",
         name[:150], sex_clean or "", birth.isoformat() if birth else None,
         relation_clean if relation_clean in RELATIONS else "", bool(pregnant_clean),
         school_clean[:20], bool(disability_clean), True if alive_clean is None else alive_clean,
-        bank_clean[:10], kks[:32], desil_clean,
+        bank_clean[:10], kks[:32], desil_clean, pendamping[:150],
     )  # fmt: skip
     return staged, errors
