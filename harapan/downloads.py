@@ -4,7 +4,7 @@ import csv
 
 from django.http import HttpResponse
 
-ERROR_HEADER = ["baris", "kolom", "nilai", "pesan"]
+from harapan.lib.tabular import ERROR_HEADER
 
 
 def csv_response(filename: str):

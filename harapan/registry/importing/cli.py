@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 from django.core.management.base import CommandError
 
-from .reader import FileProblem
+from harapan.lib.tabular import FileProblem
 
 
 @contextmanager

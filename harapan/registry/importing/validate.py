@@ -10,14 +10,11 @@ once per family, desa exists) are checked set-based in the staging table.
 import re
 from datetime import date
 
+from harapan.lib.tabular import NUMBER_CELL, number_cell_message, read_date
 from harapan.registry.models import Bank, Relation, SchoolLevel
-
-from .reader import NUMBER_CELL
 
 _16_DIGITS = re.compile(r"[0-9]{16}")
 _DIGITS = re.compile(r"[0-9]{1,32}")
-_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
-_DMY = re.compile(r"([0-9]{1,2})[-/]([0-9]{1,2})[-/]([0-9]{4})")
 _DESA = re.compile(r"[0-9]{10}|[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}")
 _SEPARATORS = re.compile(r"[\s.\-]")
 
@@ -29,21 +26,6 @@ ALIVE = {"": True, "hidup": True, "meninggal": False}
 SEXES = {"l": "L", "p": "P"}
 
 
-def parse_date(text: str) -> date | None:
-    match = _ISO.fullmatch(text)
-    if match:
-        year, month, day = match.groups()
-    else:
-        match = _DMY.fullmatch(text)
-        if not match:
-            return None
-        day, month, year = match.groups()
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-
-
 def _sixteen(text: str) -> str | None:
     if _16_DIGITS.fullmatch(text):
         return text
@@ -53,8 +35,7 @@ def _sixteen(text: str) -> str | None:
 
 def _sixteen_error(label: str, value: str) -> str:
     if value.startswith(NUMBER_CELL):
-        return (f"{label} tersimpan sebagai bilangan di Excel sehingga angka terakhirnya hilang; "
-                "format kolom sebagai Teks lalu isi ulang")  # fmt: skip
+        return number_cell_message(label)
     return f"{label} harus 16 angka"
 
 
@@ -85,11 +66,9 @@ def check_row(values: list[str], today: date):
     sex_clean = SEXES.get(sex.lower())
     if sex_clean is None:
         errors.append(("jenis_kelamin", sex, "Jenis kelamin harus L atau P"))
-    birth = parse_date(born)
-    if birth is None:
-        errors.append(
-            ("tanggal_lahir", born, "Tanggal lahir harus YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY")
-        )
+    birth, problem = read_date(born, "Tanggal lahir")
+    if problem:
+        errors.append(("tanggal_lahir", born, problem))
     elif birth > today:
         errors.append(("tanggal_lahir", born, "Tanggal lahir tidak boleh di masa depan"))
     relation_clean = relation.lower()
