@@ -1,5 +1,7 @@
 """Coordinators assign families to pendamping; the home page counts the unassigned."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from harapan.accounts.roles import Role
@@ -106,3 +108,31 @@ class AssignmentTest(PersonaTestCase):
         response = self.client.get(PAGE, {"desa": DESA_B})
         offered = set(response.context["assign"].fields["pendamping"].queryset)
         assert offered == {self.pendamping_b}
+
+
+class AssignmentCostTest(PersonaTestCase):
+    """The page and a bulk assignment cost the same queries for 2 families as for 40."""
+
+    def queries(self, method, *args) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            method(*args)
+        return len(captured)
+
+    def test_the_list_and_the_bulk_assignment_do_not_grow_with_the_families(self):
+        make_region(OTHER_DESA_A)
+        for _ in range(2):
+            make_family(region_code=OTHER_DESA_A)
+        self.client.force_login(self.korcam_a)
+        small_page = self.queries(self.client.get, PAGE, {"desa": OTHER_DESA_A})
+        small_bulk = self.queries(self.client.post, PAGE, {
+            "pendamping": self.pendamping_a.pk, "desa": OTHER_DESA_A, "scope": "desa"})  # fmt: skip
+        for _ in range(40):
+            make_family(region_code=OTHER_DESA_A)
+        large_page = self.queries(self.client.get, PAGE, {"desa": OTHER_DESA_A})
+        large_bulk = self.queries(self.client.post, PAGE, {
+            "pendamping": self.pendamping_a2.pk, "desa": OTHER_DESA_A, "scope": "desa"})  # fmt: skip
+        assert (large_page, large_bulk) == (small_page, small_bulk)
+        assert (
+            Family.objects.filter(region_code=OTHER_DESA_A, pendamping=self.pendamping_a2).count()
+            == 40
+        )
