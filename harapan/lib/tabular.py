@@ -56,9 +56,11 @@ def read_date(text: str, label: str = "Tanggal") -> tuple[date | None, str]:
         day, month, year = (int(part) for part in found.groups())
     else:
         return None, f"{label} harus ditulis {DATE_FORMATS}"
+    if year < 1:
+        return None, f"{label} {text} tidak ada: tahun {year} tidak ada"
     if not 1 <= month <= 12:
         return None, f"{label} {text} tidak ada: bulan {month} tidak ada (bulan ditulis 1–12)"
-    last = calendar.monthrange(year, month)[1] if year >= 1 else 0
+    last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         return None, (
             f"{label} {text} tidak ada di kalender: bulan {month} tahun {year} "
