@@ -6,7 +6,7 @@ from itertools import chain
 
 from django.http import HttpResponse, StreamingHttpResponse
 
-ERROR_HEADER = ["baris", "kolom", "nilai", "pesan"]
+from harapan.lib.tabular import ERROR_HEADER
 
 
 def csv_response(filename: str):

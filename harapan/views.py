@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from harapan.accounts.roles import Role
+from harapan.accounts.roles import Role, may_assign_pendamping
 from harapan.graduation.targets import home_progress
 from harapan.registry.models import Family
 
@@ -20,4 +20,7 @@ def home(request):
         # The GSM target is on every dashboard (DESIGN §7).
         "gsm": home_progress(user, timezone.localdate().year),
     }
+    if may_assign_pendamping(user):
+        # A family without a pendamping is on nobody's list: the coordinator's to-do (§11).
+        context["unassigned_count"] = families.active().filter(pendamping__isnull=True).count()
     return render(request, "home.html", context)

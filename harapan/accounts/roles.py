@@ -39,6 +39,18 @@ READ_ONLY_ROLES = {Role.KORWIL, Role.AUDITOR}
 SUPERVISOR_ROLES = {Role.KORCAM, Role.KORKAB, Role.KORWIL}
 
 
+# Roles that assign families to the pendamping of their region (DESIGN §12).
+ASSIGNING_ROLES = {Role.KORCAM, Role.KORKAB, Role.ADMIN_PUSAT}
+
+
+def may_assign_pendamping(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in ASSIGNING_ROLES)
+    )
+
+
 def sees_full_nik(user) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in FULL_NIK_ROLES))
 

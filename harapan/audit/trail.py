@@ -66,11 +66,13 @@ def record(
     )
 
 
-def record_set(actor, action: str, object_type: str, rows_sql: str, params=(), details=None) -> int:
+def record_set(
+    actor, action: str, object_type: str, rows_sql: str, params=(), details=None, changes=None
+) -> int:
     """One audit row per row of `rows_sql`, written in one statement (batch jobs).
 
     `rows_sql` selects columns named object_id, object_repr and region_code; the rows share
-    the actor, action and `details`. Returns the number of rows written.
+    the actor, action, `details` and `changes`. Returns the number of rows written.
     """
     import json
 
@@ -80,6 +82,7 @@ def record_set(actor, action: str, object_type: str, rows_sql: str, params=(), d
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     as_json = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    changed = {k: [_plain(a), _plain(b)] for k, (a, b) in (changes or {}).items()}
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(
@@ -89,7 +92,8 @@ def record_set(actor, action: str, object_type: str, rows_sql: str, params=(), d
                        r.region_code, {as_json}, {as_json}
                 FROM ({rows_sql}) r""",
             [now, actor.pk if actor else None, actor.get_username() if actor else "", action,
-             object_type, "{}", json.dumps({k: _plain(v) for k, v in (details or {}).items()}),
+             object_type, json.dumps(changed),
+             json.dumps({k: _plain(v) for k, v in (details or {}).items()}),
              *params],
         )  # fmt: skip
         return cursor.rowcount

@@ -19,10 +19,8 @@ failed/returned payments, as querysets and aggregates: a handful of queries
 whatever the stage's size.
 """
 
-import csv
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -46,7 +44,14 @@ from harapan import bulk
 from harapan.accounts import scoping
 from harapan.accounts.roles import Role
 from harapan.audit import trail
-from harapan.registry.importing.reader import FileProblem, read_csv
+from harapan.lib.tabular import (
+    NUMBER_CELL,
+    FileProblem,
+    number_cell_message,
+    read_date,
+    read_table,
+    write_errors,
+)
 from harapan.registry.models import FamilyStatus
 
 from .models import (
@@ -59,7 +64,6 @@ from .models import (
 
 COLUMNS = ("id_keluarga", "no_kks", "jumlah", "tanggal", "status")
 REQUIRED = ("jumlah", "tanggal", "status")
-ERROR_HEADER = ["baris", "kolom", "nilai", "pesan"]
 STATUSES = frozenset(DisbursementStatus.values)
 
 ROWS = "harapan_disbursement_rows"
@@ -67,7 +71,6 @@ ERRORS = "harapan_disbursement_errors"
 ROW_COLUMNS = ("line", "registry_id", "kks", "amount", "paid_on", "status")
 ERROR_COLUMNS = ("line", "kolom", "nilai", "pesan")
 
-_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DIGITS = re.compile(r"[0-9]{1,32}")
 _AMOUNT = re.compile(r"[0-9]{1,15}")  # a quadrillion rupiah is already a typo
 
@@ -100,7 +103,7 @@ def _either_id(names: list[str]) -> list[str]:
 
 def _read(path: Path):
     """(line number, [id_keluarga, no_kks, jumlah, tanggal, status]) per non-blank row."""
-    return read_csv(path, COLUMNS, REQUIRED, missing_also=_either_id)
+    return read_table(path, COLUMNS, REQUIRED, missing_also=_either_id, text_only=("no_kks",))
 
 
 def check_row(values: list[str]) -> tuple[tuple, list[tuple[str, str, str]]]:
@@ -111,7 +114,9 @@ def check_row(values: list[str]) -> tuple[tuple, list[tuple[str, str, str]]]:
         errors.append(("id_keluarga", "", "Isi id_keluarga atau no_kks (salah satu wajib)"))
     if len(registry_id) > 32:
         errors.append(("id_keluarga", registry_id[:40], "ID keluarga paling panjang 32 karakter"))
-    if kks and not _DIGITS.fullmatch(kks):
+    if kks.startswith(NUMBER_CELL):
+        errors.append(("no_kks", kks[:40], number_cell_message("No KKS")))
+    elif kks and not _DIGITS.fullmatch(kks):
         errors.append(("no_kks", kks[:40], "No KKS hanya berisi angka (paling banyak 32)"))
     amount_clean = None
     if _AMOUNT.fullmatch(amount):
@@ -120,14 +125,9 @@ def check_row(values: list[str]) -> tuple[tuple, list[tuple[str, str, str]]]:
         errors.append(
             ("jumlah", amount[:40], "Jumlah harus bilangan bulat rupiah ≥ 0, tanpa titik/koma")
         )
-    day = None
-    if _ISO.fullmatch(paid_on):
-        try:
-            day = date.fromisoformat(paid_on)
-        except ValueError:
-            pass
-    if day is None:
-        errors.append(("tanggal", paid_on[:40], "Tanggal harus YYYY-MM-DD dan ada di kalender"))
+    day, problem = read_date(paid_on)
+    if problem:
+        errors.append(("tanggal", paid_on[:40], problem))
     status_clean = status.lower()
     if status_clean not in STATUSES:
         errors.append(("status", status[:40], "Status harus berhasil, gagal atau retur"))
@@ -322,12 +322,8 @@ def _error_rows() -> list[tuple]:
 
 def _write_errors(rows, errors_out, result: DisbursementResult, keep: int) -> None:
     result.error_lines = [list(r) for r in rows[:keep]]
-    if not errors_out:
-        return
-    with open(errors_out, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(ERROR_HEADER)
-        writer.writerows(rows)
+    if errors_out:
+        write_errors(errors_out, rows)
 
 
 # -- reconciliation ------------------------------------------------------------------------

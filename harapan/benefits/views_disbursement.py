@@ -4,7 +4,6 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from harapan.audit import trail
 from harapan.downloads import error_csv_response
-from harapan.registry.importing.reader import FileProblem
+from harapan.lib.tabular import FileProblem
 from harapan.registry.views.imports import may_import
+from harapan.uploads import ERRORS_ON_PAGE, TableFileField, stored_upload
 
 from . import disbursement
 from .disbursement import EXPORT_HEADER, Kind, mismatch_note
@@ -35,13 +35,7 @@ def _may_view(user) -> bool:
 
 
 class UploadForm(StageForm):
-    file = forms.FileField(label=_("Berkas rekonsiliasi bank/PT Pos (.csv UTF-8)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() != ".csv":
-            raise forms.ValidationError(_("Berkas harus .csv"))
-        return upload
+    file = TableFileField(label=_("Berkas rekonsiliasi bank/PT Pos (.csv UTF-8 atau .xlsx)"))
 
 
 @login_required
@@ -127,13 +121,10 @@ def disbursement_upload(request):
     if request.method == "POST" and form.is_valid():
         stage = form.get_stage()
         upload = form.cleaned_data["file"]
-        with tempfile.NamedTemporaryFile(suffix=".csv") as stored:
-            for chunk in upload.chunks():
-                stored.write(chunk)
-            stored.flush()
+        with stored_upload(upload) as stored:
             try:
                 result = disbursement.import_disbursement(
-                    stored.name,
+                    stored,
                     stage=stage,
                     acting_user=request.user,
                     scope_prefix=request.user.region_id or "",
@@ -152,7 +143,7 @@ def disbursement_upload(request):
             query = f"?year={stage.year_id}&stage={stage.number}"
             return redirect(reverse("benefits:reconciliation") + query)
         request.session[ERRORS_KEY] = result.error_lines
-        context.update(result=result, errors=result.error_lines[:TABLE_CAP], stage=stage)
+        context.update(result=result, errors=result.error_lines[:ERRORS_ON_PAGE], stage=stage)
     return render(request, "benefits/disbursement_upload.html", context)
 
 

@@ -6,7 +6,6 @@ rules allow, but a hand-made POST is refused just the same.
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from django import forms
 from django.db import transaction
@@ -18,6 +17,7 @@ from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
 from harapan.regions.models import Region
 from harapan.registry.models import Family, Member
+from harapan.uploads import TableFileField
 
 from . import actions, calendar, commitments
 from .models import HealthFacility, MemberService, School, SchoolLevel
@@ -147,13 +147,7 @@ class ReferenceFilterForm(forms.Form):
 
 
 class ReferenceUploadForm(forms.Form):
-    file = forms.FileField(label=_("Berkas CSV (UTF-8)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() != ".csv":
-            raise forms.ValidationError(_("Berkas harus .csv"))
-        return upload
+    file = TableFileField(label=_("Berkas CSV (UTF-8) atau XLSX"))
 
 
 # -- a family's schools and facilities ----------------------------------------------------

@@ -28,8 +28,8 @@ from django.utils import timezone
 from harapan import bulk
 from harapan.audit import trail
 from harapan.lib.nik import InvalidNik, clean_nik
+from harapan.lib.tabular import ERROR_HEADER, FileProblem, read_table, write_errors
 from harapan.registry import eligibility
-from harapan.registry.importing.reader import FileProblem, read_csv
 from harapan.registry.models import FamilyStatus, Member
 
 from . import calendar, commitments
@@ -37,7 +37,6 @@ from .models import ComplianceRules, Result, Source
 
 COLUMNS = ("nik", "bulan", "komitmen", "hasil", "persen_kehadiran", "alasan", "npsn", "catatan")
 REQUIRED = ("nik", "bulan", "komitmen")
-ERROR_HEADER = ["baris", "kolom", "nilai", "pesan"]
 ACTION = "compliance.verification.import"
 # PKH began in 2007: an earlier month is a typo, and the age rules of the
 # component expression cannot reach back to the year 1.
@@ -255,7 +254,7 @@ def import_verification(
         result.file_problem = str(problem)
         result.error_lines = [[1, "", "", str(problem)]]
         if errors_out:
-            _write_error_file(errors_out, result.error_lines)
+            write_errors(errors_out, result.error_lines)
         raise
     return result
 
@@ -284,7 +283,7 @@ def _drop_tables() -> None:
 def _stage(path: Path, checker: RowChecker, result, progress) -> None:
     rows = bulk.BulkWriter(ROWS, ROW_COLUMNS)
     errors = bulk.BulkWriter(ERRORS, ERROR_COLUMNS, batch=5000)
-    for line, values in read_csv(path, COLUMNS, REQUIRED, missing_also=_result_or_attendance):
+    for line, values in read_table(path, COLUMNS, REQUIRED, missing_also=_result_or_attendance):
         staged, keyed, problems = checker.check(values)
         rows.add((line, *staged, keyed))
         for column, value, message in problems:
@@ -486,10 +485,3 @@ def _write_errors(errors_out, result: VerificationImportResult, keep: int) -> No
     finally:
         if handle:
             handle.close()
-
-
-def _write_error_file(errors_out, lines: list[list]) -> None:
-    with open(errors_out, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(ERROR_HEADER)
-        writer.writerows(lines)

@@ -20,7 +20,6 @@ alone (`reference_scope`): a pendamping sees the schools of their kecamatan,
 not only those of their caseload.
 """
 
-import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,10 +31,9 @@ from django.db import models, transaction
 from harapan.accounts.roles import Role
 from harapan.audit import trail
 from harapan.lib import regioncode
+from harapan.lib.tabular import FileProblem, read_table, write_errors
 from harapan.regions.models import Region
 from harapan.registry.importing.cli import reading
-from harapan.registry.importing.engine import ERROR_HEADER
-from harapan.registry.importing.reader import FileProblem, read_csv
 
 from . import actions
 from .models import FacilityKind, HealthFacility, School, SchoolLevel
@@ -255,7 +253,7 @@ def import_reference(
     except FileProblem as problem:
         result.file_problem = str(problem)
         result.errors = [(1, "", "", str(problem))]
-        write_errors(result, errors_out)
+        _write_errors(result, errors_out)
         _audit(acting_user, kind, file_name, scope_prefix, result)
         raise
     _check_desa_codes(rows, scope_prefix, result)
@@ -267,14 +265,14 @@ def import_reference(
         if not dry_run:
             _write(new, changed, kind, acting_user, file_name)
             result.imported = True
-    write_errors(result, errors_out)
+    _write_errors(result, errors_out)
     _audit(acting_user, kind, file_name, scope_prefix, result)
     return result
 
 
 def _read(path: Path, kind: ReferenceKind, result: ReferenceResult) -> list[_Row]:
     rows, first_line = [], {}
-    for line, values in read_csv(path, kind.columns, kind.required):
+    for line, values in read_table(path, kind.columns, kind.required):
         key, fields, problems = kind.check_row(values)
         result.rows += 1
         valid_key = not any(column in kind.key_columns for column, *_ in problems)
@@ -412,13 +410,9 @@ def _audit(acting_user, kind: ReferenceKind, file_name: str, scope_prefix, resul
     )
 
 
-def write_errors(result: ReferenceResult, errors_out: Path | str | None) -> None:
-    if not errors_out:
-        return
-    with open(errors_out, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(ERROR_HEADER)
-        writer.writerows(result.errors)
+def _write_errors(result: ReferenceResult, errors_out: Path | str | None) -> None:
+    if errors_out:
+        write_errors(errors_out, result.errors)
 
 
 # -- the commands --------------------------------------------------------------------------
@@ -430,7 +424,7 @@ class ReferenceImportCommand(BaseCommand):
     kind: ReferenceKind
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="berkas .csv (UTF-8)")
+        parser.add_argument("file", help="berkas .csv (UTF-8) atau .xlsx")
         parser.add_argument("--dry-run", action="store_true", help="periksa saja, tanpa menyimpan")
         parser.add_argument(
             "--errors", metavar="OUT", help="tulis galat ke CSV baris,kolom,nilai,pesan"

@@ -1,8 +1,6 @@
 """The verification upload page: `harapan import_verification`'s engine, scoped to the uploader."""
 
-import tempfile
 from datetime import date
-from pathlib import Path
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -15,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from harapan.accounts.roles import may_change_family_data, sees_full_nik
 from harapan.downloads import error_csv_response
 from harapan.lib.nik import shown_nik
-from harapan.registry.importing.reader import FileProblem
+from harapan.lib.tabular import FileProblem
+from harapan.uploads import ERRORS_ON_PAGE, TableFileField, stored_upload
 
 from .importing import VerificationImportResult, import_verification
 from .models import Result
@@ -23,22 +22,17 @@ from .models import Result
 # A kabupaten's month of school and health checks is a few MB; a bigger file
 # is better split per kecamatan or month than held up in one request.
 MAX_UPLOAD_MB = 20
-ERRORS_ON_PAGE = 100
 STORED_ERRORS = 20000  # error lines of a rejected file kept in the session for the CSV
 ERRORS_KEY = "compliance.verification_import.errors"
 SUMMARY_KEY = "compliance.verification_import.summary"
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Berkas verifikasi (.csv UTF-8)"))
+    file = TableFileField(label=_("Berkas verifikasi (.csv UTF-8 atau .xlsx)"))
     dry_run = forms.BooleanField(label=_("Uji coba saja, jangan simpan"), required=False)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() != ".csv":
-            raise forms.ValidationError(
-                _("Berkas harus .csv (simpan dari Excel sebagai CSV UTF-8).")
-            )
         if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
             raise forms.ValidationError(
                 _("Berkas terlalu besar (%(size)s MB); batasnya %(limit)s MB. "
@@ -53,13 +47,10 @@ def _may_upload(user) -> bool:
 
 
 def _import(upload, user, dry_run: bool) -> VerificationImportResult:
-    with tempfile.NamedTemporaryFile(suffix=".csv") as stored:
-        for chunk in upload.chunks():
-            stored.write(chunk)
-        stored.flush()
+    with stored_upload(upload) as stored:
         try:
             return import_verification(
-                stored.name, acting_user=user, scope_user=user, dry_run=dry_run,
+                stored, acting_user=user, scope_user=user, dry_run=dry_run,
                 file_name=upload.name, keep_error_lines=STORED_ERRORS,
             )  # fmt: skip
         except FileProblem as problem:
@@ -81,7 +72,7 @@ def verification_upload(request):
     if not _may_upload(request.user):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "limit_mb": MAX_UPLOAD_MB, "shown": ERRORS_ON_PAGE}
+    context = {"form": form, "limit_mb": MAX_UPLOAD_MB}
     if request.method == "POST" and form.is_valid():
         result = _import(form.cleaned_data["file"], request.user, form.cleaned_data["dry_run"])
         if result.ok:

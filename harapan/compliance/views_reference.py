@@ -5,7 +5,6 @@ other role reads that of its own region. Saving goes through
 `actions.save_reference` and `actions.link_service`.
 """
 
-import tempfile
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -22,10 +21,11 @@ from django.utils.translation import gettext_lazy
 from harapan.accounts.roles import may_change_family_data, sees_full_nik
 from harapan.downloads import error_csv_response
 from harapan.lib import regioncode
+from harapan.lib.tabular import FileProblem
 from harapan.regions.models import Region
 from harapan.registry.actions import record_nik_view
-from harapan.registry.importing.reader import FileProblem
 from harapan.registry.models import Family
+from harapan.uploads import ERRORS_ON_PAGE, stored_upload
 
 from . import actions, calendar, reference
 from .forms_reference import (
@@ -39,7 +39,6 @@ from .forms_reference import (
 from .reference import ReferenceKind, ReferenceResult
 
 PAGE_SIZE = 50
-TABLE_CAP = 200  # error rows shown on the page; the CSV has them all
 ERRORS_KEY = "compliance.reference.errors"
 
 
@@ -112,7 +111,7 @@ def _list_page(request, kind: str, *, upload_form=None, result=None):
         "may_edit": may_edit,
         "upload_form": upload_form if may_edit else None,
         "result": result,
-        "errors": result.errors[:TABLE_CAP] if result else [],
+        "errors": result.errors[:ERRORS_ON_PAGE] if result else [],
     }
     return render(request, "compliance/reference_list.html", context)
 
@@ -131,13 +130,10 @@ def reference_upload(request: HttpRequest, kind: str) -> HttpResponse:
     if not form.is_valid():
         return _list_page(request, kind, upload_form=form)
     upload = form.cleaned_data["file"]
-    with tempfile.NamedTemporaryFile(suffix=".csv") as stored:
-        for chunk in upload.chunks():
-            stored.write(chunk)
-        stored.flush()
+    with stored_upload(upload) as stored:
         try:
             result = reference.import_reference(
-                stored.name, PAGES[kind].kind, acting_user=request.user,
+                stored, PAGES[kind].kind, acting_user=request.user,
                 scope_prefix=scope, file_name=upload.name,
             )  # fmt: skip
         except FileProblem as problem:

@@ -8,11 +8,13 @@ KKS, desil...) is a data update and needs approval (`changes.py`).
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from harapan.accounts.roles import may_change_family_data
+from harapan.accounts.roles import Role, may_assign_pendamping, may_change_family_data
 from harapan.audit import trail
 
 from .models import ExitReason, Family, FamilyStatus, Member
@@ -98,6 +100,56 @@ def update_member(member: Member, data: dict[str, Any], *, acting_user) -> dict[
             details={"family": member.family.registry_id},
         )
     return changes
+
+
+@transaction.atomic
+def assign_pendamping(families: QuerySet, pendamping, *, acting_user) -> int:
+    """Give `families` (active ones in the coordinator's scope) to `pendamping`.
+
+    Set-based: one UPDATE whatever the number of families, and one audit row
+    per family that changed hands, written per previous pendamping so that each
+    row says whom the family came from. Families already with `pendamping`
+    are left alone. Returns the number of families that changed.
+    """
+    if not may_assign_pendamping(acting_user):
+        raise PermissionDenied(_("Anda tidak berwenang menugaskan pendamping."))
+    if pendamping.role != Role.PENDAMPING or not pendamping.is_active or not pendamping.region_id:
+        raise ValidationError(_("%(user)s bukan pendamping aktif.") % {"user": pendamping})
+    targets = (
+        Family.objects.visible_to(acting_user)
+        .active()
+        .filter(pk__in=families.values("pk"))
+        .exclude(pendamping=pendamping)
+    )
+    outside = targets.exclude(region_code__startswith=pendamping.region_id)
+    if outside.exists():
+        raise ValidationError(
+            _("%(user)s bertugas di kecamatan %(kecamatan)s; keluarga %(family)s ada di luar "
+              "kecamatan itu. Pilih pendamping kecamatan keluarga tersebut.")
+            % {"user": pendamping, "kecamatan": pendamping.region_id,
+               "family": outside.order_by("registry_id").first().registry_id}
+        )  # fmt: skip
+    ids = list(targets.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    changed = Family.objects.filter(pk__in=ids)
+    details = {"pendamping": pendamping.get_username(), "keluarga": len(ids)}
+    previous = changed.order_by().values_list("pendamping_id", flat=True).distinct()
+    for old in list(previous):
+        rows = changed.filter(pendamping_id=old).values(
+            object_id=F("pk"), object_repr=F("registry_id"), code=F("region_code")
+        )
+        sql, params = rows.query.sql_with_params()
+        trail.record_set(
+            acting_user,
+            "registry.family.assign",
+            "registry.family",
+            f"SELECT r.object_id, r.object_repr, r.code AS region_code FROM ({sql}) r",
+            params,
+            details=details,
+            changes={"pendamping_id": [old, pendamping.pk]},
+        )
+    return changed.update(pendamping=pendamping, updated_at=timezone.now())
 
 
 def record_nik_view(user, family: Family, count: int, *, via: str = "web") -> None:

@@ -1,4 +1,6 @@
-from .views import changes, families, imports
+from .views import assignments, changes, families, imports
 
 app_name = "registry"
-urlpatterns = families.urlpatterns + changes.urlpatterns + imports.urlpatterns
+urlpatterns = (
+    families.urlpatterns + changes.urlpatterns + imports.urlpatterns + assignments.urlpatterns
+)

@@ -2,15 +2,17 @@
 
 import csv
 import tempfile
+from datetime import date, datetime
 from pathlib import Path
 
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from openpyxl import Workbook
 
 from harapan.audit.models import AuditEntry
 from harapan.benefits.disbursement import Kind, import_disbursement, reconcile
 from harapan.benefits.models import Disbursement, DisbursementImport, Entitlement, Stage
-from harapan.registry.importing.reader import FileProblem
+from harapan.lib.tabular import FileProblem
 from harapan.registry.models import FamilyStatus
 from harapan.testing import DESA_A, DESA_B, PersonaTestCase, make_family
 
@@ -147,7 +149,6 @@ class ImportTests(DisbursementCase):
                 ("3", "id_keluarga", ""),
                 ("4", "jumlah", "750.000"),
                 ("5", "jumlah", "-5"),
-                ("5", "tanggal", "15/08/2025"),
                 ("5", "status", "lunas"),
                 ("6", "no_kks", "12AB"),
                 ("6", "tanggal", "2025-02-30"),
@@ -157,6 +158,57 @@ class ImportTests(DisbursementCase):
         # The attempt is audited even though nothing was written.
         entry = AuditEntry.objects.get(action="benefits.disbursement.import")
         self.assertTrue(entry.details["rejected"])
+
+    def test_a_day_first_date_imports_as_in_the_registry_file(self):
+        path = self.write(
+            f"{self.family_a.registry_id},,750000,15/08/2025,berhasil",
+            f"{self.family_b.registry_id},,600000,20-10-2025,berhasil",
+        )
+        self.assertTrue(self.import_file(path).imported)
+        paid = dict(Disbursement.objects.values_list("family_id", "paid_on"))
+        self.assertEqual(
+            paid, {self.family_a.pk: date(2025, 8, 15), self.family_b.pk: date(2025, 10, 20)}
+        )
+
+    def test_an_impossible_date_is_not_blamed_on_the_format(self):
+        path = self.write(
+            f"{self.family_a.registry_id},,750000,2025-02-30,berhasil",
+            f"{self.family_b.registry_id},,600000,2025.08.15,berhasil",
+        )
+        result = self.import_file(path)
+        self.assertEqual(
+            [line[3] for line in result.error_lines],
+            ["Tanggal 2025-02-30 tidak ada di kalender: bulan 2 tahun 2025 hanya sampai tanggal 28",
+             "Tanggal harus ditulis YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY"],
+        )  # fmt: skip
+
+    def test_an_xlsx_workbook_imports_like_the_csv(self):
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(["Status", "ID_Keluarga", "no_kks", "jumlah", "tanggal"])
+        sheet.append(["berhasil", self.family_a.registry_id, None, 750000, datetime(2025, 8, 15)])
+        sheet.append(["gagal", None, "5000111122223333", 225000, "16/08/2025"])
+        path = self.tmp / "bank.xlsx"
+        workbook.save(path)
+        call_command("import_disbursement", str(path), year=2025, stage=3, verbosity=0)
+        rows = Disbursement.objects.order_by("line").values_list(
+            "line", "family_id", "amount", "paid_on", "status"
+        )
+        self.assertEqual(
+            list(rows),
+            [(2, self.family_a.pk, 750000, date(2025, 8, 15), "berhasil"),
+             (3, self.kks_family.pk, 225000, date(2025, 8, 16), "gagal")],
+        )  # fmt: skip
+
+    def test_a_kks_number_typed_as_a_number_in_excel_is_refused_with_the_reason(self):
+        workbook = Workbook()
+        workbook.active.append(list(HEADER.split(",")))
+        workbook.active.append([None, 5000111122223333, 225000, "2025-08-15", "berhasil"])
+        path = self.tmp / "bank.xlsx"
+        workbook.save(path)
+        result = self.import_file(path)
+        self.assertEqual([line[:2] for line in result.error_lines], [[2, "no_kks"]])
+        self.assertIn("tersimpan sebagai bilangan di Excel", result.error_lines[0][3])
 
     def test_it_rejects_a_file_without_the_required_columns(self):
         path = self.write("KPM1,100,2025-08-15", header="id_keluarga,jumlah,tanggal")

@@ -4,7 +4,7 @@ import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from harapan.audit.models import AuditEntry
 from harapan.benefits.disbursement import EXPORT_HEADER, Kind
@@ -50,6 +50,20 @@ class UploadPageTests(DisbursementCase):
         lines = errors.content.decode("utf-8-sig").splitlines()
         self.assertEqual(lines[0], "baris,kolom,nilai,pesan")
         self.assertTrue(lines[1].startswith("2,id_keluarga,"))
+
+    def test_an_operator_uploads_an_xlsx_workbook(self):
+        workbook = Workbook()
+        workbook.active.append(["id_keluarga", "no_kks", "jumlah", "tanggal", "status"])
+        workbook.active.append([self.family_a.registry_id, None, 750000, "15/08/2025", "berhasil"])
+        content = io.BytesIO()
+        workbook.save(content)
+        self.client.force_login(self.operator)
+        file = SimpleUploadedFile("bri.xlsx", content.getvalue())
+        response = self.client.post(self.url, {**QUERY, "file": file})
+        self.assertRedirects(response, reverse("benefits:reconciliation") + "?year=2025&stage=3")
+        line = Disbursement.objects.get()
+        self.assertEqual((line.family, line.amount, line.paid_on.isoformat()),
+                         (self.family_a, 750000, "2025-08-15"))  # fmt: skip
 
     def test_a_file_with_missing_columns_is_rejected_with_row_one(self):
         self.client.force_login(self.operator)

@@ -13,7 +13,7 @@ from harapan.compliance import actions
 from harapan.compliance.actions import Entry
 from harapan.compliance.importing import import_verification
 from harapan.compliance.models import ComplianceRules, School, Verification
-from harapan.registry.importing.reader import FileProblem
+from harapan.lib.tabular import FileProblem
 from harapan.registry.models import FamilyStatus
 from harapan.testing import DESA_A, PersonaTestCase, make_family, make_member
 

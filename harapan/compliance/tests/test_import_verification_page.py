@@ -1,11 +1,13 @@
 """The verification upload page (/verifikasi/impor/): roles, scope, summary and errors."""
 
+import io
 from datetime import date
 from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook
 
 from harapan.compliance import views_import
 from harapan.compliance.models import Verification
@@ -110,13 +112,28 @@ class UploadPageTests(VerificationFileCase):
         self.assertContains(response, "Kolom wajib tidak ada")
         self.assertEqual(response.context["errors"][0][0], 1)
 
+    def test_a_korcam_uploads_an_xlsx_workbook(self):
+        workbook = Workbook()
+        for line in self.kecamatan_a_file().splitlines():
+            workbook.active.append(line.split(","))
+        content = io.BytesIO()
+        workbook.save(content)
+        self.client.force_login(self.korcam_a)
+        file = SimpleUploadedFile("jan.xlsx", content.getvalue())
+        self.assertRedirects(self.client.post(URL, {"file": file}), URL,
+                             fetch_redirect_response=False)  # fmt: skip
+        saved = Verification.objects.values_list("member_id", "result", "attendance")
+        self.assertEqual(
+            set(saved), {(self.pupil.pk, "patuh", 90), (self.toddler.pk, "dikecualikan", None)}
+        )
+
     def test_a_file_too_big_or_not_csv_is_refused_before_reading(self):
         self.client.force_login(self.operator)
         with mock.patch.object(views_import, "MAX_UPLOAD_MB", 0):
             response = self.client.post(URL, {"file": upload(self.kecamatan_a_file())})
         self.assertContains(response, "Berkas terlalu besar")
-        response = self.client.post(URL, {"file": upload(self.kecamatan_a_file(), "x.xlsx")})
-        self.assertContains(response, "Berkas harus .csv")
+        response = self.client.post(URL, {"file": upload(self.kecamatan_a_file(), "x.pdf")})
+        self.assertContains(response, "Berkas harus .csv atau .xlsx")
         self.assertFalse(Verification.objects.exists())
 
     def test_errors_download_without_a_rejected_upload_is_404(self):

@@ -7,11 +7,12 @@ from pathlib import Path
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import Workbook
 
 from harapan.audit.models import AuditEntry
 from harapan.compliance.models import HealthFacility, School
 from harapan.compliance.reference import FACILITIES, SCHOOLS, import_reference
-from harapan.registry.importing.reader import FileProblem
+from harapan.lib.tabular import FileProblem
 from harapan.testing import DESA_A, DESA_B, METRO_DESA, PersonaTestCase, make_region
 
 SCHOOL_HEADER = "npsn,nama,jenjang,kode_desa\n"
@@ -57,6 +58,16 @@ class SchoolImportTests(ReferenceImportCase):
             ("SMP Negeri 1 Kota Agung", "smp", DESA_A, True),
         )
         self.assertEqual(School.objects.get(npsn="10800001").region_code, DESA_A)
+
+    def test_an_xlsx_workbook_imports_like_the_csv(self):
+        workbook = Workbook()
+        for line in GOOD_SCHOOLS.strip().splitlines():
+            workbook.active.append(next(csv.reader([line])))
+        path = self.dir / "sekolah.xlsx"
+        workbook.save(path)
+        result = import_reference(path, SCHOOLS, acting_user=self.operator)
+        self.assertEqual((result.imported, result.created), (True, 3))
+        self.assertEqual(School.objects.get(npsn="10800002").region_code, DESA_A)
 
     def test_each_school_and_the_import_itself_are_audited(self):
         self.load(GOOD_SCHOOLS, acting_user=self.operator)

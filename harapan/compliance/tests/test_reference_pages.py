@@ -254,8 +254,8 @@ class UploadTests(ReferenceCase):
 
     def test_a_file_that_is_not_csv_or_has_no_columns_is_refused(self):
         self.client.force_login(self.operator)
-        response = self.client.post(UPLOAD_SCHOOLS, {"file": upload("x", "sekolah.xlsx")})
-        self.assertContains(response, "Berkas harus .csv")
+        response = self.client.post(UPLOAD_SCHOOLS, {"file": upload("x", "sekolah.pdf")})
+        self.assertContains(response, "Berkas harus .csv atau .xlsx")
         response = self.client.post(UPLOAD_SCHOOLS, {"file": upload("nama\nSD\n")})
         self.assertContains(response, "Kolom wajib tidak ada")
 

@@ -4,9 +4,8 @@ from contextlib import contextmanager
 
 from django.core.management.base import CommandError
 
+from harapan.lib.tabular import FileProblem
 from harapan.outfile import ensure_writable
-
-from .reader import FileProblem
 
 
 @contextmanager

@@ -19,13 +19,13 @@ from django.utils import timezone
 
 from harapan import bulk
 from harapan.audit import trail
+from harapan.lib.tabular import ERROR_HEADER, FileProblem
 from harapan.registry.models import ImportRun
 
 from . import staging, upsert
-from .reader import FileProblem, read_rows
+from .reader import read_rows
 from .validate import check_row
 
-ERROR_HEADER = ["baris", "kolom", "nilai", "pesan"]
 STORED_ERRORS = 20000  # on the ImportRun row, for the upload page; the file gets all
 
 

@@ -6,6 +6,7 @@ spans rows, and the upsert itself, is then one SQL statement over the whole
 file. Temporary tables belong to this connection alone and vanish with it.
 """
 
+from harapan.accounts.roles import Role
 from harapan.bulk import analyze, distinct_op, execute, scalar
 
 ROWS = "harapan_import_rows"
@@ -17,7 +18,7 @@ TABLES = (ROWS, ERRORS, FIRST, GOOD, TOUCHED)
 
 ROW_COLUMNS = ("line", "registry_id", "kk", "desa", "address", "nik", "name", "sex", "birth",
                "relation", "pregnant", "school", "disability", "alive", "bank", "kks", "desil",
-               "ok")  # fmt: skip
+               "pendamping", "ok")  # fmt: skip
 EMPTY = "''"
 ERROR_COLUMNS = ("line", "kolom", "nilai", "pesan", "registry_id")
 
@@ -30,7 +31,8 @@ def create() -> None:
             address varchar(255), nik varchar(16), name varchar(150), sex varchar(1),
             birth date, relation varchar(20), pregnant boolean, school varchar(20),
             disability boolean, alive boolean, bank varchar(10), kks varchar(32),
-            desil smallint, ok boolean)""")  # fmt: skip
+            desil smallint, pendamping varchar(150), ok boolean,
+            pendamping_id bigint)""")  # fmt: skip
     execute(f"""
         CREATE TEMPORARY TABLE {ERRORS} (
             line integer, kolom varchar(40), nilai text, pesan text, registry_id varchar(32))""")
@@ -55,6 +57,7 @@ FAMILY_COLUMNS = (
     ("bank", "bank", "Bank"),
     ("kks", "no_kks", "No KKS"),
     ("desil", "desil", "Desil"),
+    ("pendamping", "pendamping", "Pendamping"),
 )
 
 
@@ -115,6 +118,7 @@ def check_families(scope_prefix: str = "") -> None:
               WHERE s.desa <> '' AND NOT EXISTS (SELECT 1 FROM regions_region g
                                                  WHERE g.code = s.desa AND g.level = 4)) unknown
           ON unknown.desa = r.desa""")
+    _check_pendamping()
     if scope_prefix:
         check_scope(scope_prefix)
     execute(f"CREATE INDEX {ERRORS}_family ON {ERRORS} (registry_id)")
@@ -145,6 +149,35 @@ def _name_disagreeing_rows() -> None:
         )  # fmt: skip
 
 
+def _check_pendamping() -> None:
+    """The optional `pendamping` column names a pendamping of the family's kecamatan (§12).
+
+    An empty cell assigns no one: a re-import keeps the family's current
+    pendamping, and a new family waits for a coordinator to assign one.
+    """
+    if not scalar(f"SELECT COUNT(*) FROM {ROWS} WHERE pendamping <> ''"):
+        return
+    execute(f"""
+        UPDATE {ROWS} SET pendamping_id = (
+            SELECT u.id FROM accounts_user u WHERE u.username = {ROWS}.pendamping)
+        WHERE pendamping <> ''""")
+    execute(f"""
+        INSERT INTO {ERRORS} (line, kolom, nilai, pesan, registry_id)
+        SELECT r.line, 'pendamping', r.pendamping,
+               'Pengguna ' || r.pendamping || ' tidak dikenal', r.registry_id
+        FROM {ROWS} r WHERE r.pendamping <> '' AND r.pendamping_id IS NULL""")
+    execute(f"""
+        INSERT INTO {ERRORS} (line, kolom, nilai, pesan, registry_id)
+        SELECT r.line, 'pendamping', r.pendamping,
+               'Pengguna ' || r.pendamping || ' bukan pendamping aktif di kecamatan keluarga ini ('
+               || SUBSTR(r.desa, 1, 6) || ')', r.registry_id
+        FROM {ROWS} r JOIN accounts_user u ON u.id = r.pendamping_id
+        WHERE r.desa <> '' AND (u.role <> %s OR NOT u.is_active OR u.region_id IS NULL
+                                OR u.region_id <> SUBSTR(r.desa, 1, 6))""",
+        [Role.PENDAMPING],
+    )  # fmt: skip
+
+
 def check_scope(prefix: str) -> None:
     """Rows outside the importer's region, and families registered elsewhere, are errors.
 
@@ -173,7 +206,10 @@ def family_changed_condition(family: str, source: str) -> str:
     neq = distinct_op()
     pairs = [("kk_number", "kk"), ("region_code", "desa"), ("address", "address"),
              ("bank", "bank"), ("kks_number", "kks"), ("desil", "desil")]  # fmt: skip
-    return " OR ".join(f"{family}.{a} {neq} {source}.{b}" for a, b in pairs)
+    # An empty `pendamping` keeps the family's pendamping: only a named one changes it.
+    named = f"{source}.pendamping_id"
+    assigned = f"({named} IS NOT NULL AND {family}.pendamping_id {neq} {named})"
+    return " OR ".join([*(f"{family}.{a} {neq} {source}.{b}" for a, b in pairs), assigned])
 
 
 def member_changed_condition(member: str, source: str) -> str:

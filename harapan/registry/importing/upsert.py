@@ -10,7 +10,7 @@ from .staging import GOOD, ROWS, TOUCHED, family_changed_condition, member_chang
 
 NEW_ROWS = "harapan_import_new"
 FAMILY_SOURCE = f"""
-    SELECT r.registry_id, r.kk, r.desa, r.address, r.bank, r.kks, r.desil
+    SELECT r.registry_id, r.kk, r.desa, r.address, r.bank, r.kks, r.desil, r.pendamping_id
     FROM {GOOD} g JOIN {ROWS} r ON r.line = g.line"""
 MEMBER_SOURCE = f"""
     SELECT r.*, f.id AS family_id
@@ -88,7 +88,8 @@ def write(now: str, actor_id: int | None, actor_name: str, run_id: int) -> None:
     execute(f"""
         UPDATE registry_family SET
             kk_number = s.kk, region_code = s.desa, address = s.address, bank = s.bank,
-            kks_number = s.kks, desil = s.desil, updated_at = %s
+            kks_number = s.kks, desil = s.desil, updated_at = %s,
+            pendamping_id = COALESCE(s.pendamping_id, registry_family.pendamping_id)
         FROM ({FAMILY_SOURCE}) s
         WHERE registry_family.registry_id = s.registry_id
           AND ({family_changed_condition("registry_family", "s")})""",
@@ -107,7 +108,7 @@ def write(now: str, actor_id: int | None, actor_name: str, run_id: int) -> None:
             kks_number, desil, status, exit_reason, exit_date, pendamping_id, created_at,
             updated_at)
         SELECT s.registry_id, s.kk, s.desa, s.address, s.bank, s.kks, s.desil, 'aktif', '',
-               NULL, NULL, %s, %s
+               NULL, s.pendamping_id, %s, %s
         FROM {NEW_ROWS} s""",
         [now, now],
     )  # fmt: skip

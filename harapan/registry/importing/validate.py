@@ -10,14 +10,11 @@ once per family, desa exists) are checked set-based in the staging table.
 import re
 from datetime import date
 
+from harapan.lib.tabular import NUMBER_CELL, number_cell_message, read_date
 from harapan.registry.models import Bank, Relation, SchoolLevel
-
-from .reader import NUMBER_CELL
 
 _16_DIGITS = re.compile(r"[0-9]{16}")
 _DIGITS = re.compile(r"[0-9]{1,32}")
-_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
-_DMY = re.compile(r"([0-9]{1,2})[-/]([0-9]{1,2})[-/]([0-9]{4})")
 _DESA = re.compile(r"[0-9]{10}|[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}")
 _SEPARATORS = re.compile(r"[\s.\-]")
 
@@ -29,21 +26,6 @@ ALIVE = {"": True, "hidup": True, "meninggal": False}
 SEXES = {"l": "L", "p": "P"}
 
 
-def parse_date(text: str) -> date | None:
-    match = _ISO.fullmatch(text)
-    if match:
-        year, month, day = match.groups()
-    else:
-        match = _DMY.fullmatch(text)
-        if not match:
-            return None
-        day, month, year = match.groups()
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-
-
 def _sixteen(text: str) -> str | None:
     if _16_DIGITS.fullmatch(text):
         return text
@@ -53,15 +35,14 @@ def _sixteen(text: str) -> str | None:
 
 def _sixteen_error(label: str, value: str) -> str:
     if value.startswith(NUMBER_CELL):
-        return (f"{label} tersimpan sebagai bilangan di Excel sehingga angka terakhirnya hilang; "
-                "format kolom sebagai Teks lalu isi ulang")  # fmt: skip
+        return number_cell_message(label)
     return f"{label} harus 16 angka"
 
 
 def check_row(values: list[str], today: date):
     """Return (staged values, []) for a good row, or (partial values, errors)."""
     (registry_id, kk, desa, address, nik, name, sex, born, relation, pregnant, school,
-     disability, alive, bank, kks, desil) = values  # fmt: skip
+     disability, alive, bank, kks, desil, pendamping) = values  # fmt: skip
     errors = []
     if not registry_id or len(registry_id) > 32:
         errors.append(("id_keluarga", registry_id, "ID keluarga wajib diisi, 1–32 karakter"))
@@ -85,11 +66,9 @@ def check_row(values: list[str], today: date):
     sex_clean = SEXES.get(sex.lower())
     if sex_clean is None:
         errors.append(("jenis_kelamin", sex, "Jenis kelamin harus L atau P"))
-    birth = parse_date(born)
-    if birth is None:
-        errors.append(
-            ("tanggal_lahir", born, "Tanggal lahir harus YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY")
-        )
+    birth, problem = read_date(born, "Tanggal lahir")
+    if problem:
+        errors.append(("tanggal_lahir", born, problem))
     elif birth > today:
         errors.append(("tanggal_lahir", born, "Tanggal lahir tidak boleh di masa depan"))
     relation_clean = relation.lower()
@@ -126,12 +105,14 @@ def check_row(values: list[str], today: date):
             desil_clean = int(desil)
         else:
             errors.append(("desil", desil, "Desil harus angka 1–10"))
+    if len(pendamping) > 150:
+        errors.append(("pendamping", pendamping[:40] + "…", "Nama pengguna paling panjang 150"))
     staged = (
         # An invalid value is staged empty: its row already carries the error.
         registry_id[:32], kk_clean or "", desa_clean or "", address[:255], nik_clean or "",
         name[:150], sex_clean or "", birth.isoformat() if birth else None,
         relation_clean if relation_clean in RELATIONS else "", bool(pregnant_clean),
         school_clean[:20], bool(disability_clean), True if alive_clean is None else alive_clean,
-        bank_clean[:10], kks[:32], desil_clean,
+        bank_clean[:10], kks[:32], desil_clean, pendamping[:150],
     )  # fmt: skip
     return staged, errors

@@ -116,6 +116,37 @@ def test_any_error_imports_nothing_and_names_every_broken_row(tmp_path):
     assert "tidak ada di daftar wilayah" in messages[(16, "kode_desa")]
 
 
+def test_a_rejected_file_says_nothing_was_imported_beside_its_counts(tmp_path):
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_registry", str(write(tmp_path, GOOD_FAMILIES + BROKEN_FAMILIES)),
+                     "--verbosity", "0", stdout=out)  # fmt: skip
+    lines = out.getvalue().splitlines()
+    assert "Berkas ditolak: tidak ada yang diimpor." in lines
+    # The two good families are only what --skip-invalid would import, and say so.
+    heading = lines.index("Bila keluarga bergalat dilewati (--skip-invalid), yang akan diimpor:")
+    assert lines[heading + 1] == "  Keluarga akan ditambah: 2, diubah: 0, tetap: 0"
+    assert not any(line.startswith("Keluarga") for line in lines)
+    assert Family.objects.count() == 0
+
+
+def test_an_impossible_date_is_not_blamed_on_the_format(tmp_path):
+    head = GOOD_FAMILIES[4]
+    errors = tmp_path / "galat.csv"
+    with pytest.raises(CommandError):
+        run(write(tmp_path, [head.replace("1950-07-07", "2010-02-30"),
+                             head.replace("KPM-2", "KPM-22").replace("1950-07-07", "31/04/1950"),
+                             head.replace("KPM-2", "KPM-23").replace("1950-07-07", "1950.07.07")]),
+            errors=errors)  # fmt: skip
+    assert [e["pesan"] for e in errors_in(errors)] == [
+        "Tanggal lahir 2010-02-30 tidak ada di kalender: bulan 2 tahun 2010 hanya sampai "
+        "tanggal 28",
+        "Tanggal lahir 31/04/1950 tidak ada di kalender: bulan 4 tahun 1950 hanya sampai "
+        "tanggal 30",
+        "Tanggal lahir harus ditulis YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY",
+    ]
+
+
 def test_skip_invalid_imports_exactly_the_good_families(tmp_path):
     errors = tmp_path / "galat.csv"
     run(write(tmp_path, BROKEN_FAMILIES + GOOD_FAMILIES), "--skip-invalid", errors=errors)

@@ -45,6 +45,24 @@ class ImportPageTest(PersonaTestCase):
         rows = list(csv.DictReader(io.StringIO(download.content.decode("utf-8-sig"))))
         assert {r["baris"] for r in rows} == {"7", "10", "11", "12", "13", "15", "16", "17"}
 
+    def test_a_rejected_file_lists_its_errors_on_the_page_and_imports_nothing(self):
+        response = self.post(self.operator, GOOD_FAMILIES + BROKEN_FAMILIES)
+        self.assertContains(response, "Berkas ditolak: tidak ada yang diimpor")
+        self.assertContains(response, "Bila keluarga bergalat dilewati, yang akan diimpor")
+        self.assertContains(response, "<td>7</td><td>nik</td>", html=False)
+        self.assertContains(response, "NIK harus 16 angka")
+        # Fourteen errors, all on the page.
+        assert len(response.context["errors"]) == 14 == response.context["error_total"]
+        self.assertNotContains(response, "galat pertama")
+
+    def test_the_page_lists_the_first_hundred_errors_and_says_how_many_there_are(self):
+        head = GOOD_FAMILIES[4]
+        members = [head.replace("1806020707500005", f"1806021707{n:06d}").replace(",L,", ",X,")
+                   .replace("kepala_keluarga", "anak") for n in range(1, 106)]  # fmt: skip
+        response = self.post(self.operator, [head, *members])
+        assert len(response.context["errors"]) == 100
+        self.assertContains(response, "Di bawah ini 100 galat pertama dari 105")
+
     def test_skip_invalid_from_the_page(self):
         self.post(self.operator, GOOD_FAMILIES + BROKEN_FAMILIES, skip_invalid="on")
         assert Family.objects.filter(registry_id__startswith="KPM-").count() == 2

@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "registry.family.change": gettext_lazy("Perubahan lewat admin"),
     "registry.member.change": gettext_lazy("Perubahan lewat admin"),
     "registry.family.add": gettext_lazy("Ditambahkan"),
+    "registry.family.assign": gettext_lazy("Penugasan pendamping"),
     "registry.member.add": gettext_lazy("Ditambahkan"),
 }
 
@@ -59,23 +60,26 @@ def _heading(user) -> str:
     return _("Semua KPM di %(level)s %(name)s") % {"level": level, "name": region.name}
 
 
-@login_required
-def family_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    visible = Family.objects.visible_to(user)
+def desa_in(visible) -> tuple[list[Region], list[tuple[str, str]] | None]:
+    """The desa of `visible` families, and select choices while the list is short enough."""
     desa = list(
         Region.objects.filter(code__in=visible.values("region_code")).order_by("code")[
             : MAX_DESA_CHOICES + 1
         ]
     )
-    desa_choices = None
-    if len(desa) <= MAX_DESA_CHOICES:
-        desa_choices = [(r.code, f"{r.name} ({r.dotted_code})") for r in desa]
-    # Always bound: with no parameters every field is empty, which is valid.
-    form = FamilySearchForm(request.GET, desa_choices=desa_choices)
+    if len(desa) > MAX_DESA_CHOICES:
+        return desa, None
+    return desa, [(r.code, f"{r.name} ({r.dotted_code})") for r in desa]
+
+
+def list_page(request: HttpRequest, form, visible, desa: list[Region], with_choices: bool):
+    """One page of the families `form` selects, named by head and desa, and its links.
+
+    Returns the context shared by the family lists: families, total, next/first query.
+    """
     families, next_cursor, total = [], None, 0
     if form.is_valid():
-        matching = form.filter(visible, user)
+        matching = form.filter(visible, request.user)
         total = matching.count()
         heads = Prefetch(
             "members",
@@ -86,7 +90,7 @@ def family_list(request: HttpRequest) -> HttpResponse:
             matching.select_related("pendamping").prefetch_related(heads),
             form.cleaned_data.get("after", ""),
         )
-    names = {r.code: r.name for r in desa} if desa_choices is not None else _region_names(families)
+    names = {r.code: r.name for r in desa} if with_choices else _region_names(families)
     for family in families:
         family.desa_name = names.get(family.region_code, "")
         family.head = family.heads[0] if family.heads else None
@@ -103,14 +107,24 @@ def family_list(request: HttpRequest) -> HttpResponse:
         query = request.GET.copy()
         del query["after"]
         first_query = query.urlencode()
-    context = {
-        "heading": _heading(user),
+    return {
         "form": form,
         "families": families,
         "total": total,
         "next_query": next_query,
         "first_query": first_query,
     }
+
+
+@login_required
+def family_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    visible = Family.objects.visible_to(user)
+    desa, desa_choices = desa_in(visible)
+    # Always bound: with no parameters every field is empty, which is valid.
+    form = FamilySearchForm(request.GET, desa_choices=desa_choices)
+    context = list_page(request, form, visible, desa, desa_choices is not None)
+    context["heading"] = _heading(user)
     return render(request, "registry/family_list.html", context)
 
 

@@ -1,7 +1,8 @@
 """The registry upload page: the same engine as `harapan import_registry`."""
 
-import tempfile
-from pathlib import Path
+import csv
+import io
+import itertools
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -12,26 +13,20 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from harapan.accounts.roles import Role
+from harapan.lib.tabular import FileProblem
 from harapan.registry.importing.engine import import_registry
-from harapan.registry.importing.reader import FileProblem
 from harapan.registry.models import ImportRun
+from harapan.uploads import ERRORS_ON_PAGE, TableFileField, stored_upload
 
 IMPORT_ROLES = {Role.OPERATOR, Role.ADMIN_PUSAT}
-SUFFIXES = (".csv", ".xlsx")
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Berkas registri (.csv UTF-8 atau .xlsx)"))
+    file = TableFileField(label=_("Berkas registri (.csv UTF-8 atau .xlsx)"))
     dry_run = forms.BooleanField(label=_("Uji coba saja, jangan simpan"), required=False)
     skip_invalid = forms.BooleanField(
         label=_("Impor keluarga yang benar saja, lewati keluarga yang bergalat"), required=False
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in SUFFIXES:
-            raise forms.ValidationError(_("Berkas harus .csv atau .xlsx"))
-        return upload
 
 
 def may_import(user) -> bool:
@@ -52,13 +47,10 @@ def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix.lower()) as stored:
-            for chunk in upload.chunks():
-                stored.write(chunk)
-            stored.flush()
+        with stored_upload(upload) as stored:
             try:
                 result = import_registry(
-                    stored.name,
+                    stored,
                     dry_run=form.cleaned_data["dry_run"],
                     skip_invalid=form.cleaned_data["skip_invalid"],
                     acting_user=request.user,
@@ -78,8 +70,23 @@ def run_detail(request, pk: int):
     if not may_import(request.user):
         raise PermissionDenied
     run = get_object_or_404(_runs_for(request.user), pk=pk)
-    plan = run.summary.get("plan", {})
-    return render(request, "registry/import_run.html", {"run": run, "plan": plan})
+    context = {
+        "run": run,
+        "plan": run.summary.get("plan", {}),
+        # Refused as a whole file, or row by row and not imported: nothing was written.
+        "rejected": not run.imported and bool(run.summary.get("file_problem") or (
+            run.summary.get("errors") and not run.skip_invalid)),
+        "errors": _first_errors(run.errors_csv),
+        "error_total": run.summary.get("errors", 0),
+    }  # fmt: skip
+    return render(request, "registry/import_run.html", context)
+
+
+def _first_errors(errors_csv: str) -> list[list[str]]:
+    """The first ERRORS_ON_PAGE rows of the stored `baris,kolom,nilai,pesan` text."""
+    rows = csv.reader(io.StringIO(errors_csv))
+    next(rows, None)  # the header
+    return list(itertools.islice(rows, ERRORS_ON_PAGE))
 
 
 @login_required

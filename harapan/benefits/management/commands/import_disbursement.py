@@ -13,7 +13,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="berkas .csv (UTF-8)")
+        parser.add_argument("file", help="berkas .csv (UTF-8) atau .xlsx")
         parser.add_argument("--year", type=int, required=True, help="tahun, mis. 2025")
         parser.add_argument("--stage", type=int, required=True, help="tahap 1–4")
         parser.add_argument(

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="berkas .csv (UTF-8, pemisah , atau ;)")
+        parser.add_argument("file", help="berkas .csv (UTF-8, pemisah , atau ;) atau .xlsx")
         parser.add_argument("--dry-run", action="store_true", help="periksa saja, tanpa menyimpan")
         parser.add_argument(
             "--errors", metavar="OUT", help="tulis galat ke CSV baris,kolom,nilai,pesan"

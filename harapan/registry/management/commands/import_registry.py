@@ -12,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="berkas .csv atau .xlsx")
+        parser.add_argument("file", help="berkas .csv (UTF-8) atau .xlsx")
         parser.add_argument("--dry-run", action="store_true", help="periksa saja, tanpa menyimpan")
         parser.add_argument(
             "--skip-invalid",
@@ -53,14 +53,21 @@ class Command(BaseCommand):
                     else " (pakai --errors FILE untuk rinciannya)"
                 )
             )
-        verb = "akan" if not result.imported else "telah"
+        rejected = result.errors and not skip_invalid
+        if rejected and not dry_run:
+            write("Berkas ditolak: tidak ada yang diimpor.")
+        verb, indent = ("telah" if result.imported else "akan"), ""
+        if rejected:
+            # The plan counts the good families only: what --skip-invalid would import.
+            write("Bila keluarga bergalat dilewati (--skip-invalid), yang akan diimpor:")
+            indent = "  "
         write(
-            f"Keluarga {verb} ditambah: {plan.families_new:,}, diubah: {plan.families_changed:,}, "
-            f"tetap: {plan.families_unchanged:,}"
+            f"{indent}Keluarga {verb} ditambah: {plan.families_new:,}, "
+            f"diubah: {plan.families_changed:,}, tetap: {plan.families_unchanged:,}"
         )
         write(
-            f"Anggota {verb} ditambah: {plan.members_new:,}, diubah: {plan.members_changed:,}, "
-            f"tetap: {plan.members_unchanged:,}"
+            f"{indent}Anggota {verb} ditambah: {plan.members_new:,}, "
+            f"diubah: {plan.members_changed:,}, tetap: {plan.members_unchanged:,}"
         )
         if plan.members_missing:
             write(
