@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 
 from harapan.accounts.roles import may_change_family_data
 from harapan.audit import trail
-from harapan.registry import actions as registry_actions
-from harapan.registry.models import Family
+from harapan.registry import changes
+from harapan.registry.models import ChangeKind, Family
 
 from .models import KksCustody, KksHolder, KksStatus
 
@@ -188,13 +188,20 @@ def record_kks_status(
         previous=previous,
     )
     if new_number and new_number != family.kks_number:
-        # Through the registry's own action, so the family's history shows the diff.
-        registry_actions.replace_kks_number(family, new_number, acting_user=acting_user)
+        # The number the money goes to changes only on approval (DESIGN §12 data
+        # updates): the replacement proposes it, the family keeps the old one till then.
+        changes.request_change(
+            family,
+            ChangeKind.PAYMENT,
+            {"bank": family.bank, "kks_number": new_number},
+            note=_("Kartu KKS diganti (catatan KKS)."),
+            acting_user=acting_user,
+        )
     entry = KksCustody.objects.create(
         family=family,
         region_code=family.region_code,
         # The card the entry is about: the new one when it replaces the old.
-        kks_number=family.kks_number,
+        kks_number=new_number or family.kks_number,
         status=status,
         holder=holder or "",
         holder_name=holder_name,

@@ -84,6 +84,14 @@ def kks_record(request: HttpRequest, family_pk: int) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Status kartu dicatat."))
+            if entry.kks_number != family.kks_number:
+                messages.info(
+                    request,
+                    _(
+                        "No KKS baru diajukan sebagai pemutakhiran data: berlaku setelah "
+                        "disetujui koordinator."
+                    ),
+                )
             return redirect("benefits:kks_family", family_pk=family.pk)
     return _family_page(request, family, form)
 

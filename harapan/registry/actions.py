@@ -75,17 +75,6 @@ def update_family(family: Family, data: dict[str, Any], *, acting_user) -> dict[
 
 
 @transaction.atomic
-def replace_kks_number(family: Family, number: str, *, acting_user) -> dict[str, list[Any]]:
-    """The bank issued the family a new card (benefits' KKS custody entry of a replacement)."""
-    _check_may_change(acting_user, family)
-    changes = _apply(family, {"kks_number": number}, ["kks_number"])
-    if changes:
-        family.save(update_fields=[*changes, "updated_at"])
-        trail.record(acting_user, "registry.family.update", family, changes=changes)
-    return changes
-
-
-@transaction.atomic
 def update_member(member: Member, data: dict[str, Any], *, acting_user) -> dict[str, list[Any]]:
     """Write the correctable fields found in `data`; return {field: [old, new]}."""
     _check_may_change(acting_user, member.family)

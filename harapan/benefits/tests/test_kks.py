@@ -10,7 +10,8 @@ from django.utils import timezone
 from harapan.audit.models import AuditEntry
 from harapan.benefits import kks
 from harapan.benefits.models import KksCustody, KksHolder, KksStatus
-from harapan.registry.models import Family
+from harapan.registry import changes
+from harapan.registry.models import ChangeKind, ChangeRequest, Family
 from harapan.testing import DESA_A, PersonaTestCase, make_family
 
 TODAY = timezone.localdate()
@@ -151,16 +152,23 @@ class RecordTest(PersonaTestCase):
     def test_it_refuses_an_unknown_status(self):
         self.assert_rejected("status", "Status kartu tidak dikenal.", status="dijual")
 
-    def test_a_replacement_updates_the_family_card_number_with_an_audited_diff(self):
+    def test_a_replacement_proposes_the_new_card_number_for_approval(self):
+        # No KKS decides where the money goes: it changes only through an approved
+        # data update (issue 11, item 8), never at once from the card record.
         self.family_a.kks_number = "6013010000000001"
+        self.family_a.bank = "BRI"
         self.family_a.save()
         entry = self.record(status=KksStatus.REPLACED, kks_number="6013 0100 0000 0002")
         self.family_a.refresh_from_db()
-        assert self.family_a.kks_number == "6013010000000002"
+        assert self.family_a.kks_number == "6013010000000001"
         assert entry.kks_number == "6013010000000002"
-        change = AuditEntry.objects.get(action="registry.family.update")
-        assert change.changes == {"kks_number": ["6013010000000001", "6013010000000002"]}
-        assert change.object_id == str(self.family_a.pk)
+        request = ChangeRequest.objects.get(family=self.family_a)
+        assert request.kind == ChangeKind.PAYMENT
+        assert request.payload == {"bank": "BRI", "kks_number": "6013010000000002"}
+        assert not AuditEntry.objects.filter(action="registry.family.update").exists()
+        changes.approve_change(request, acting_user=self.korkab)
+        self.family_a.refresh_from_db()
+        assert self.family_a.kks_number == "6013010000000002"
 
     def test_a_replacement_without_a_new_number_keeps_the_old_one(self):
         Family.objects.filter(pk=self.family_a.pk).update(kks_number="6013010000000001")

@@ -100,16 +100,18 @@ class FamilyPageTest(PersonaTestCase):
         assert response.context["form"].errors == {"since": ["Tanggal tidak boleh di masa depan."]}
         assert not KksCustody.objects.exists()
 
-    def test_a_replacement_shows_the_new_card_number(self):
+    def test_a_replacement_shows_the_new_card_number_waiting_for_approval(self):
         self.client.force_login(self.pendamping_a)
+        before = self.family_a.kks_number
         response = self.client.post(
             record_url(self.family_a),
             {"status": "diganti", "since": days_ago(0), "kks_number": "6013-0100-0000-0009"},
             follow=True,
         )
         self.assertContains(response, "6013010000000009")
+        self.assertContains(response, "berlaku setelah disetujui koordinator")
         self.family_a.refresh_from_db()
-        assert self.family_a.kks_number == "6013010000000009"
+        assert self.family_a.kks_number == before
 
     def test_a_pendamping_of_another_kecamatan_gets_404(self):
         self.client.force_login(self.pendamping_b)
