@@ -10,7 +10,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -128,22 +128,51 @@ def leave_groups_on_exit(families: QuerySet, *, acting_user=None) -> int:
 
     Set-based, for the job that applies exits (graduation.batch): a few
     statements whatever the number of families. A membership begun after the
-    exit date ends the day it began. A leader who leaves leaves the group
-    without one. One audit row per membership ended; how many ended is returned.
+    exit date ends the day it began. One audit row per membership ended; how
+    many ended is returned.
     """
     exited = families.filter(status=FamilyStatus.EXITED).exclude(exit_date=None)
-    ending = Membership.objects.open().filter(family__in=exited.values("pk"))
-    count = trail.record_queryset(acting_user, "fds.membership.leave", ending,
-                                  label="family__registry_id",
-                                  details={"sebab": "KPM keluar dari PKH"})  # fmt: skip
+    exit_date = Family.objects.filter(pk=OuterRef("family_id")).values("exit_date")[:1]
+    return _end_memberships(
+        Membership.objects.open().filter(family__in=exited.values("pk")),
+        Subquery(exit_date),
+        reason="KPM keluar dari PKH",
+        acting_user=acting_user,
+    )
+
+
+def leave_groups_on_move(family: Family, *, old_region_code: str, on: date, acting_user) -> int:
+    """A family that moved to another kecamatan leaves its group there, as of `on`.
+
+    The group belongs to a pendamping of the old kecamatan and meets there; the
+    family's new pendamping puts it in a group of the new one.
+    """
+    if regioncode.parent(old_region_code) == regioncode.parent(family.region_code):
+        return 0
+    return _end_memberships(
+        Membership.objects.open().filter(family=family),
+        Value(on),
+        reason="KPM pindah ke kecamatan lain",
+        acting_user=acting_user,
+    )
+
+
+def _end_memberships(ending: QuerySet, left_on, *, reason: str, acting_user) -> int:
+    """End the memberships `ending` on `left_on` (never before they began), audited.
+
+    A leader who leaves leaves the group without one.
+    """
+    count = trail.record_queryset(
+        acting_user, "fds.membership.leave", ending, label="family__registry_id",
+        details={"sebab": reason},
+    )  # fmt: skip
     if not count:
         return 0
     leaders = Group.objects.filter(leader__in=ending.values("family_id"))
     trail.record_queryset(acting_user, "fds.group.update", leaders, label="name",
-                          details={"ketua": "dikosongkan: ketua keluar dari PKH"})  # fmt: skip
+                          details={"ketua": f"dikosongkan: {reason}"})  # fmt: skip
     leaders.update(leader=None)
-    exit_date = Family.objects.filter(pk=OuterRef("family_id")).values("exit_date")[:1]
-    ending.update(left_on=Greatest(F("joined_on"), Subquery(exit_date)))
+    ending.update(left_on=Greatest(F("joined_on"), left_on))
     return count
 
 

@@ -544,6 +544,13 @@ def approve_change(request: ChangeRequest, *, acting_user, pendamping=None) -> C
             changes=changes,
             details={"change_request": request.pk, "from": old_region, "rows": moved},
         )
+        moving.family_moved.send(
+            sender=Family,
+            family=family,
+            old_region_code=old_region,
+            on=timezone.localdate(),
+            acting_user=acting_user,
+        )
     _copy_onto(request, decided)
     return request
 

@@ -17,8 +17,15 @@ from functools import cache
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.dispatch import Signal
 
 from .models import Family, Member
+
+# Sent after a family's rows have moved, with `family` (already in its new desa),
+# `old_region_code`, `on` (the day of the move) and `acting_user`. Apps above the
+# registry answer what a new desa means for them (a P2K2 group of the old
+# kecamatan is left): the registry may not import them.
+family_moved = Signal()
 
 OWNERS = {"family": (Family, "family"), "member": (Member, "member__family")}
 
