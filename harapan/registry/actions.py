@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from harapan.accounts.roles import Role, may_assign_pendamping, may_change_family_data
 from harapan.audit import trail
 
-from .models import ExitReason, Family, FamilyStatus, Member
+from .models import Family, FamilyStatus, Member
 
 # What a direct correction may write; anything else in `data` is ignored.
 FAMILY_FIELDS = ["address"]
@@ -36,20 +36,6 @@ def check_not_exited(family: Family) -> None:
     """A family that has left PKH keeps its record, read only (DESIGN §7)."""
     if family.status == FamilyStatus.EXITED:
         raise PermissionDenied(_("KPM ini sudah keluar dari PKH: datanya hanya dapat dibaca."))
-
-
-@transaction.atomic
-def exit_family(family: Family, *, reason: str, on, acting_user, details: dict | None = None):
-    """The family leaves PKH with `reason` on `on` (the graduation workflow's last step)."""
-    check_not_exited(family)
-    if reason not in ExitReason.values:
-        raise ValueError(reason)
-    before = trail.snapshot(family, ["status", "exit_reason", "exit_date"])
-    family.status, family.exit_reason, family.exit_date = FamilyStatus.EXITED, reason, on
-    family.save(update_fields=["status", "exit_reason", "exit_date", "updated_at"])
-    trail.record(acting_user, "registry.family.exit", family, changes=trail.diff(before, family),
-                 details=details or {})  # fmt: skip
-    return family
 
 
 def _apply(obj, data: dict[str, Any], fields: list[str]) -> dict[str, list[Any]]:
