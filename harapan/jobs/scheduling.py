@@ -37,6 +37,9 @@ def queued_runs(task: Task):
 def enqueue_next_run(task: Task) -> DBTaskResult | None:
     """Queue `task`'s next daily run, unless one is queued already; the new row or None."""
     at = time.fromisoformat(settings.HARAPAN_DAILY_JOBS[task.module_path])
+    # Connect first: opening a SQLite connection resets the EXCLUSIVE mode that
+    # exclusive_transaction sets, and a plain BEGIN would fail instead of waiting.
+    connection.ensure_connection()
     with exclusive_transaction(DBTaskResult.objects.db):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -1,15 +1,19 @@
 """`harapan schedule` and the scheduled jobs' next run (DESIGN §11)."""
 
+import threading
 from datetime import datetime, time
 from io import StringIO
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
 from django_tasks_db.models import DBTaskResult
 
 from harapan.graduation.tasks import apply_exits_daily
+from harapan.jobs import scheduling
 from harapan.jobs.scheduling import enqueue_next_run, next_run_at
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -62,3 +66,37 @@ class Schedule(TestCase):
             list(DBTaskResult.objects.values_list("task_path", flat=True)),
             ["harapan.graduation.tasks.apply_exits_daily"],
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_at_once_queue_one_run():
+    """`harapan schedule` at deploy time while the nightly run re-enqueues itself."""
+    look = scheduling.queued_runs
+    both_looking = threading.Barrier(2, timeout=3)
+
+    def meet_then_look(task):
+        # Without the lock both threads pass here together and both find nothing
+        # queued; with it the second waits for the first to commit.
+        try:
+            both_looking.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return look(task)
+
+    added = []
+
+    def schedule():
+        try:
+            added.append(enqueue_next_run(apply_exits_daily))
+        finally:
+            connection.close()
+
+    with mock.patch.object(scheduling, "queued_runs", meet_then_look):
+        threads = [threading.Thread(target=schedule) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+    assert sorted(row is None for row in added) == [False, True]
+    assert DBTaskResult.objects.count() == 1
