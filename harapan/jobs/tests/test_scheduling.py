@@ -59,14 +59,6 @@ class Schedule(TestCase):
         self.assertIsNone(enqueue_next_run(apply_exits_daily))
         self.assertEqual(DBTaskResult.objects.count(), 1)
 
-    def test_harapan_demo_leaves_the_nightly_job_queued(self):
-        with mock.patch("harapan.demo.management.commands.demo.build_demo", return_value=[]):
-            call_command("demo", stdout=StringIO())
-        self.assertEqual(
-            list(DBTaskResult.objects.values_list("task_path", flat=True)),
-            ["harapan.graduation.tasks.apply_exits_daily"],
-        )
-
 
 @pytest.mark.django_db(transaction=True)
 def test_two_schedulers_at_once_queue_one_run():
