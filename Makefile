@@ -1,4 +1,5 @@
-# `make run`: set everything up and serve the demo on http://127.0.0.1:8000.
+# `make run`: set everything up, serve the demo on http://127.0.0.1:8000 and run a
+# task worker beside it (scripts/run); Ctrl+C stops both.
 # `make test`: set up what the suite needs and run it on SQLite and PostgreSQL.
 PYTHON ?= python3
 VENV := .venv
@@ -14,8 +15,8 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/harapan demo
-	@echo "Harapan berjalan di http://127.0.0.1:8000 (hentikan dengan Ctrl+C)"
-	$(BIN)/harapan runserver 127.0.0.1:8000
+	@echo "Harapan berjalan di http://127.0.0.1:8000 dengan satu worker tugas (hentikan dengan Ctrl+C)"
+	HARAPAN_BIN=$(BIN) scripts/run 127.0.0.1:8000
 
 system-packages:
 	scripts/system-packages

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
+    "harapan.jobs",
     "harapan.audit",
     "harapan.regions",
     "harapan.accounts",
@@ -129,6 +132,18 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+}
+
+# Background work (DESIGN §11): tasks are rows in this database and `harapan db_worker`
+# runs them, so SQLite and PostgreSQL behave alike. On Django 6 the same setting
+# drives the built-in django.tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Scheduled jobs: a task path and the local time (TIME_ZONE) it runs every day.
+# Each job re-enqueues itself for its next run; `harapan schedule` starts any that
+# is missing (`harapan demo` and `make run` call it).
+HARAPAN_DAILY_JOBS = {
+    "harapan.graduation.tasks.apply_exits_daily": "01:00",
 }
 
 SESSION_COOKIE_HTTPONLY = True

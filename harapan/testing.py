@@ -1,8 +1,11 @@
 """Test helpers: named personas (STYLE.md) and plain `make_*` factories."""
 
-from datetime import date
+import signal
+from datetime import date, datetime, time
 from itertools import count
+from unittest import mock
 
+from django.core.management import call_command
 from django.test import TestCase
 
 from harapan.accounts.models import User
@@ -12,6 +15,7 @@ from harapan.regions.models import Region
 from harapan.registry.models import Family, Member
 
 _serial = count(1)
+WORKER_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
 
 REGION_NAMES = {
     "18": "LAMPUNG",
@@ -118,3 +122,48 @@ class PersonaTestCase(TestCase):
         cls.family_a2 = make_family(region_code=DESA_A, pendamping=cls.pendamping_a2)
         cls.family_b = make_family(region_code=DESA_B, pendamping=cls.pendamping_b)
         cls.metro_family = make_family(region_code=METRO_DESA)
+
+
+def make_approved_exit(exit_date: date, *, approved_on: date | None = None) -> Family:
+    """A family of Kecamatan A whose exit dated `exit_date` is proposed, verified and
+    approved (on `approved_on`, default today: an exit already due takes effect then)."""
+    from django.utils import timezone
+
+    from harapan.graduation import actions
+
+    pendamping = make_user(f"pendamping_{next(_serial)}", Role.PENDAMPING, KEC_A)
+    korcam = make_user(f"korcam_{next(_serial)}", Role.KORCAM, KEC_A)
+    korkab = make_user(f"korkab_{next(_serial)}", Role.KORKAB, KEC_A[:4])
+    family = make_family(region_code=DESA_A, pendamping=pendamping)
+    clock = (
+        timezone.now()
+        if approved_on is None
+        else datetime.combine(approved_on, time(12), tzinfo=timezone.get_current_timezone())
+    )
+    with mock.patch("django.utils.timezone.now", return_value=clock):
+        proposal = actions.propose_exit(
+            family, kind="sejahtera_mandiri", reason="Usaha warung berjalan",
+            exit_date=exit_date, letter_number="07/PKH/XII", letter_date=exit_date,
+            acting_user=pendamping,
+        )  # fmt: skip
+        actions.verify_exit(proposal, acting_user=korcam)
+        actions.approve_exit(proposal, acting_user=korkab)
+    family.refresh_from_db()
+    return family
+
+
+def run_due_tasks() -> None:
+    """Run every task that is due, in this process, through the real database worker.
+
+    `harapan db_worker --batch` claims and runs due tasks until none is left, then
+    returns. It closes connections the way a worker does, so call it from a
+    transactional test (`django_db(transaction=True)`), not inside a TestCase.
+    """
+    handlers = {sig: signal.getsignal(sig) for sig in WORKER_SIGNALS}
+    try:
+        call_command(
+            "db_worker", batch=True, interval=0, startup_delay=False, reload=False, verbosity=0
+        )
+    finally:
+        for sig, handler in handlers.items():  # the worker installs its own
+            signal.signal(sig, handler)

@@ -18,6 +18,7 @@ class Command(BaseCommand):
             call_command("load_regions", verbosity=options["verbosity"])
         self.stdout.write("Membuat data demo…")
         people = build_demo(log=self.stdout.write)
+        call_command("schedule", verbosity=options["verbosity"])
         self.stdout.write(f"\nAkun demo (kata sandi semuanya: {DEMO_PASSWORD})")
         for person in people:
             region = Region.objects.filter(code=person.region).first() if person.region else None

@@ -1,0 +1,19 @@
+"""Graduation's background tasks: thin wrappers over batch.py (STYLE.md)."""
+
+from dataclasses import asdict
+
+from django.utils import timezone
+from django_tasks import task
+
+from harapan.jobs import scheduling
+
+from .batch import apply_exits
+
+
+@task()
+def apply_exits_daily() -> dict[str, int]:
+    """Approved exits dated today or earlier take effect (DESIGN §7); runs every night."""
+    try:
+        return asdict(apply_exits(timezone.localdate()))
+    finally:
+        scheduling.enqueue_next_run(apply_exits_daily)
