@@ -62,6 +62,16 @@ class ChangeForm(forms.Form):
         return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
 
 
+class MemberChangeForm(ChangeForm):
+    """A change to one member: the member first, then the payload, then the note."""
+
+    member = MemberChoiceField(label=_("Anggota keluarga"), queryset=Member.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["member", *self.payload_fields, "note"])
+
+
 class BirthForm(ChangeForm):
     kind = ChangeKind.BIRTH
     payload_fields = ("nik", "name", "sex", "birth_date", "relation")
@@ -83,13 +93,11 @@ class BirthForm(ChangeForm):
     field_order = ["nik", "name", "sex", "birth_date", "relation", "note"]
 
 
-class DeathForm(ChangeForm):
+class DeathForm(MemberChangeForm):
     kind = ChangeKind.DEATH
     payload_fields = ("died_on",)
 
-    member = MemberChoiceField(label=_("Anggota keluarga"), queryset=Member.objects.none())
     died_on = forms.DateField(label=_("Tanggal meninggal"), widget=DateInput())
-    field_order = ["member", "died_on", "note"]
 
 
 class MoveForm(ChangeForm):
@@ -106,68 +114,56 @@ class MoveForm(ChangeForm):
     field_order = ["region_code", "address", "note"]
 
 
-class PregnancyForm(ChangeForm):
+class PregnancyForm(MemberChangeForm):
     kind = ChangeKind.PREGNANCY
     payload_fields = ("pregnant",)
 
-    member = MemberChoiceField(label=_("Anggota keluarga"), queryset=Member.objects.none())
     pregnant = forms.TypedChoiceField(
         label=_("Hamil atau nifas"),
         choices=YES_NO,
         coerce=lambda value: value == "ya",
     )
-    field_order = ["member", "pregnant", "note"]
 
     def member_choices(self, members):
         # Only a woman can be recorded as pregnant (DESIGN §4, ibu_hamil).
         return members.filter(alive=True, sex=Sex.FEMALE)
 
 
-class SchoolForm(ChangeForm):
+class SchoolForm(MemberChangeForm):
     kind = ChangeKind.SCHOOL
     payload_fields = ("school_level",)
 
-    member = MemberChoiceField(label=_("Anggota keluarga"), queryset=Member.objects.none())
     school_level = forms.ChoiceField(label=_("Jenjang pendidikan"), choices=SchoolLevel.choices)
-    field_order = ["member", "school_level", "note"]
 
 
-class BirthDateForm(ChangeForm):
+class BirthDateForm(MemberChangeForm):
     kind = ChangeKind.BIRTH_DATE
     payload_fields = ("birth_date",)
 
-    member = MemberChoiceField(label=_("Anggota keluarga"), queryset=Member.objects.none())
     birth_date = forms.DateField(label=_("Tanggal lahir yang benar"), widget=DateInput())
-    field_order = ["member", "birth_date", "note"]
 
 
-class SexForm(ChangeForm):
+class SexForm(MemberChangeForm):
     kind = ChangeKind.SEX
     payload_fields = ("sex",)
 
-    member = MemberChoiceField(label=_("Anggota keluarga"), queryset=Member.objects.none())
     sex = forms.ChoiceField(label=_("Jenis kelamin yang benar"), choices=Sex.choices)
-    field_order = ["member", "sex", "note"]
 
 
-class RelationForm(ChangeForm):
+class RelationForm(MemberChangeForm):
     kind = ChangeKind.RELATION
     payload_fields = ("relation",)
 
-    member = MemberChoiceField(label=_("Anggota keluarga"), queryset=Member.objects.none())
     relation = forms.ChoiceField(label=_("Hubungan keluarga"), choices=Relation.choices)
-    field_order = ["member", "relation", "note"]
 
 
-class DisabilityForm(ChangeForm):
+class DisabilityForm(MemberChangeForm):
     kind = ChangeKind.DISABILITY
     payload_fields = ("severe_disability",)
 
-    member = MemberChoiceField(label=_("Anggota keluarga"), queryset=Member.objects.none())
     severe_disability = forms.TypedChoiceField(
         label=_("Disabilitas berat"), choices=YES_NO, coerce=lambda value: value == "ya"
     )
-    field_order = ["member", "severe_disability", "note"]
 
 
 class PaymentForm(ChangeForm):
