@@ -167,3 +167,27 @@ def run_due_tasks() -> None:
     finally:
         for sig, handler in handlers.items():  # the worker installs its own
             signal.signal(sig, handler)
+
+
+def run_queued_here() -> int:
+    """Run the tasks due now in this process, inside the test's transaction; how many.
+
+    For a TestCase, where `run_due_tasks` (a real worker, which closes the
+    connection) cannot go: each task is claimed and run by the database
+    backend's own Worker.run_task, so it succeeds or fails as a worker would
+    record it. Tests of the worker process itself use `run_due_tasks` or
+    `start_worker`.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"], interval=0, batch=True, backend_name="default",
+        startup_delay=False, max_tasks=None, worker_id="test", excluded_queue_names=[],
+    )  # fmt: skip
+    count = 0
+    while (task := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        task.claim(worker.worker_id)
+        worker.run_task(task)
+        count += 1
+    return count

@@ -5,22 +5,20 @@ calls `enqueue_next_run(its_task)` when it finishes (also when it failed, so a
 bad night does not end the schedule); `harapan schedule` calls `ensure_scheduled()`
 to start a job that has no run queued (first deploy, a worker killed midway).
 
-Never two queued runs of one job: the check and the insert happen under a lock,
-a transaction-scoped advisory lock on PostgreSQL, an exclusive transaction on
-SQLite (which takes the database's write lock at BEGIN).
+Never two queued runs of one job: the check and the insert happen under one
+lock (`locking.serialized`).
 """
 
-import zlib
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus
 from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
-from django_tasks_db.utils import exclusive_transaction
+
+from .locking import serialized
 
 
 def next_run_at(at: time, *, after: datetime | None = None) -> datetime:
@@ -37,14 +35,7 @@ def queued_runs(task: Task):
 def enqueue_next_run(task: Task) -> DBTaskResult | None:
     """Queue `task`'s next daily run, unless one is queued already; the new row or None."""
     at = time.fromisoformat(settings.HARAPAN_DAILY_JOBS[task.module_path])
-    # Connect first: opening a SQLite connection resets the EXCLUSIVE mode that
-    # exclusive_transaction sets, and a plain BEGIN would fail instead of waiting.
-    connection.ensure_connection()
-    with exclusive_transaction(DBTaskResult.objects.db):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                key = zlib.crc32(task.module_path.encode())
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    with serialized(task.module_path):
         if queued_runs(task).exists():
             return None
         return task.using(run_after=next_run_at(at)).enqueue().db_result

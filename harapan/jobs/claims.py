@@ -1,0 +1,83 @@
+"""Claims: two runs of the same work on overlapping regions never both write (STYLE.md).
+
+A claim is a row, committed before the work starts and deleted when it ends,
+so that a second run anywhere sees it: a national run and a kabupaten run of
+the same stage overlap, two different kabupaten do not. The check and the
+insert happen under one lock (`locking.serialized`), so two runs starting in
+the same instant cannot both pass the check.
+
+A claim left behind by a process that died (a worker killed midway) does not
+block for ever: on the same host a dead pid frees it at once, from another
+host a claim older than `HARAPAN_CLAIM_STALE_HOURS` is taken as abandoned.
+"""
+
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from .locking import serialized
+from .models import Claim
+
+
+class ClaimRefused(Exception):
+    """The work is being done by another run; the message says so in Indonesian."""
+
+
+def holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def holder_alive(holder: str, since) -> bool:
+    host, _sep, pid = holder.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    stale = timedelta(hours=getattr(settings, "HARAPAN_CLAIM_STALE_HOURS", 12))
+    return timezone.now() - since < stale
+
+
+def _overlaps(a: str, b: str) -> bool:
+    return a.startswith(b) or b.startswith(a)
+
+
+def take(scope: str, region_code: str, *, what: str, user=None, run=None) -> Claim:
+    """Claim `scope` for `region_code`, or raise ClaimRefused naming the run that holds it."""
+    with serialized(f"claim:{scope}"):
+        for claim in Claim.objects.filter(scope=scope):
+            if not _overlaps(claim.region_code, region_code):
+                continue
+            if not holder_alive(claim.holder, claim.claimed_at):
+                claim.delete()
+                continue
+            since = formats.date_format(timezone.localtime(claim.claimed_at), "j M Y H:i")
+            by = claim.started_by or _("sistem")
+            raise ClaimRefused(
+                _("%(what)s sedang dikerjakan oleh %(by)s sejak %(since)s. Tidak ada yang "
+                  "diubah: tunggu sampai pekerjaan itu selesai, lalu ulangi bila perlu.")
+                % {"what": what, "by": by, "since": since}
+            )  # fmt: skip
+        return Claim.objects.create(
+            scope=scope, region_code=region_code, run=run, holder=holder_id(),
+            started_by=user.get_username() if user is not None and user.is_authenticated else "",
+        )  # fmt: skip
+
+
+@contextmanager
+def claimed(scope: str, region_code: str, *, what: str, user=None, run=None) -> Iterator[Claim]:
+    """Hold the claim while the block runs; release it however the block ends."""
+    claim = take(scope, region_code, what=what, user=user, run=run)
+    try:
+        yield claim
+    finally:
+        Claim.objects.filter(pk=claim.pk).delete()

@@ -1,0 +1,81 @@
+"""The run page (progress, then the result) and the task page: thin over runs.py."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from harapan.accounts.roles import sees_full_nik
+from harapan.downloads import error_csv_response
+from harapan.lib.nik import shown_nik
+from harapan.uploads import ERRORS_ON_PAGE
+
+from . import runs
+from .access import oversees_tasks, runs_visible_to
+from .labels import label_of
+
+PAGE_SIZE = 30
+REFRESH_SECONDS = 2  # a plain meta refresh: works on any phone, no script needed
+TASK_ROWS = 50
+TASK_STATES = {
+    TaskResultStatus.READY: _lazy("Menunggu"),
+    TaskResultStatus.RUNNING: _lazy("Berjalan"),
+    TaskResultStatus.SUCCESSFUL: _lazy("Berhasil"),
+    TaskResultStatus.FAILED: _lazy("Gagal"),
+}
+
+
+def _masked(lines: list[list], user) -> list[list]:
+    """Error lines with NIK values shown as the viewer's role may see them."""
+    full = sees_full_nik(user)
+    return [
+        [line, column, shown_nik(str(value), full) if column == "nik" else value, message]
+        for line, column, value, message in lines
+    ]
+
+
+def _run(request, pk: int):
+    runs.reap_orphans()
+    return get_object_or_404(runs_visible_to(request.user), pk=pk)
+
+
+@login_required
+def run_detail(request, pk: int):
+    run = _run(request, pk)
+    context = {
+        "run": run,
+        "figures": [(_(label), number) for label, number in run.figures],
+        "errors": _masked(run.errors[:ERRORS_ON_PAGE], request.user),
+        "error_total": run.error_total,
+        "refresh": None if run.finished else REFRESH_SECONDS,
+        "elapsed": (run.finished_at or timezone.now()) - (run.started_at or run.created_at),
+    }
+    return render(request, "jobs/run.html", context)
+
+
+@login_required
+def run_errors(request, pk: int):
+    run = _run(request, pk)
+    return error_csv_response(_masked(run.errors, request.user), f"galat-pekerjaan-{run.pk}.csv")
+
+
+@login_required
+def run_list(request):
+    """My runs; for admin pusat and operators every run of their region, and the task queue."""
+    runs.reap_orphans()
+    page = Paginator(runs_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("halaman"))
+    context = {"page": page, "oversees": oversees_tasks(request.user)}
+    if context["oversees"]:
+        tasks = list(DBTaskResult.objects.order_by("-enqueued_at")[:TASK_ROWS])
+        for task in tasks:
+            task.label = label_of(task.task_path)
+            task.state = TASK_STATES.get(task.status, task.status)
+            task.scheduled = (
+                task.status == TaskResultStatus.READY and task.run_after > timezone.now()
+            )
+        context["tasks"] = tasks
+    return render(request, "jobs/run_list.html", context)
