@@ -191,3 +191,32 @@ def run_queued_here() -> int:
         worker.run_task(task)
         count += 1
     return count
+
+
+def database_url() -> str:
+    """The test database, as a DATABASE_URL another process can open."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def start_worker():
+    """A `harapan db_worker` process on the test database, started the way `make run` does.
+
+    Stop it with SIGTERM (what Ctrl+C and systemd send) and `communicate()`.
+    """
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DATABASE_URL": database_url()}
+    return subprocess.Popen(
+        [sys.executable, "-m", "harapan", "db_worker", "--no-reload", "--interval", "0.2"],
+        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip

@@ -14,6 +14,7 @@ their dead process (or their silence) and marks them failed.
 """
 
 import copy
+import json
 import logging
 import tempfile
 import time
@@ -87,12 +88,13 @@ def stored_file(run: Run) -> Iterator[Path]:
 
 
 class Progress:
-    """Writes a run's progress on its row while the run's own transaction is open.
+    """Writes a run's progress where the page can read it while the run's transaction is open.
 
-    It writes through a connection of its own, so the page sees the figures
-    before the import commits. SQLite has one writer: while the import holds
-    the write lock, a progress write gives up at once and the next one tries
-    again (`timeout` 0 instead of waiting behind the import).
+    PostgreSQL: on the run row, through a connection of its own, so the
+    figures show before the import commits. SQLite cannot: a write by another
+    connection makes the import's open transaction unable to write at all
+    (its snapshot is stale), so the figures go to a small file beside the
+    database instead (SQLite means one machine), which `live` reads.
     """
 
     def __init__(self, run: Run):
@@ -109,10 +111,17 @@ class Progress:
         if not force and now - self._last < PROGRESS_EVERY:
             return
         self._last = now
-        self._write()
+        figures = {name: getattr(self.run, name) for name in LIVE_FIELDS}
+        if connections[DEFAULT_DB_ALIAS].vendor == "sqlite":
+            path = _live_file(self.run.pk)
+            path.parent.mkdir(exist_ok=True)
+            partial = path.with_suffix(".part")
+            partial.write_text(json.dumps(figures))
+            partial.replace(path)  # a reader sees the old figures or the new, never half
+        else:
+            self._write_row(figures)
 
-    def _write(self) -> None:
-        run = self.run
+    def _write_row(self, figures: dict) -> None:
         sql = (
             "UPDATE jobs_run SET rows_read = %s, rows_checked = %s, rows_written = %s, "
             "phase = %s, heartbeat_at = %s WHERE id = %s"
@@ -121,18 +130,15 @@ class Progress:
             db = self._db()
             with db.cursor() as cursor:
                 heartbeat = db.ops.adapt_datetimefield_value(timezone.now())
-                cursor.execute(sql, [run.rows_read, run.rows_checked, run.rows_written,
-                                     run.phase[:100], heartbeat, run.pk])  # fmt: skip
+                cursor.execute(sql, [*(figures[name] for name in LIVE_FIELDS[:3]),
+                                     figures["phase"][:100], heartbeat, self.run.pk])  # fmt: skip
         except DatabaseError:
-            logger.debug("progress of run %s not written this time", run.pk, exc_info=True)
+            logger.warning("progress of run %s not written", self.run.pk, exc_info=True)
 
     def _db(self):
         if self._connection is None:
             default = connections[DEFAULT_DB_ALIAS]
             params = copy.deepcopy(connections.settings[DEFAULT_DB_ALIAS])
-            if default.vendor == "sqlite":
-                params.setdefault("OPTIONS", {})["timeout"] = 0
-                params["OPTIONS"].pop("init_command", None)
             self._connection = type(default)(params, DEFAULT_DB_ALIAS)
         return self._connection
 
@@ -140,6 +146,27 @@ class Progress:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+        _live_file(self.run.pk).unlink(missing_ok=True)
+
+
+LIVE_FIELDS = ("rows_read", "rows_checked", "rows_written", "phase")
+
+
+def _live_file(run_id: int) -> Path:
+    database = Path(connections[DEFAULT_DB_ALIAS].settings_dict["NAME"])
+    return database.with_name(database.name + ".progress") / f"{run_id}.json"
+
+
+def live(run: Run) -> Run:
+    """The run with its latest progress figures (from the SQLite side file while it runs)."""
+    if run.status == RunStatus.RUNNING and connections[DEFAULT_DB_ALIAS].vendor == "sqlite":
+        try:
+            figures = json.loads(_live_file(run.pk).read_text())
+        except (OSError, ValueError):
+            return run
+        for name in LIVE_FIELDS:
+            setattr(run, name, figures.get(name, getattr(run, name)))
+    return run
 
 
 def execute(run_id: int, body: Callable[[Run, Progress], Outcome]) -> dict:

@@ -45,7 +45,7 @@ def _run(request, pk: int):
 
 @login_required
 def run_detail(request, pk: int):
-    run = _run(request, pk)
+    run = runs.live(_run(request, pk))
     context = {
         "run": run,
         "figures": [(_(label), number) for label, number in run.figures],

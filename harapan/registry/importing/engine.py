@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from harapan import bulk
 from harapan.audit import trail
@@ -59,11 +60,15 @@ def import_registry(
     acting_user=None,
     errors_out: Path | str | None = None,
     file_name: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[..., None] | None = None,
     today: date | None = None,
     scope_prefix: str = "",
 ) -> ImportResult:
     """Import a registry file; raise FileProblem if it cannot be read at all.
+
+    `progress`, if given, is called with keywords as the work goes: `read=` and
+    `checked=` rows (each row is checked as it is read), `phase=` the step now
+    under way, `written=` rows once they are written.
 
     `scope_prefix` limits the import to one region (the uploader's): rows
     outside it, and families registered outside it, are errors.
@@ -71,6 +76,7 @@ def import_registry(
     path = Path(path)
     today = today or timezone.localdate()
     result = ImportResult(dry_run=dry_run)
+    report = progress or _no_progress
     run = ImportRun.objects.create(
         started_by=acting_user if acting_user and acting_user.is_authenticated else None,
         file_name=file_name or path.name,
@@ -84,13 +90,16 @@ def import_registry(
             staging.create()
             try:
                 _stage(path, today, result, progress)
+                report(phase=_("Memeriksa keluarga dan wilayah"))
                 staging.index_rows()
                 staging.check_families(scope_prefix)
                 _count(result)
                 result.plan = upsert.plan()
                 write = not dry_run and (result.ok or skip_invalid)
                 if write:
+                    report(phase=_("Menyimpan keluarga"), force=True)
                     _write(result, acting_user, run)
+                    report(written=result.rows - result.error_rows, force=True)
                 errors_csv = _errors_csv(errors_out)
             finally:
                 staging.drop()
@@ -119,13 +128,17 @@ def _stage(path: Path, today: date, result: ImportResult, progress) -> None:
             errors.add((number, column, value[:200], message, staged[0]))
         result.rows += 1
         if progress and result.rows % 5000 == 0:
-            progress(result.rows)
+            progress(read=result.rows, checked=result.rows)
     rows.flush()
     errors.flush()
     if progress:
-        progress(result.rows)
+        progress(read=result.rows, checked=result.rows, force=True)
     if result.rows == 0:
         raise FileProblem("Berkas tidak berisi satu baris data pun")
+
+
+def _no_progress(**_figures) -> None:
+    pass
 
 
 def _count(result: ImportResult) -> None:

@@ -1,4 +1,5 @@
-"""The upload page runs the same import, scoped to the operator's region."""
+"""The upload page hands the file to a worker, which runs the same import scoped to the
+operator's region; the user lands on the run's page, which shows the result when done."""
 
 import csv
 import io
@@ -7,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from harapan.accounts.roles import Role
+from harapan.jobs.models import Run, RunFile, RunStatus
 from harapan.registry.models import Family, ImportRun
 from harapan.registry.tests.test_import import BROKEN_FAMILIES, GOOD_FAMILIES, HEADER
-from harapan.testing import PersonaTestCase, make_region, make_user
+from harapan.testing import PersonaTestCase, make_region, make_user, run_queued_here
 
 
 def upload_file(lines, name="registri.csv"):
@@ -24,9 +26,42 @@ class ImportPageTest(PersonaTestCase):
         make_region("1806022001")
 
     def post(self, user, lines, **options):
+        """Upload, let the worker's task run, and return the run page as the user reloads it."""
+        response = self.post_only(user, lines, **options)
+        assert run_queued_here() == 1
+        return self.client.get(response.redirect_chain[-1][0])
+
+    def post_only(self, user, lines, **options):
         self.client.force_login(user)
         data = {"file": upload_file(lines), **options}
         return self.client.post(reverse("registry:import_upload"), data, follow=True)
+
+    def test_the_request_only_stores_the_file_and_a_worker_imports_it(self):
+        response = self.post_only(self.operator, GOOD_FAMILIES)
+        run = Run.objects.get()
+        assert response.redirect_chain == [(reverse("jobs:run_detail", args=[run.pk]), 302)]
+        # Nothing is imported by the request: the run waits, with its file, for a worker.
+        assert run.status == RunStatus.QUEUED and RunFile.objects.filter(run=run).exists()
+        assert not Family.objects.filter(registry_id="KPM-1").exists()
+        self.assertContains(response, "Menunggu giliran")
+        self.assertContains(response, '<meta http-equiv="refresh"', html=False)
+        assert run_queued_here() == 1
+        run.refresh_from_db()
+        assert run.status == RunStatus.DONE
+        assert Family.objects.filter(registry_id__in=["KPM-1", "KPM-2"]).count() == 2
+        # The file is gone once read: it is full of NIKs.
+        assert not RunFile.objects.exists()
+        page = self.client.get(reverse("jobs:run_detail", args=[run.pk]))
+        self.assertNotContains(page, '<meta http-equiv="refresh"', html=False)
+        self.assertContains(page, "Data telah disimpan")
+        # Five member rows of two families in GOOD_FAMILIES: all read, checked and written.
+        assert (run.rows_read, run.rows_checked, run.rows_written) == (5, 5, 5)
+
+    def test_the_uploader_finds_the_run_again_on_the_upload_page(self):
+        self.post(self.operator, GOOD_FAMILIES)
+        run = Run.objects.get()
+        page = self.client.get(reverse("registry:import_upload"))
+        self.assertContains(page, reverse("jobs:run_detail", args=[run.pk]))
 
     def test_an_operator_imports_a_good_file(self):
         response = self.post(self.operator, GOOD_FAMILIES)
@@ -48,7 +83,9 @@ class ImportPageTest(PersonaTestCase):
     def test_a_rejected_file_lists_its_errors_on_the_page_and_imports_nothing(self):
         response = self.post(self.operator, GOOD_FAMILIES + BROKEN_FAMILIES)
         self.assertContains(response, "Berkas ditolak: tidak ada yang diimpor")
-        self.assertContains(response, "Bila keluarga bergalat dilewati, yang akan diimpor")
+        assert Run.objects.get().status == RunStatus.REJECTED
+        details = self.client.get(reverse("registry:import_run", args=[ImportRun.objects.get().pk]))
+        self.assertContains(details, "Bila keluarga bergalat dilewati, yang akan diimpor")
         self.assertContains(response, "<td>7</td><td>nik</td>", html=False)
         self.assertContains(response, "NIK harus 16 angka")
         # Fourteen errors, all on the page.
@@ -110,4 +147,7 @@ class ImportPageTest(PersonaTestCase):
         self.client.force_login(self.operator)
         bad = SimpleUploadedFile("kurang.csv", b"id_keluarga,nama\nX,Y\n")
         response = self.client.post(reverse("registry:import_upload"), {"file": bad}, follow=True)
+        run_queued_here()
+        response = self.client.get(response.redirect_chain[-1][0])
         self.assertContains(response, "Kolom wajib tidak ada")
+        assert Run.objects.get().status == RunStatus.REJECTED

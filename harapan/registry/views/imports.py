@@ -1,4 +1,4 @@
-"""The registry upload page: the same engine as `harapan import_registry`."""
+"""The registry upload page: a worker runs the same engine as `harapan import_registry`."""
 
 import csv
 import io
@@ -13,10 +13,12 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from harapan.accounts.roles import Role
-from harapan.lib.tabular import FileProblem
-from harapan.registry.importing.engine import import_registry
+from harapan.jobs import runs
+from harapan.jobs.access import runs_visible_to
+from harapan.jobs.models import RunKind
 from harapan.registry.models import ImportRun
-from harapan.uploads import ERRORS_ON_PAGE, TableFileField, stored_upload
+from harapan.registry.tasks import import_registry_upload
+from harapan.uploads import ERRORS_ON_PAGE, TableFileField
 
 IMPORT_ROLES = {Role.OPERATOR, Role.ADMIN_PUSAT}
 
@@ -46,23 +48,21 @@ def upload(request):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        # The request only stores the file; a worker imports it (DESIGN §11).
         upload = form.cleaned_data["file"]
-        with stored_upload(upload) as stored:
-            try:
-                result = import_registry(
-                    stored,
-                    dry_run=form.cleaned_data["dry_run"],
-                    skip_invalid=form.cleaned_data["skip_invalid"],
-                    acting_user=request.user,
-                    file_name=upload.name,
-                    scope_prefix=request.user.region_id or "",
-                )
-            except FileProblem:
-                run = ImportRun.objects.filter(started_by=request.user).first()
-                return redirect("registry:import_run", pk=run.pk)
-        return redirect("registry:import_run", pk=result.run_id)
-    runs = _runs_for(request.user)[:20]
-    return render(request, "registry/import_upload.html", {"form": form, "runs": runs})
+        run = runs.start(
+            import_registry_upload, kind=RunKind.REGISTRY_IMPORT, user=request.user,
+            title=upload.name, region_code=request.user.region_id or "", upload=upload,
+            params={"dry_run": form.cleaned_data["dry_run"],
+                    "skip_invalid": form.cleaned_data["skip_invalid"]},
+        )  # fmt: skip
+        return redirect("jobs:run_detail", pk=run.pk)
+    context = {
+        "form": form,
+        "recent": runs_visible_to(request.user, RunKind.REGISTRY_IMPORT)[:10],
+        "runs": _runs_for(request.user)[:20],
+    }
+    return render(request, "registry/import_upload.html", context)
 
 
 @login_required

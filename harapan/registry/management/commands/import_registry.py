@@ -26,8 +26,9 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run, skip_invalid, errors, verbosity, **options):
         bar = tqdm(desc="Membaca baris", unit=" baris", disable=verbosity < 1, mininterval=0.5)
 
-        def progress(done):
-            bar.update(done - bar.n)
+        def progress(read=None, **_others):
+            if read is not None:
+                bar.update(read - bar.n)
 
         try:
             with reading(file, errors):

@@ -1,0 +1,79 @@
+"""The registry's background tasks: thin wrappers over the import engine (STYLE.md)."""
+
+import csv
+import io
+import itertools
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django_tasks import task
+
+from harapan.jobs import runs
+from harapan.jobs.labels import labelled
+from harapan.jobs.models import Run
+
+from .importing.engine import import_registry
+from .models import ImportRun
+
+FIGURES = (
+    (gettext_noop("Baris dibaca"), "rows"),
+    (gettext_noop("Keluarga dalam berkas"), "families"),
+    (gettext_noop("Galat"), "errors"),
+    (gettext_noop("Keluarga bergalat"), "bad_families"),
+)
+PLAN_FIGURES = (
+    (gettext_noop("Keluarga baru"), "families_new"),
+    (gettext_noop("Keluarga berubah"), "families_changed"),
+    (gettext_noop("Anggota baru"), "members_new"),
+    (gettext_noop("Anggota berubah"), "members_changed"),
+)
+
+
+@task()
+@labelled(gettext_noop("Impor registri"))
+def import_registry_upload(run_id: int) -> dict:
+    return runs.execute(run_id, _import)
+
+
+def _import(run: Run, progress: runs.Progress) -> runs.Outcome:
+    with runs.stored_file(run) as path:
+        result = import_registry(
+            path,
+            dry_run=run.params.get("dry_run", False),
+            skip_invalid=run.params.get("skip_invalid", False),
+            acting_user=run.started_by,
+            file_name=run.file.name,
+            scope_prefix=run.region_code,
+            progress=progress,
+        )
+    import_run = ImportRun.objects.get(pk=result.run_id)
+    figures = [(label, getattr(result, name)) for label, name in FIGURES]
+    figures += [(label, getattr(result.plan, name)) for label, name in PLAN_FIGURES]
+    return runs.Outcome(
+        # A dry run of a clean file is done; a file with errors and nothing imported is not.
+        rejected=not result.imported and not (result.dry_run and result.ok),
+        figures=figures,
+        errors=_error_lines(import_run.errors_csv),
+        error_total=result.errors,
+        message=_verdict(result),
+        result_url=reverse("registry:import_run", args=[result.run_id]),
+    )
+
+
+def _verdict(result) -> str:
+    if result.imported:
+        return _("Data telah disimpan.")
+    if result.dry_run:
+        return _("Uji coba: tidak ada yang disimpan.")
+    return _(
+        "Berkas ditolak: tidak ada yang diimpor. Perbaiki berkas, atau unggah lagi dengan "
+        "pilihan melewati keluarga yang bergalat."
+    )
+
+
+def _error_lines(errors_csv: str) -> list[list[str]]:
+    """The stored `baris,kolom,nilai,pesan` text as lines (its header dropped)."""
+    rows = csv.reader(io.StringIO(errors_csv))
+    next(rows, None)
+    return list(itertools.islice(rows, runs.STORED_ERRORS))
