@@ -220,3 +220,22 @@ def start_worker():
         [sys.executable, "-m", "harapan", "db_worker", "--no-reload", "--interval", "0.2"],
         cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
+
+
+def queued_run(test: TestCase, response):
+    """The run an upload POST started: the request redirected to its page and only queued it."""
+    from django.urls import resolve
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from harapan.jobs.models import Run, RunStatus
+
+    test.assertEqual(response.status_code, 302, getattr(response, "context", None))
+    page = resolve(response.url)
+    test.assertEqual(page.view_name, "jobs:run_detail")
+    run = Run.objects.get(pk=page.kwargs["pk"])
+    test.assertEqual(run.status, RunStatus.QUEUED)
+    task = DBTaskResult.objects.get(id=run.task_id)
+    test.assertEqual(task.status, TaskResultStatus.READY)
+    test.assertEqual(task.args_kwargs["args"], [run.pk])
+    return run

@@ -44,6 +44,7 @@ from harapan import bulk
 from harapan.accounts import scoping
 from harapan.accounts.roles import Role
 from harapan.audit import trail
+from harapan.lib import tabular
 from harapan.lib.tabular import (
     NUMBER_CELL,
     FileProblem,
@@ -148,28 +149,35 @@ def import_disbursement(
     errors_out: Path | str | None = None,
     file_name: str | None = None,
     keep_error_lines: int = 500,
+    progress: tabular.Progress | None = None,
 ) -> DisbursementResult:
     """Import one reconciliation file for `stage`; nothing is written unless every row is good.
 
     `scope_prefix` is the uploader's region: a line whose family lives
     outside it is an error (an operator may not write another kabupaten's
     payments), and unmatched lines are filed under it. The command line
-    (a server administrator) passes ''. Raises FileProblem (after writing the
-    errors file) when the file cannot be read at all.
+    (a server administrator) passes ''. `progress` hears the rows read,
+    checked and written (`tabular.Progress`). Raises FileProblem (after
+    writing the errors file) when the file cannot be read at all.
     """
     path = Path(path)
     file_name = file_name or path.name
+    progress = progress or tabular.no_progress
     actor = acting_user if acting_user is not None and acting_user.is_authenticated else None
     result = DisbursementResult()
     try:
         with transaction.atomic():
             _create_tables()
             try:
-                _stage(path, result)
+                _stage(path, result, progress)
+                progress(phase=tabular.MATCHING)
                 _match(scope_prefix)
                 _count(result)
+                progress(checked=result.rows)
                 if result.errors == 0:
+                    progress(phase=tabular.WRITING)
                     _write(result, stage, actor, scope_prefix, file_name)
+                    progress(written=result.rows)
                 error_rows = _error_rows()
             finally:
                 _drop_tables()
@@ -201,17 +209,21 @@ def _drop_tables() -> None:
         bulk.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def _stage(path: Path, result: DisbursementResult) -> None:
+def _stage(path: Path, result: DisbursementResult, progress: tabular.Progress) -> None:
     rows = bulk.BulkWriter(ROWS, ROW_COLUMNS)
     errors = bulk.BulkWriter(ERRORS, ERROR_COLUMNS, batch=5000)
+    progress(phase=tabular.READING)
     for number, values in _read(path):
         staged, problems = check_row(values)
         rows.add((number, *staged))
         for column, value, message in problems:
             errors.add((number, column, value, message))
         result.rows += 1
+        if result.rows % tabular.READ_EVERY == 0:
+            progress(read=result.rows)
     rows.flush()
     errors.flush()
+    progress(read=result.rows)
     if result.rows == 0:
         raise FileProblem("Berkas tidak berisi satu baris data pun")
 

@@ -1,32 +1,27 @@
 """Disbursement upload and the stage reconciliation page (DESIGN §10): thin over disbursement.py."""
 
 import tempfile
-from datetime import date
 from pathlib import Path
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import path, reverse
-from django.utils.translation import gettext as _t
+from django.shortcuts import render
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from harapan.audit import trail
-from harapan.downloads import error_csv_response
-from harapan.lib.tabular import FileProblem
+from harapan.jobs.models import RunKind
 from harapan.registry.views.imports import may_import
-from harapan.uploads import ERRORS_ON_PAGE, TableFileField, stored_upload
+from harapan.uploads import TableFileField, recent_runs, start_import
 
 from . import disbursement
 from .disbursement import EXPORT_HEADER, Kind, mismatch_note
 from .models import DisbursementImport
 from .stage_choice import StageForm, chosen_stage, default_stage
+from .tasks import import_disbursement_upload
 
 TABLE_CAP = 200  # rows per kind on the page; the export has them all
-STORED_ERRORS = 20000  # lines of the rejected file's error CSV kept in the session
-ERRORS_KEY = "benefits.disbursement.errors"
 
 
 def _may_view(user) -> bool:
@@ -117,50 +112,22 @@ def disbursement_upload(request):
     if stage := default_stage():
         initial = {"year": stage.year_id, "stage": stage.number}
     form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
-    context = {"form": form, "batches": _batches_for(request.user)[:20]}
     if request.method == "POST" and form.is_valid():
-        stage = form.get_stage()
-        upload = form.cleaned_data["file"]
-        with stored_upload(upload) as stored:
-            try:
-                result = disbursement.import_disbursement(
-                    stored,
-                    stage=stage,
-                    acting_user=request.user,
-                    scope_prefix=request.user.region_id or "",
-                    file_name=upload.name,
-                    keep_error_lines=STORED_ERRORS,
-                )
-            except FileProblem as problem:
-                result = disbursement.DisbursementResult(file_problem=str(problem))
-                result.error_lines = [[1, "", "", str(problem)]]
-        if result.imported:
-            messages.success(
-                request,
-                _t("%(rows)s baris diimpor ke %(stage)s; %(unmatched)s tidak cocok dengan KPM.")
-                % {"rows": result.rows, "stage": stage, "unmatched": result.unmatched},
-            )
-            query = f"?year={stage.year_id}&stage={stage.number}"
-            return redirect(reverse("benefits:reconciliation") + query)
-        request.session[ERRORS_KEY] = result.error_lines
-        context.update(result=result, errors=result.error_lines[:ERRORS_ON_PAGE], stage=stage)
+        return start_import(
+            request, import_disbursement_upload, kind=RunKind.DISBURSEMENT_IMPORT,
+            upload=form.cleaned_data["file"], region_code=request.user.region_id or "",
+            params={"stage": form.get_stage().pk},
+        )  # fmt: skip
+    context = {
+        "form": form,
+        "batches": _batches_for(request.user)[:20],
+        "runs": recent_runs(request.user, RunKind.DISBURSEMENT_IMPORT),
+    }
     return render(request, "benefits/disbursement_upload.html", context)
-
-
-@login_required
-def disbursement_errors(request):
-    """The error CSV of the user's last rejected upload."""
-    if not may_import(request.user):
-        raise PermissionDenied
-    lines = request.session.get(ERRORS_KEY)
-    if lines is None:
-        raise Http404
-    return error_csv_response(lines, f"galat-penyaluran-{date.today().isoformat()}.csv")
 
 
 urlpatterns = [
     path("penyaluran/impor/", disbursement_upload, name="disbursement_upload"),
-    path("penyaluran/impor/galat.csv", disbursement_errors, name="disbursement_errors"),
     path("rekonsiliasi/", reconciliation, name="reconciliation"),
     path("rekonsiliasi/ekspor.xlsx", reconciliation_export, name="reconciliation_export"),
 ]

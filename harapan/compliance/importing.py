@@ -16,7 +16,6 @@ Results are not turned into sanctions here: `compute_sanctions` reads them.
 
 import csv
 import re
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,6 +26,7 @@ from django.utils import timezone
 
 from harapan import bulk
 from harapan.audit import trail
+from harapan.lib import tabular
 from harapan.lib.nik import InvalidNik, clean_nik
 from harapan.lib.tabular import ERROR_HEADER, FileProblem, read_table, write_errors
 from harapan.registry import eligibility
@@ -220,7 +220,7 @@ def import_verification(
     dry_run: bool = False,
     errors_out: Path | str | None = None,
     file_name: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: tabular.Progress | None = None,
     keep_error_lines: int = 500,
     today: date | None = None,
 ) -> VerificationImportResult:
@@ -229,24 +229,30 @@ def import_verification(
     `acting_user` is recorded as `recorded_by` and in the audit trail.
     `scope_user` limits the rows to the members that user may see (the
     upload page passes the uploader; the command line, a server
-    administrator, passes None). Raises FileProblem, after writing the errors
+    administrator, passes None). `progress` hears the rows read, checked and
+    written (`tabular.Progress`). Raises FileProblem, after writing the errors
     file, when the file cannot be read at all.
     """
     path = Path(path)
     actor = acting_user if acting_user is not None and acting_user.is_authenticated else None
     result = VerificationImportResult(dry_run=dry_run)
     checker = RowChecker(calendar.month_start(today or timezone.localdate()))
+    progress = progress or tabular.no_progress
     try:
         with transaction.atomic():
             _create_tables()
             try:
                 _stage(path, checker, result, progress)
+                progress(phase=tabular.MATCHING)
                 _match_members(scope_user)
                 _check_commitments()
                 _check_duplicates_and_schools()
                 _count(result)
+                progress(checked=result.rows)
                 if result.ok and not dry_run:
+                    progress(phase=tabular.WRITING)
                     _write(result, actor, file_name or path.name, _region_of(scope_user or actor))
+                    progress(written=result.rows)
                 _write_errors(errors_out, result, keep_error_lines)
             finally:
                 _drop_tables()
@@ -283,18 +289,18 @@ def _drop_tables() -> None:
 def _stage(path: Path, checker: RowChecker, result, progress) -> None:
     rows = bulk.BulkWriter(ROWS, ROW_COLUMNS)
     errors = bulk.BulkWriter(ERRORS, ERROR_COLUMNS, batch=5000)
+    progress(phase=tabular.READING)
     for line, values in read_table(path, COLUMNS, REQUIRED, missing_also=_result_or_attendance):
         staged, keyed, problems = checker.check(values)
         rows.add((line, *staged, keyed))
         for column, value, message in problems:
             errors.add((line, column, value[:200], message))
         result.rows += 1
-        if progress and result.rows % 5000 == 0:
-            progress(result.rows)
+        if result.rows % tabular.READ_EVERY == 0:
+            progress(read=result.rows)
     rows.flush()
     errors.flush()
-    if progress:
-        progress(result.rows)
+    progress(read=result.rows)
     if result.rows == 0:
         raise FileProblem("Berkas tidak berisi satu baris data pun")
     # Serves the member lookup (by NIK) and the duplicate check alike.

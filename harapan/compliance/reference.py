@@ -30,7 +30,7 @@ from django.db import models, transaction
 
 from harapan.accounts.roles import Role
 from harapan.audit import trail
-from harapan.lib import regioncode
+from harapan.lib import regioncode, tabular
 from harapan.lib.tabular import FileProblem, read_table, write_errors
 from harapan.regions.models import Region
 from harapan.registry.importing.cli import reading
@@ -237,41 +237,49 @@ def import_reference(
     dry_run: bool = False,
     errors_out: Path | str | None = None,
     file_name: str | None = None,
+    progress: tabular.Progress | None = None,
 ) -> ReferenceResult:
     """Import one schools or facilities file; nothing is written unless every row is good.
 
     `scope_prefix` is the uploader's region: a row whose desa lies outside it,
     or a school already registered outside it, is an error. The command line
-    (a server administrator) passes ''. Raises FileProblem (after writing the
-    errors file) when the file cannot be read at all.
+    (a server administrator) passes ''. `progress` hears the rows read,
+    checked and written (`tabular.Progress`). Raises FileProblem (after
+    writing the errors file) when the file cannot be read at all.
     """
     path = Path(path)
     file_name = file_name or path.name
+    progress = progress or tabular.no_progress
     result = ReferenceResult(kind=kind.slug, dry_run=dry_run)
     try:
-        rows = _read(path, kind, result)
+        rows = _read(path, kind, result, progress)
     except FileProblem as problem:
         result.file_problem = str(problem)
         result.errors = [(1, "", "", str(problem))]
         _write_errors(result, errors_out)
         _audit(acting_user, kind, file_name, scope_prefix, result)
         raise
+    progress(phase=tabular.MATCHING)
     _check_desa_codes(rows, scope_prefix, result)
     existing = _existing(rows, kind)
     _check_existing_scope(rows, existing, kind, scope_prefix, result)
     result.errors.sort()
+    progress(checked=result.rows)
     if result.ok:
         new, changed = _plan(rows, existing, kind, result)
         if not dry_run:
+            progress(phase=tabular.WRITING)
             _write(new, changed, kind, acting_user, file_name)
             result.imported = True
+            progress(written=result.created + result.updated)
     _write_errors(result, errors_out)
     _audit(acting_user, kind, file_name, scope_prefix, result)
     return result
 
 
-def _read(path: Path, kind: ReferenceKind, result: ReferenceResult) -> list[_Row]:
+def _read(path: Path, kind: ReferenceKind, result: ReferenceResult, progress) -> list[_Row]:
     rows, first_line = [], {}
+    progress(phase=tabular.READING)
     for line, values in read_table(path, kind.columns, kind.required):
         key, fields, problems = kind.check_row(values)
         result.rows += 1
@@ -288,6 +296,9 @@ def _read(path: Path, kind: ReferenceKind, result: ReferenceResult) -> list[_Row
             first_line[key] = line
         result.errors.extend((line, *problem) for problem in problems)
         rows.append(_Row(line, key, fields))
+        if result.rows % tabular.READ_EVERY == 0:
+            progress(read=result.rows)
+    progress(read=result.rows)
     if not rows:
         raise FileProblem("Berkas tidak berisi satu baris data pun")
     return rows

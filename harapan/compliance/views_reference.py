@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path
 from django.utils import timezone
@@ -19,13 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from harapan.accounts.roles import may_change_family_data, sees_full_nik
-from harapan.downloads import error_csv_response
+from harapan.jobs.models import RunKind
 from harapan.lib import regioncode
-from harapan.lib.tabular import FileProblem
 from harapan.regions.models import Region
 from harapan.registry.actions import record_nik_view
 from harapan.registry.models import Family
-from harapan.uploads import ERRORS_ON_PAGE, stored_upload
+from harapan.uploads import recent_runs, start_import
 
 from . import actions, calendar, reference
 from .forms_reference import (
@@ -36,10 +35,10 @@ from .forms_reference import (
     SchoolForm,
     service_rows,
 )
-from .reference import ReferenceKind, ReferenceResult
+from .reference import ReferenceKind
+from .tasks import import_reference_upload
 
 PAGE_SIZE = 50
-ERRORS_KEY = "compliance.reference.errors"
 
 
 @dataclass(frozen=True)
@@ -49,6 +48,7 @@ class Page:
     code_field: str
     title: str
     columns_help: str
+    run_kind: str
 
 
 PAGES = {
@@ -56,12 +56,14 @@ PAGES = {
         reference.SCHOOLS, SchoolForm, "npsn", gettext_lazy("Sekolah"),
         gettext_lazy("Kolom: npsn (8 angka), nama, jenjang (sd, smp atau sma), kode_desa. "
                      "Sekolah diperbarui menurut NPSN."),
+        RunKind.SCHOOLS_IMPORT,
     ),
     "faskes": Page(
         reference.FACILITIES, FacilityForm, "code", gettext_lazy("Fasilitas kesehatan"),
         gettext_lazy("Kolom: kode_desa, nama, jenis (posyandu, puskesmas, pustu, polindes, "
                      "klinik atau rumah_sakit), kode_faskes (boleh kosong). Faskes diperbarui "
                      "menurut desa dan nama."),
+        RunKind.FACILITIES_IMPORT,
     ),
 }  # fmt: skip
 KIND = "(?P<kind>sekolah|faskes)"
@@ -81,7 +83,7 @@ def _editor_scope(request: HttpRequest) -> str:
     return scope
 
 
-def _list_page(request, kind: str, *, upload_form=None, result=None):
+def _list_page(request, kind: str, *, upload_form=None):
     page_spec = PAGES[kind]
     scope = _scope(request)
     rows = reference.visible_references(request.user, page_spec.kind.model)
@@ -110,8 +112,7 @@ def _list_page(request, kind: str, *, upload_form=None, result=None):
         "query": query.urlencode(),
         "may_edit": may_edit,
         "upload_form": upload_form if may_edit else None,
-        "result": result,
-        "errors": result.errors[:ERRORS_ON_PAGE] if result else [],
+        "runs": recent_runs(request.user, page_spec.run_kind) if may_edit else [],
     }
     return render(request, "compliance/reference_list.html", context)
 
@@ -129,36 +130,10 @@ def reference_upload(request: HttpRequest, kind: str) -> HttpResponse:
     form = ReferenceUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _list_page(request, kind, upload_form=form)
-    upload = form.cleaned_data["file"]
-    with stored_upload(upload) as stored:
-        try:
-            result = reference.import_reference(
-                stored, PAGES[kind].kind, acting_user=request.user,
-                scope_prefix=scope, file_name=upload.name,
-            )  # fmt: skip
-        except FileProblem as problem:
-            result = ReferenceResult(kind=kind, file_problem=str(problem))
-            result.errors = [(1, "", "", str(problem))]
-    if result.imported:
-        messages.success(
-            request,
-            _("%(rows)s baris diimpor: %(created)s baru, %(updated)s diubah, %(unchanged)s tetap.")
-            % {"rows": result.rows, "created": result.created, "updated": result.updated,
-               "unchanged": result.unchanged},
-        )  # fmt: skip
-        return redirect("compliance:reference_list", kind=kind)
-    request.session[ERRORS_KEY] = [list(e) for e in result.errors]
-    return _list_page(request, kind, upload_form=form, result=result)
-
-
-@login_required
-def reference_errors(request: HttpRequest, kind: str) -> HttpResponse:
-    """The error CSV of the user's last rejected upload."""
-    _editor_scope(request)
-    lines = request.session.get(ERRORS_KEY)
-    if lines is None:
-        raise Http404
-    return error_csv_response(lines, f"galat-{kind}-{timezone.localdate().isoformat()}.csv")
+    return start_import(
+        request, import_reference_upload, kind=PAGES[kind].run_kind,
+        upload=form.cleaned_data["file"], region_code=scope,
+    )  # fmt: skip
 
 
 def _edit(request: HttpRequest, kind: str, instance=None) -> HttpResponse:
@@ -218,6 +193,5 @@ urlpatterns = [
     re_path(rf"^referensi/{KIND}/baru/$", reference_new, name="reference_new"),
     re_path(rf"^referensi/{KIND}/(?P<pk>[0-9]+)/ubah/$", reference_edit, name="reference_edit"),
     re_path(rf"^referensi/{KIND}/impor/$", reference_upload, name="reference_upload"),
-    re_path(rf"^referensi/{KIND}/impor/galat\.csv$", reference_errors, name="reference_errors"),
     path("kpm/<int:family_pk>/layanan/", member_service, name="member_service"),
 ]

@@ -40,6 +40,23 @@ class FileProblem(ValueError):
     """The file as a whole cannot be read: nothing in it is imported."""
 
 
+# -- progress ------------------------------------------------------------------------------
+
+# How an import tells how far it is (a run's page, a command's bar): a callable
+# taking any of read=, checked=, written= (row counts) and phase= (a short
+# Indonesian text). It is called every READ_EVERY rows while reading and once
+# per step after, never once per row.
+Progress = Callable[..., None]
+READ_EVERY = 5000
+READING = "Membaca dan memeriksa baris berkas"
+MATCHING = "Mencocokkan dengan data yang ada"
+WRITING = "Menyimpan"
+
+
+def no_progress(**_counts) -> None:
+    """The progress of an import nobody follows."""
+
+
 # -- dates ---------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from harapan.audit.models import AuditEntry
 from harapan.benefits.disbursement import Kind, import_disbursement, reconcile
 from harapan.benefits.models import Disbursement, DisbursementImport, Entitlement, Stage
+from harapan.lib import tabular
 from harapan.lib.tabular import FileProblem
 from harapan.registry.models import FamilyStatus
 from harapan.testing import DESA_A, DESA_B, PersonaTestCase, make_family
@@ -121,6 +122,18 @@ class ImportTests(DisbursementCase):
         self.assertEqual((batch.rows, batch.stage), (9, self.stage))
         entry = AuditEntry.objects.get(action="benefits.disbursement.import")
         self.assertEqual(entry.details["rows"], 9)
+
+    def test_it_reports_rows_read_checked_and_written_once_per_step(self):
+        heard = []
+        self.import_file(self.full_file(), progress=lambda **said: heard.append(said))
+        self.assertEqual(heard, [
+            {"phase": tabular.READING}, {"read": 9}, {"phase": tabular.MATCHING}, {"checked": 9},
+            {"phase": tabular.WRITING}, {"written": 9},
+        ])  # fmt: skip
+        heard.clear()
+        bad = self.write(",,750000,2025-08-15,berhasil", name="buruk.csv")
+        self.import_file(bad, progress=lambda **said: heard.append(said))
+        self.assertEqual(heard[-1], {"checked": 1})  # a rejected file writes nothing
 
     def test_it_rejects_a_file_with_bad_rows_and_loads_nothing(self):
         good = f"{self.family_a.registry_id},,750000,2025-08-15,berhasil"

@@ -1,4 +1,4 @@
-"""The disbursement upload page, the reconciliation page and its XLSX export."""
+"""The disbursement upload page (a run its task imports), the reconciliation page, its export."""
 
 import io
 
@@ -9,7 +9,8 @@ from openpyxl import Workbook, load_workbook
 from harapan.audit.models import AuditEntry
 from harapan.benefits.disbursement import EXPORT_HEADER, Kind
 from harapan.benefits.models import Disbursement, DisbursementImport
-from harapan.testing import DESA_B, make_family
+from harapan.jobs.models import Run, RunKind, RunStatus
+from harapan.testing import DESA_B, make_family, queued_run, run_queued_here
 
 from .test_disbursement import DisbursementCase, entitle
 
@@ -23,12 +24,25 @@ def upload(name: str, text: str) -> SimpleUploadedFile:
 class UploadPageTests(DisbursementCase):
     url = reverse("benefits:disbursement_upload")
 
-    def test_an_operator_uploads_a_file_and_lands_on_the_reconciliation(self):
+    def uploaded(self, name: str, content, user=None) -> Run:
+        """Upload as the operator: the request only queues the run; then the task runs it."""
+        self.client.force_login(user or self.operator)
+        file = SimpleUploadedFile(name, content.encode("utf-8") if isinstance(content, str)
+                                  else content, content_type="text/csv")  # fmt: skip
+        run = queued_run(self, self.client.post(self.url, {**QUERY, "file": file}))
+        self.assertFalse(Disbursement.objects.exists())  # nothing read in the request
+        self.assertEqual(run_queued_here(), 1)
+        run.refresh_from_db()
+        return run
+
+    def test_the_request_queues_a_run_and_the_task_imports_the_file(self):
         self.client.force_login(self.operator)
         self.assertEqual(self.client.get(self.url).status_code, 200)
-        text = self.full_file().read_text(encoding="utf-8")
-        response = self.client.post(self.url, {**QUERY, "file": upload("bri.csv", text)})
-        self.assertRedirects(response, reverse("benefits:reconciliation") + "?year=2025&stage=3")
+        run = self.uploaded("bri.csv", self.full_file().read_text(encoding="utf-8"))
+        self.assertEqual((run.kind, run.title, run.region_code, run.params, run.status),
+                         (RunKind.DISBURSEMENT_IMPORT, "bri.csv", "1806",
+                          {"stage": self.stage.pk}, RunStatus.DONE))  # fmt: skip
+        self.assertEqual((run.rows_read, run.rows_checked, run.rows_written), (9, 9, 9))
         self.assertEqual(Disbursement.objects.count(), 9)
         batch = DisbursementImport.objects.get()
         self.assertEqual((batch.file_name, batch.imported_by), ("bri.csv", self.operator))
@@ -36,20 +50,46 @@ class UploadPageTests(DisbursementCase):
         self.assertEqual(Disbursement.objects.get(family=None).region_code, "1806")
         entry = AuditEntry.objects.get(action="benefits.disbursement.import")
         self.assertEqual(entry.actor, self.operator)
+        page = self.client.get(reverse("jobs:run_detail", args=[run.pk]))
+        # Nine lines: eight families by id or KKS, TIDAKADA0001 nobody's.
+        self.assertEqual(page.context["figures"], [
+            ("Baris diimpor", 9), ("Cocok dengan KPM", 8), ("Tidak cocok dengan KPM", 1),
+            ("Baris lama diganti", 0),
+        ])  # fmt: skip
+        self.assertContains(page, "9 baris diimpor ke Tahap 3 2025; 1 tidak cocok dengan KPM.")
+        reconciliation = reverse("benefits:reconciliation") + "?year=2025&amp;stage=3"
+        self.assertContains(page, f'href="{reconciliation}"')
+        self.assertEqual(list(self.client.get(self.url).context["runs"]), [run])
 
-    def test_a_bad_file_shows_its_row_errors_and_loads_nothing(self):
-        self.client.force_login(self.operator)
+    def test_a_bad_file_lists_its_row_errors_on_the_run_and_loads_nothing(self):
         text = "id_keluarga,no_kks,jumlah,tanggal,status\n,,100,2025-08-15,berhasil\n"
-        response = self.client.post(self.url, {**QUERY, "file": upload("x.csv", text)})
-        self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "tidak ada yang diimpor")
-        self.assertContains(response, "<td>2</td><td>id_keluarga</td>", html=False)
+        run = self.uploaded("x.csv", text)
+        self.assertEqual((run.status, run.error_total), (RunStatus.REJECTED, 1))
+        page = self.client.get(reverse("jobs:run_detail", args=[run.pk]))
+        self.assertContains(page, "tidak ada yang diimpor")
+        self.assertContains(page, "<td>2</td><td>id_keluarga</td>", html=False)
+        self.assertNotContains(page, "Lihat hasilnya")
         self.assertEqual(Disbursement.objects.count(), 0)
-        errors = self.client.get(reverse("benefits:disbursement_errors"))
+        self.assertEqual(DisbursementImport.objects.count(), 0)
+        errors = self.client.get(reverse("jobs:run_errors", args=[run.pk]))
         self.assertEqual(errors.status_code, 200)
         lines = errors.content.decode("utf-8-sig").splitlines()
         self.assertEqual(lines[0], "baris,kolom,nilai,pesan")
         self.assertTrue(lines[1].startswith("2,id_keluarga,"))
+        self.assertEqual(len(lines), 2)
+
+    def test_a_family_outside_the_uploaders_region_is_an_error(self):
+        text = (
+            "id_keluarga,no_kks,jumlah,tanggal,status\n"
+            f"{self.family_a.registry_id},,750000,2025-08-15,berhasil\n"
+            f"{self.metro_family.registry_id},,100000,2025-08-15,berhasil\n"
+        )
+        run = self.uploaded("x.csv", text)
+        self.assertEqual(run.status, RunStatus.REJECTED)
+        message = ("Keluarga ini terdaftar di wilayah lain (1872011001), "
+                   "di luar wilayah Anda (1806)")  # fmt: skip
+        self.assertEqual(run.errors, [[3, "id_keluarga", self.metro_family.registry_id, message]])
+        self.assertEqual(Disbursement.objects.count(), 0)
 
     def test_an_operator_uploads_an_xlsx_workbook(self):
         workbook = Workbook()
@@ -57,27 +97,37 @@ class UploadPageTests(DisbursementCase):
         workbook.active.append([self.family_a.registry_id, None, 750000, "15/08/2025", "berhasil"])
         content = io.BytesIO()
         workbook.save(content)
-        self.client.force_login(self.operator)
-        file = SimpleUploadedFile("bri.xlsx", content.getvalue())
-        response = self.client.post(self.url, {**QUERY, "file": file})
-        self.assertRedirects(response, reverse("benefits:reconciliation") + "?year=2025&stage=3")
+        run = self.uploaded("bri.xlsx", content.getvalue())
+        self.assertEqual(run.status, RunStatus.DONE)
         line = Disbursement.objects.get()
         self.assertEqual((line.family, line.amount, line.paid_on.isoformat()),
                          (self.family_a, 750000, "2025-08-15"))  # fmt: skip
 
     def test_a_file_with_missing_columns_is_rejected_with_row_one(self):
-        self.client.force_login(self.operator)
-        text = "id_keluarga,jumlah\nKPM1,100\n"
-        response = self.client.post(self.url, {**QUERY, "file": upload("x.csv", text)})
-        self.assertContains(response, "Kolom wajib tidak ada")
+        run = self.uploaded("x.csv", "id_keluarga,jumlah\nKPM1,100\n")
+        self.assertEqual(run.status, RunStatus.REJECTED)
+        self.assertEqual(run.errors[0][0], 1)
+        page = self.client.get(reverse("jobs:run_detail", args=[run.pk]))
+        self.assertContains(page, "Kolom wajib tidak ada")
         self.assertEqual(DisbursementImport.objects.count(), 0)
+
+    def test_a_file_that_is_not_csv_or_xlsx_is_refused_in_the_request(self):
+        self.client.force_login(self.operator)
+        file = SimpleUploadedFile("bri.pdf", b"%PDF-1.4")
+        response = self.client.post(self.url, {**QUERY, "file": file})
+        self.assertContains(response, "Berkas harus .csv atau .xlsx")
+        self.assertFalse(Run.objects.exists())
 
     def test_only_operators_and_admin_may_upload(self):
         for user in (self.pendamping_a, self.korkab, self.auditor):
             self.client.force_login(user)
             self.assertEqual(self.client.get(self.url).status_code, 403, user)
+            text = self.full_file().read_text(encoding="utf-8")
+            response = self.client.post(self.url, {**QUERY, "file": upload("bri.csv", text)})
+            self.assertEqual(response.status_code, 403)
         self.client.logout()
         self.assertEqual(self.client.get(self.url).status_code, 302)
+        self.assertFalse(Run.objects.exists())
 
 
 class ReconciliationPageTests(DisbursementCase):

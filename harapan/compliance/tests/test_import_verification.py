@@ -13,6 +13,7 @@ from harapan.compliance import actions
 from harapan.compliance.actions import Entry
 from harapan.compliance.importing import import_verification
 from harapan.compliance.models import ComplianceRules, School, Verification
+from harapan.lib import tabular
 from harapan.lib.tabular import FileProblem
 from harapan.registry.models import FamilyStatus
 from harapan.testing import DESA_A, PersonaTestCase, make_family, make_member
@@ -138,6 +139,18 @@ class GoodFileTests(VerificationFileCase):
         assert result.ok and not result.imported and result.replaced == 5
         assert list(Verification.objects.values_list("pk", "result", "recorded_at")) == before
         assert AuditEntry.objects.count() == audit_rows
+
+    def test_it_reports_rows_read_checked_and_written_once_per_step(self):
+        heard = []
+        import_verification(self.good_file(), progress=lambda **said: heard.append(said))
+        assert heard == [
+            {"phase": tabular.READING}, {"read": 5}, {"phase": tabular.MATCHING}, {"checked": 5},
+            {"phase": tabular.WRITING}, {"written": 5},
+        ]  # fmt: skip
+        heard.clear()
+        import_verification(self.write(f"{self.pupil.nik},2026-01,sd,rajin,,"),
+                            progress=lambda **said: heard.append(said))  # fmt: skip
+        assert heard[-1] == {"checked": 1}  # a rejected file writes nothing
 
 
 class BadFileTests(VerificationFileCase):

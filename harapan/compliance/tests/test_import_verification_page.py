@@ -1,4 +1,7 @@
-"""The verification upload page (/verifikasi/impor/): roles, scope, summary and errors."""
+"""The verification upload page (/verifikasi/impor/): the request queues a run, a task imports.
+
+Roles, scope, the result and the errors, as the run's page shows them.
+"""
 
 import io
 from datetime import date
@@ -11,12 +14,22 @@ from openpyxl import Workbook
 
 from harapan.compliance import views_import
 from harapan.compliance.models import Verification
-from harapan.testing import KEC_A, make_family, make_member, make_user, sign_in
+from harapan.jobs.models import Run, RunFile, RunKind, RunStatus
+from harapan.testing import (
+    KEC_A,
+    make_family,
+    make_member,
+    make_user,
+    queued_run,
+    run_due_tasks,
+    run_queued_here,
+    sign_in,
+)
 
 from .test_import_verification import HEADER, VerificationFileCase
 
 URL = reverse("compliance:verification_upload")
-ERRORS_URL = reverse("compliance:verification_upload_errors")
+NOT_YOURS = "Anggota ini bukan KPM di wilayah atau dampingan Anda"
 
 
 def upload(text: str, name: str = "verifikasi.csv") -> SimpleUploadedFile:
@@ -31,24 +44,44 @@ class UploadPageTests(VerificationFileCase):
             f"{self.toddler.nik},2026-01,anak_usia_dini,dikecualikan,,posyandu tutup",
         ])  # fmt: skip
 
-    def test_a_korcam_uploads_a_file_and_sees_the_summary(self):
-        self.client.force_login(self.korcam_a)
-        response = self.client.post(URL, {"file": upload(self.kecamatan_a_file(), "jan.csv")})
-        self.assertRedirects(response, URL, fetch_redirect_response=False)
-        page = self.client.get(URL)
-        self.assertContains(page, "jan.csv: data verifikasi telah disimpan")
-        self.assertEqual(page.context["summary"]["rows"], 2)
-        self.assertIn(("Dikecualikan", 1), page.context["results"])
+    def uploaded(self, user, text: str, name: str = "verifikasi.csv", **data) -> Run:
+        """Upload as `user`: the request only queues the run; then the task runs it."""
+        self.client.force_login(user)
+        run = queued_run(self, self.client.post(URL, {"file": upload(text, name), **data}))
+        self.assertFalse(Verification.objects.exists())  # nothing read in the request
+        self.assertEqual(run_queued_here(), 1)
+        run.refresh_from_db()
+        return run
+
+    def run_page(self, run: Run):
+        return self.client.get(reverse("jobs:run_detail", args=[run.pk]))
+
+    def test_the_request_queues_a_run_and_the_task_imports_the_file(self):
+        run = self.uploaded(self.korcam_a, self.kecamatan_a_file(), "jan.csv")
+        self.assertEqual((run.kind, run.title, run.started_by, run.region_code, run.status),
+                         (RunKind.VERIFICATION_IMPORT, "jan.csv", self.korcam_a, KEC_A,
+                          RunStatus.DONE))  # fmt: skip
+        self.assertEqual((run.rows_read, run.rows_checked, run.rows_written), (2, 2, 2))
+        self.assertFalse(RunFile.objects.exists())  # the file, full of NIKs, is gone
         records = Verification.objects.all()
         self.assertEqual(len(records), 2)
         self.assertEqual({v.recorded_by for v in records}, {self.korcam_a})
-        # The summary is shown once, not on every later visit.
-        self.assertNotIn("summary", self.client.get(URL).context)
+        page = self.run_page(run)
+        self.assertContains(page, "Data verifikasi bulan 2026-01 telah disimpan")
+        # The pupil's 90 % is patuh, the toddler excused: two members, nothing replaced.
+        self.assertEqual(page.context["figures"], [
+            ("Catatan verifikasi", 2), ("Anggota", 2), ("Patuh", 1), ("Tidak patuh", 0),
+            ("Dikecualikan", 1), ("Hasil dari persen kehadiran", 1), ("Catatan lama diganti", 0),
+        ])  # fmt: skip
+        # The upload page lists the run again.
+        listed = self.client.get(URL)
+        self.assertEqual(list(listed.context["runs"]), [run])
+        self.assertContains(listed, reverse("jobs:run_detail", args=[run.pk]))
 
-    def test_a_dry_run_shows_the_summary_and_saves_nothing(self):
-        self.client.force_login(self.operator)
-        self.client.post(URL, {"file": upload(self.kecamatan_a_file()), "dry_run": "on"})
-        self.assertContains(self.client.get(URL), "uji coba tanpa galat")
+    def test_a_dry_run_shows_the_result_and_saves_nothing(self):
+        run = self.uploaded(self.operator, self.kecamatan_a_file(), dry_run="on")
+        self.assertEqual(run.status, RunStatus.DONE)
+        self.assertContains(self.run_page(run), "Uji coba tanpa galat (bulan 2026-01)")
         self.assertFalse(Verification.objects.exists())
 
     def test_only_roles_that_change_family_data_may_upload(self):
@@ -62,55 +95,56 @@ class UploadPageTests(VerificationFileCase):
             self.assertEqual(self.client.get(URL).status_code, 403, user)
             self.assertEqual(self.client.post(URL, {"file": upload(self.kecamatan_a_file())})
                              .status_code, 403)  # fmt: skip
-            self.assertEqual(self.client.get(ERRORS_URL).status_code, 403)
         self.client.logout()
         self.assertEqual(self.client.get(URL).status_code, 302)
-        self.assertFalse(Verification.objects.exists())
+        self.assertFalse(Run.objects.exists())
 
     def test_a_row_outside_the_uploaders_region_is_an_error_and_nothing_loads(self):
-        self.client.force_login(self.operator)  # Tanggamus: the Metro pupil is not theirs
+        # Tanggamus: the Metro pupil is not the operator's.
         text = self.kecamatan_a_file() + f"\n{self.metro_pupil.nik},2026-01,smp,patuh,,"
-        response = self.client.post(URL, {"file": upload(text)})
-        self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "tidak ada yang diimpor")
-        self.assertEqual(response.context["errors"],
-                         [[4, "nik", self.metro_pupil.nik,
-                           "Anggota ini bukan KPM di wilayah atau dampingan Anda"]])  # fmt: skip
+        run = self.uploaded(self.operator, text)
+        self.assertEqual(run.status, RunStatus.REJECTED)
+        self.assertEqual(run.errors, [[4, "nik", self.metro_pupil.nik, NOT_YOURS]])
+        page = self.run_page(run)
+        self.assertContains(page, "tidak ada yang diimpor")
+        self.assertEqual(page.context["errors"], [[4, "nik", self.metro_pupil.nik, NOT_YOURS]])
         self.assertFalse(Verification.objects.exists())
 
     def test_pendamping_b_cannot_record_pendamping_a_families(self):
-        self.client.force_login(self.pendamping_b)
-        response = self.client.post(URL, {"file": upload(self.kecamatan_a_file())})
-        self.assertEqual([e[0] for e in response.context["errors"]], [2, 3])
+        run = self.uploaded(self.pendamping_b, self.kecamatan_a_file())
+        self.assertEqual([(e[0], e[3]) for e in run.errors], [(2, NOT_YOURS), (3, NOT_YOURS)])
         # Nothing about the member is revealed beyond the refusal.
-        self.assertNotContains(response, "anak_usia_dini, bukan")
+        self.assertNotContains(self.run_page(run), "anak_usia_dini, bukan")
         self.assertFalse(Verification.objects.exists())
         # pendamping_a2 shares the kecamatan but not the caseload.
-        self.client.force_login(self.pendamping_a2)
-        response = self.client.post(URL, {"file": upload(self.kecamatan_a_file())})
-        self.assertEqual(response.context["result"].errors, 2)
+        run = self.uploaded(self.pendamping_a2, self.kecamatan_a_file())
+        self.assertEqual(run.error_total, 2)
+        self.assertFalse(Verification.objects.exists())
 
     def test_the_errors_are_listed_and_downloadable_as_csv(self):
-        self.client.force_login(self.operator)
+        # 9 unknown results of the pupil, then 140 NIKs of nobody: 149 errors.
         bad = [f"{self.pupil.nik},2026-{m:02d},sd,rajin,," for m in range(1, 10)]
         bad += [f"32710101010{n:05d},2026-01,sd,patuh,," for n in range(1, 141)]
-        response = self.client.post(URL, {"file": upload("\n".join([HEADER, *bad]))})
-        self.assertEqual(response.context["result"].errors, 149)
-        self.assertEqual(len(response.context["errors"]), 100)
-        self.assertContains(response, "100 galat pertama")
-        download = self.client.get(ERRORS_URL)
+        run = self.uploaded(self.operator, "\n".join([HEADER, *bad]))
+        self.assertEqual((run.status, run.error_total), (RunStatus.REJECTED, 149))
+        page = self.run_page(run)
+        self.assertEqual(len(page.context["errors"]), 100)
+        self.assertContains(page, "100 galat pertama")
+        self.assertEqual(dict(page.context["figures"])["Galat"], 149)
+        download = self.client.get(reverse("jobs:run_errors", args=[run.pk]))
         self.assertEqual(download.status_code, 200)
         self.assertIn("attachment", download["Content-Disposition"])
         lines = download.content.decode("utf-8-sig").splitlines()
         self.assertEqual(lines[0], "baris,kolom,nilai,pesan")
         self.assertEqual(len(lines), 150)
         self.assertTrue(lines[1].startswith("2,hasil,rajin,"))
+        self.assertFalse(Verification.objects.exists())
 
     def test_a_file_without_the_columns_is_refused_with_row_one(self):
-        self.client.force_login(self.operator)
-        response = self.client.post(URL, {"file": upload("nik,hasil\n1,patuh\n")})
-        self.assertContains(response, "Kolom wajib tidak ada")
-        self.assertEqual(response.context["errors"][0][0], 1)
+        run = self.uploaded(self.operator, "nik,hasil\n1,patuh\n")
+        self.assertEqual(run.status, RunStatus.REJECTED)
+        self.assertContains(self.run_page(run), "Kolom wajib tidak ada")
+        self.assertEqual(run.errors[0][0], 1)
 
     def test_a_korcam_uploads_an_xlsx_workbook(self):
         workbook = Workbook()
@@ -120,8 +154,8 @@ class UploadPageTests(VerificationFileCase):
         workbook.save(content)
         self.client.force_login(self.korcam_a)
         file = SimpleUploadedFile("jan.xlsx", content.getvalue())
-        self.assertRedirects(self.client.post(URL, {"file": file}), URL,
-                             fetch_redirect_response=False)  # fmt: skip
+        queued_run(self, self.client.post(URL, {"file": file}))
+        run_queued_here()
         saved = Verification.objects.values_list("member_id", "result", "attendance")
         self.assertEqual(
             set(saved), {(self.pupil.pk, "patuh", 90), (self.toddler.pk, "dikecualikan", None)}
@@ -134,11 +168,15 @@ class UploadPageTests(VerificationFileCase):
         self.assertContains(response, "Berkas terlalu besar")
         response = self.client.post(URL, {"file": upload(self.kecamatan_a_file(), "x.pdf")})
         self.assertContains(response, "Berkas harus .csv atau .xlsx")
-        self.assertFalse(Verification.objects.exists())
+        self.assertFalse(Run.objects.exists())
 
-    def test_errors_download_without_a_rejected_upload_is_404(self):
-        self.client.force_login(self.operator)
-        self.assertEqual(self.client.get(ERRORS_URL).status_code, 404)
+    def test_another_pendamping_cannot_open_the_run_or_its_errors(self):
+        run = self.uploaded(self.pendamping_b, self.kecamatan_a_file())
+        self.client.force_login(self.pendamping_a2)
+        self.assertEqual(self.run_page(run).status_code, 404)
+        errors = self.client.get(reverse("jobs:run_errors", args=[run.pk]))
+        self.assertEqual(errors.status_code, 404)
+        self.assertEqual(list(self.client.get(URL).context["runs"]), [])
 
 
 @pytest.mark.browser
@@ -158,8 +196,10 @@ def test_the_upload_and_its_errors_fit_a_360px_phone(live_server, phone_page, sc
     page.goto(f"{live_server.url}{URL}")
     page.set_input_files("#id_file", str(data))
     page.click("button[type=submit].primary")
+    page.wait_for_selector("text=Menunggu giliran")  # the run's page, refreshing itself
+    run_due_tasks()
     page.wait_for_selector("text=Berkas ditolak")
     page.screenshot(path=str(screenshot_dir / "verification-upload-360px.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    assert "komitmen anggota ini sd, bukan lansia" in page.inner_text("table")
+    assert "komitmen anggota ini sd, bukan lansia" in page.inner_text("body")
     assert not Verification.objects.exists()

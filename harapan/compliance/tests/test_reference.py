@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from harapan.audit.models import AuditEntry
 from harapan.compliance.models import HealthFacility, School
 from harapan.compliance.reference import FACILITIES, SCHOOLS, import_reference
+from harapan.lib import tabular
 from harapan.lib.tabular import FileProblem
 from harapan.testing import DESA_A, DESA_B, METRO_DESA, PersonaTestCase, make_region
 
@@ -58,6 +59,18 @@ class SchoolImportTests(ReferenceImportCase):
             ("SMP Negeri 1 Kota Agung", "smp", DESA_A, True),
         )
         self.assertEqual(School.objects.get(npsn="10800001").region_code, DESA_A)
+
+    def test_it_reports_rows_read_checked_and_written_once_per_step(self):
+        heard = []
+        self.load(GOOD_SCHOOLS, progress=lambda **said: heard.append(said))
+        self.assertEqual(heard, [
+            {"phase": tabular.READING}, {"read": 3}, {"phase": tabular.MATCHING}, {"checked": 3},
+            {"phase": tabular.WRITING}, {"written": 3},
+        ])  # fmt: skip
+        heard.clear()
+        # The same file again: three rows checked, none to write.
+        self.load(GOOD_SCHOOLS, progress=lambda **said: heard.append(said))
+        self.assertEqual(heard[-2:], [{"phase": tabular.WRITING}, {"written": 0}])
 
     def test_an_xlsx_workbook_imports_like_the_csv(self):
         workbook = Workbook()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from harapan.accounts.roles import Role
 from harapan.audit.models import AuditEntry
 from harapan.compliance.models import HealthFacility, MemberService, School
+from harapan.jobs.models import Run, RunKind, RunStatus
 from harapan.testing import (
     DESA_A,
     DESA_B,
@@ -21,6 +22,9 @@ from harapan.testing import (
     make_family,
     make_member,
     make_user,
+    queued_run,
+    run_due_tasks,
+    run_queued_here,
     sign_in,
 )
 
@@ -133,8 +137,8 @@ class ListTests(ReferenceCase):
             for n in range(60)
         )
         self.client.force_login(self.operator)
-        # session, user, count, page, desa names
-        with self.assertNumQueries(5):
+        # session, user, count, page, desa names, the operator's recent uploads
+        with self.assertNumQueries(6):
             response = self.client.get(SCHOOLS, {"wilayah": "180601"})
         self.assertEqual(len(response.context["page"].object_list), 50)
         self.assertContains(response, "wilayah=180601&amp;halaman=2")
@@ -229,40 +233,84 @@ class EditTests(ReferenceCase):
 
 
 class UploadTests(ReferenceCase):
-    def test_an_operator_uploads_a_file_of_their_region(self):
+    def uploaded(self, text: str, url: str = UPLOAD_SCHOOLS) -> Run:
+        """Upload as the operator: the request only queues the run; then the task runs it."""
         self.client.force_login(self.operator)
-        text = "npsn,nama,jenjang,kode_desa\n10800200,SD Baru,sd,18.06.02.2001\n"
-        response = self.client.post(UPLOAD_SCHOOLS, {"file": upload(text)}, follow=True)
-        self.assertRedirects(response, SCHOOLS)
-        self.assertContains(response, "1 baru")
+        schools, facilities = School.objects.count(), HealthFacility.objects.count()
+        run = queued_run(self, self.client.post(url, {"file": upload(text)}))
+        # Nothing read in the request.
+        self.assertEqual((School.objects.count(), HealthFacility.objects.count()),
+                         (schools, facilities))  # fmt: skip
+        self.assertEqual(run_queued_here(), 1)
+        run.refresh_from_db()
+        return run
+
+    def test_the_request_queues_a_run_and_the_task_imports_the_schools(self):
+        # One new school, one renamed (SD Negeri 1 Kuripan), one as it was (SD Negeri 1 Sinar
+        # Semendo).
+        text = (
+            "npsn,nama,jenjang,kode_desa\n10800200,SD Baru,sd,18.06.02.2001\n"
+            "10800001,SD Negeri 1 Kuripan Raya,sd,1806012001\n"
+            "10800003,SD Negeri 1 Sinar Semendo,sd,1806022001\n"
+        )
+        run = self.uploaded(text)
+        self.assertEqual((run.kind, run.title, run.region_code, run.status),
+                         (RunKind.SCHOOLS_IMPORT, "sekolah.csv", "1806", RunStatus.DONE))  # fmt: skip
+        self.assertEqual((run.rows_read, run.rows_checked, run.rows_written), (3, 3, 2))
         self.assertEqual(School.objects.get(npsn="10800200").region_code, DESA_B)
+        self.assertEqual(School.objects.get(npsn="10800001").name, "SD Negeri 1 Kuripan Raya")
+        page = self.client.get(reverse("jobs:run_detail", args=[run.pk]))
+        self.assertEqual(page.context["figures"],
+                         [("Baris dibaca", 3), ("Baru", 1), ("Diubah", 1), ("Tetap", 1)])  # fmt: skip
+        self.assertContains(page, "3 baris diimpor: 1 baru, 1 diubah, 1 tetap.")
+        self.assertContains(page, f'href="{SCHOOLS}"')
+        listed = self.client.get(SCHOOLS)
+        self.assertEqual(list(listed.context["runs"]), [run])
+        self.assertEqual(list(self.client.get(FACILITIES).context["runs"]), [])
+
+    def test_an_operator_uploads_facilities(self):
+        text = "kode_desa,nama,jenis,kode_faskes\n1806022001,Puskesmas Sinar,puskesmas,P01\n"
+        run = self.uploaded(text, reverse("compliance:reference_upload", args=["faskes"]))
+        self.assertEqual((run.kind, run.status), (RunKind.FACILITIES_IMPORT, RunStatus.DONE))
+        self.assertEqual(HealthFacility.objects.get(code="P01").region_code, DESA_B)
+        self.assertEqual(run.figures, [["Baris dibaca", 1], ["Baru", 1], ["Diubah", 0],
+                                       ["Tetap", 0]])  # fmt: skip
+        self.assertEqual(run.result_url, FACILITIES)
 
     def test_a_row_outside_the_region_rejects_the_file_and_the_errors_download(self):
-        self.client.force_login(self.operator)
         text = (
             "npsn,nama,jenjang,kode_desa\n10800200,SD Baru,sd,1806022001\n"
             "10800201,SD Metro Baru,sd,1872011001\n"
         )
-        response = self.client.post(UPLOAD_SCHOOLS, {"file": upload(text)})
-        self.assertContains(response, "tidak ada yang diimpor")
-        self.assertContains(response, "Desa ini di luar wilayah Anda (1806)")
+        run = self.uploaded(text)
+        self.assertEqual(run.status, RunStatus.REJECTED)
+        self.assertEqual(run.errors, [[3, "kode_desa", "18.72.01.1001",
+                                       "Desa ini di luar wilayah Anda (1806)"]])  # fmt: skip
+        page = self.client.get(reverse("jobs:run_detail", args=[run.pk]))
+        self.assertContains(page, "tidak ada yang diimpor")
+        self.assertContains(page, "Desa ini di luar wilayah Anda (1806)")
         self.assertFalse(School.objects.filter(npsn__in=["10800200", "10800201"]).exists())
-        errors = self.client.get(reverse("compliance:reference_errors", args=["sekolah"]))
+        errors = self.client.get(reverse("jobs:run_errors", args=[run.pk]))
         lines = errors.content.decode("utf-8-sig").splitlines()
         self.assertEqual(lines[0], "baris,kolom,nilai,pesan")
         self.assertTrue(lines[1].startswith("3,kode_desa,18.72.01.1001,"))
+        self.assertEqual(len(lines), 2)
 
-    def test_a_file_that_is_not_csv_or_has_no_columns_is_refused(self):
+    def test_a_file_that_is_not_csv_is_refused_and_one_without_columns_rejected(self):
         self.client.force_login(self.operator)
         response = self.client.post(UPLOAD_SCHOOLS, {"file": upload("x", "sekolah.pdf")})
         self.assertContains(response, "Berkas harus .csv atau .xlsx")
-        response = self.client.post(UPLOAD_SCHOOLS, {"file": upload("nama\nSD\n")})
-        self.assertContains(response, "Kolom wajib tidak ada")
+        self.assertFalse(Run.objects.exists())
+        run = self.uploaded("nama\nSD\n")
+        self.assertEqual(run.status, RunStatus.REJECTED)
+        page = self.client.get(reverse("jobs:run_detail", args=[run.pk]))
+        self.assertContains(page, "Kolom wajib tidak ada")
 
     def test_read_only_roles_cannot_upload(self):
         self.client.force_login(self.korkab)
         text = "npsn,nama,jenjang,kode_desa\n10800200,SD Baru,sd,1806022001\n"
         self.assertEqual(self.client.post(UPLOAD_SCHOOLS, {"file": upload(text)}).status_code, 403)
+        self.assertFalse(Run.objects.exists())
         self.assertFalse(School.objects.filter(npsn="10800200").exists())
 
 
@@ -383,6 +431,8 @@ def test_the_pages_fit_a_360px_phone(live_server, phone_page, screenshot_dir, tm
     page.goto(f"{live_server.url}{SCHOOLS}")
     page.set_input_files("#id_file", str(bad))
     page.click("form[enctype] button[type=submit].primary")
+    page.wait_for_selector("text=Menunggu giliran")  # the run's page, refreshing itself
+    run_due_tasks()
     page.wait_for_selector("text=Berkas ditolak")
     page.screenshot(path=str(screenshot_dir / "reference-schools-360px.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

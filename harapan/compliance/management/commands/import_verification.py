@@ -28,8 +28,9 @@ class Command(BaseCommand):
         acting_user = self._user(user) if user else None
         bar = tqdm(desc="Membaca baris", unit=" baris", disable=verbosity < 1, mininterval=0.5)
 
-        def progress(done):
-            bar.update(done - bar.n)
+        def progress(*, read=None, **_rest):
+            if read is not None:
+                bar.update(read - bar.n)
 
         try:
             with reading(file, errors):

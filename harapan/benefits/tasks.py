@@ -1,0 +1,51 @@
+"""Benefits' background tasks: the disbursement upload (STYLE.md: a thin wrapper).
+
+The body imports the run's stored file with the engine `harapan
+import_disbursement` uses, as the uploader and within their region, and says
+how it ended (`runs.Outcome`).
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+from django_tasks import task
+
+from harapan import uploads
+from harapan.jobs import labels, runs
+from harapan.jobs.models import Run
+
+from .disbursement import import_disbursement
+from .models import Stage
+
+
+def _disbursement(run: Run, progress) -> runs.Outcome:
+    stage = Stage.objects.select_related("year").get(pk=run.params["stage"])
+    with runs.stored_file(run) as path:
+        result = import_disbursement(
+            path, stage=stage, acting_user=run.started_by, scope_prefix=run.region_code,
+            file_name=run.title, keep_error_lines=runs.STORED_ERRORS, progress=progress,
+        )  # fmt: skip
+    if not result.ok:
+        return uploads.rejected(
+            rows=result.rows, errors=result.error_lines, error_total=result.errors,
+            error_rows=result.error_rows,
+        )  # fmt: skip
+    figures = [
+        (gettext_noop("Baris diimpor"), result.rows),
+        (gettext_noop("Cocok dengan KPM"), result.matched),
+        (gettext_noop("Tidak cocok dengan KPM"), result.unmatched),
+        (gettext_noop("Baris lama diganti"), result.replaced),
+    ]
+    message = _("%(rows)s baris diimpor ke %(stage)s; %(unmatched)s tidak cocok dengan KPM.") % {
+        "rows": result.rows, "stage": stage, "unmatched": result.unmatched,
+    }  # fmt: skip
+    query = f"?year={stage.year_id}&stage={stage.number}"
+    return runs.Outcome(
+        figures=figures, message=message, result_url=reverse("benefits:reconciliation") + query
+    )
+
+
+@task()
+@labels.labelled(gettext_lazy("Impor penyaluran"))
+def import_disbursement_upload(run_id: int) -> dict:
+    return runs.execute(run_id, _disbursement)

@@ -1,0 +1,99 @@
+"""Compliance's background tasks: the verification, schools and facilities uploads.
+
+Thin wrappers (STYLE.md): each body imports the run's stored file with the
+engine the command uses, as the uploader and within their scope, and says
+how it ended (`runs.Outcome`).
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+from django_tasks import task
+
+from harapan import uploads
+from harapan.jobs import labels, runs
+from harapan.jobs.models import Run, RunKind
+
+from . import reference
+from .importing import import_verification
+
+REFERENCE_KINDS = {
+    RunKind.SCHOOLS_IMPORT: reference.SCHOOLS,
+    RunKind.FACILITIES_IMPORT: reference.FACILITIES,
+}
+
+
+def _verification(run: Run, progress) -> runs.Outcome:
+    user = run.started_by
+    if user is None:  # the account was deleted: without it the rows have no scope
+        return runs.Outcome(rejected=True, message=_(uploads.NO_UPLOADER))
+    dry_run = bool(run.params.get("dry_run"))
+    with runs.stored_file(run) as path:
+        result = import_verification(
+            path, acting_user=user, scope_user=user, dry_run=dry_run, file_name=run.title,
+            keep_error_lines=runs.STORED_ERRORS, progress=progress,
+        )  # fmt: skip
+    if not result.ok:
+        return uploads.rejected(
+            rows=result.rows, errors=result.error_lines, error_total=result.errors,
+            error_rows=result.error_rows,
+        )  # fmt: skip
+    figures = [
+        (gettext_noop("Catatan verifikasi"), result.rows),
+        (gettext_noop("Anggota"), result.members),
+        (gettext_noop("Patuh"), result.by_result.get("patuh", 0)),
+        (gettext_noop("Tidak patuh"), result.by_result.get("tidak_patuh", 0)),
+        (gettext_noop("Dikecualikan"), result.by_result.get("dikecualikan", 0)),
+        (gettext_noop("Hasil dari persen kehadiran"), result.derived),
+        (gettext_noop("Catatan lama diganti"), result.replaced),
+    ]
+    months = ", ".join(result.months)
+    if dry_run:
+        message = _("Uji coba tanpa galat (bulan %(months)s); tidak ada yang disimpan.")
+    else:
+        message = _(
+            "Data verifikasi bulan %(months)s telah disimpan. Sanksi dihitung ulang oleh "
+            "koordinator dari data verifikasi."
+        )
+    return runs.Outcome(figures=figures, message=message % {"months": months})
+
+
+@task()
+@labels.labelled(gettext_lazy("Impor verifikasi"))
+def import_verification_upload(run_id: int) -> dict:
+    return runs.execute(run_id, _verification)
+
+
+def _reference(run: Run, progress) -> runs.Outcome:
+    kind = REFERENCE_KINDS[run.kind]
+    with runs.stored_file(run) as path:
+        result = reference.import_reference(
+            path, kind, acting_user=run.started_by, scope_prefix=run.region_code,
+            file_name=run.title, progress=progress,
+        )  # fmt: skip
+    if not result.ok:
+        return uploads.rejected(
+            rows=result.rows, errors=result.errors, error_total=len(result.errors),
+            error_rows=result.error_rows,
+        )  # fmt: skip
+    figures = [
+        (gettext_noop("Baris dibaca"), result.rows),
+        (gettext_noop("Baru"), result.created),
+        (gettext_noop("Diubah"), result.updated),
+        (gettext_noop("Tetap"), result.unchanged),
+    ]
+    message = _(
+        "%(rows)s baris diimpor: %(created)s baru, %(updated)s diubah, %(unchanged)s tetap."
+    )
+    counts = {"rows": result.rows, "created": result.created, "updated": result.updated,
+              "unchanged": result.unchanged}  # fmt: skip
+    return runs.Outcome(
+        figures=figures, message=message % counts,
+        result_url=reverse("compliance:reference_list", args=[kind.slug]),
+    )  # fmt: skip
+
+
+@task()
+@labels.labelled(gettext_lazy("Impor sekolah atau fasilitas kesehatan"))
+def import_reference_upload(run_id: int) -> dict:
+    return runs.execute(run_id, _reference)
