@@ -139,6 +139,9 @@ STORAGES = {
 # drives the built-in django.tasks.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# The largest file an upload page accepts; it waits for its worker in the database.
+HARAPAN_UPLOAD_MAX_MB = int(os.environ.get("HARAPAN_UPLOAD_MAX_MB", "100"))
+
 # Scheduled jobs: a task path and the local time (TIME_ZONE) it runs every day.
 # Each job re-enqueues itself for its next run; `harapan schedule` starts any that
 # is missing (`harapan demo` and `make run` call it).

@@ -1,18 +1,16 @@
-"""Import files uploaded through a page: one accepted kind (CSV or XLSX), one temporary copy.
+"""Import files uploaded through a page: one accepted kind (CSV or XLSX), one size cap.
 
-Every upload page hands the same engine as its command a file on disk; the
-copy keeps the upload's suffix, which is how the shared reader
-(`lib.tabular.read_table`) tells a workbook from a CSV. An upload page stores
-the file on a run (`jobs.runs.start`) and its task imports it; a file with
-errors ends as `rejected`.
+An upload page checks the file, stores it on a run (`jobs.runs.start`) and
+its task hands the same engine as the command a copy on disk that keeps the
+upload's suffix (`jobs.runs.stored_file`), which is how the shared reader
+(`lib.tabular.read_table`) tells a workbook from a CSV; a file with errors
+ends as `rejected`.
 """
 
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.shortcuts import redirect
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -37,9 +35,20 @@ def suffix_of(upload) -> str:
 
 
 def check_table_file(upload):
-    """A form's clean_file: an import file is a UTF-8 CSV or an XLSX workbook."""
+    """A form's clean_file: an import file is a UTF-8 CSV or an XLSX workbook, not too big.
+
+    The file waits for its worker in the database (`jobs.RunFile`); a file
+    larger than the cap is better split, or imported with the command.
+    """
     if suffix_of(upload) not in SUFFIXES:
         raise forms.ValidationError(_("Berkas harus .csv atau .xlsx"))
+    limit = settings.HARAPAN_UPLOAD_MAX_MB
+    if upload.size > limit * 1024 * 1024:
+        raise forms.ValidationError(
+            _("Berkas terlalu besar (%(size)s MB); batasnya %(limit)s MB. Bagi berkas per "
+              "kecamatan, atau minta admin mengimpornya dengan perintah harapan.")
+            % {"size": round(upload.size / 1024 / 1024, 1), "limit": limit}
+        )  # fmt: skip
     return upload
 
 
@@ -49,16 +58,6 @@ class TableFileField(forms.FileField):
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
         return check_table_file(upload) if upload else upload
-
-
-@contextmanager
-def stored_upload(upload) -> Iterator[str]:
-    """The upload written to a temporary file with its own suffix; its path."""
-    with tempfile.NamedTemporaryFile(suffix=suffix_of(upload)) as stored:
-        for chunk in upload.chunks():
-            stored.write(chunk)
-        stored.flush()
-        yield stored.name
 
 
 def rejected(*, rows: int, errors: list, error_total: int, error_rows: int) -> Outcome:

@@ -52,7 +52,11 @@ def run_detail(request, pk: int):
         "errors": _masked(run.errors[:ERRORS_ON_PAGE], request.user),
         "error_total": run.error_total,
         "refresh": None if run.finished else REFRESH_SECONDS,
-        "elapsed": (run.finished_at or timezone.now()) - (run.started_at or run.created_at),
+        "elapsed": int(
+            (
+                (run.finished_at or timezone.now()) - (run.started_at or run.created_at)
+            ).total_seconds()
+        ),
     }
     return render(request, "jobs/run.html", context)
 

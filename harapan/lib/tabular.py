@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from django.utils.translation import gettext_noop
+
 ERROR_HEADER = ["baris", "kolom", "nilai", "pesan"]
 SUFFIXES = (".csv", ".xlsx")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -48,9 +50,10 @@ class FileProblem(ValueError):
 # per step after, never once per row.
 Progress = Callable[..., None]
 READ_EVERY = 5000
-READING = "Membaca dan memeriksa baris berkas"
-MATCHING = "Mencocokkan dengan data yang ada"
-WRITING = "Menyimpan"
+# Stored as they are and translated on the page (`{% translate run.phase %}`).
+READING = gettext_noop("Membaca dan memeriksa baris berkas")
+MATCHING = gettext_noop("Mencocokkan dengan data yang ada")
+WRITING = gettext_noop("Menyimpan")
 
 
 def no_progress(**_counts) -> None:

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from harapan import bulk
 from harapan.audit import trail
+from harapan.lib import tabular
 from harapan.lib.tabular import ERROR_HEADER, FileProblem
 from harapan.registry.models import ImportRun
 
@@ -76,7 +76,7 @@ def import_registry(
     path = Path(path)
     today = today or timezone.localdate()
     result = ImportResult(dry_run=dry_run)
-    report = progress or _no_progress
+    report = progress or tabular.no_progress
     run = ImportRun.objects.create(
         started_by=acting_user if acting_user and acting_user.is_authenticated else None,
         file_name=file_name or path.name,
@@ -90,14 +90,14 @@ def import_registry(
             staging.create()
             try:
                 _stage(path, today, result, progress)
-                report(phase=_("Memeriksa keluarga dan wilayah"))
+                report(phase=tabular.MATCHING)
                 staging.index_rows()
                 staging.check_families(scope_prefix)
                 _count(result)
                 result.plan = upsert.plan()
                 write = not dry_run and (result.ok or skip_invalid)
                 if write:
-                    report(phase=_("Menyimpan keluarga"), force=True)
+                    report(phase=tabular.WRITING, force=True)
                     _write(result, acting_user, run)
                     report(written=result.rows - result.error_rows, force=True)
                 errors_csv = _errors_csv(errors_out)
@@ -127,7 +127,7 @@ def _stage(path: Path, today: date, result: ImportResult, progress) -> None:
         for column, value, message in problems:
             errors.add((number, column, value[:200], message, staged[0]))
         result.rows += 1
-        if progress and result.rows % 5000 == 0:
+        if progress and result.rows % tabular.READ_EVERY == 0:
             progress(read=result.rows, checked=result.rows)
     rows.flush()
     errors.flush()
@@ -135,10 +135,6 @@ def _stage(path: Path, today: date, result: ImportResult, progress) -> None:
         progress(read=result.rows, checked=result.rows, force=True)
     if result.rows == 0:
         raise FileProblem("Berkas tidak berisi satu baris data pun")
-
-
-def _no_progress(**_figures) -> None:
-    pass
 
 
 def _count(result: ImportResult) -> None:

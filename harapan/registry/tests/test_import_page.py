@@ -143,6 +143,14 @@ class ImportPageTest(PersonaTestCase):
         self.assertContains(response, "Berkas harus .csv atau .xlsx")
         assert ImportRun.objects.count() == 0
 
+    def test_a_file_over_the_size_cap_is_refused_before_it_is_stored(self):
+        self.client.force_login(self.operator)
+        big = SimpleUploadedFile("besar.csv", b"x" * (1024 * 1024 + 1))
+        with self.settings(HARAPAN_UPLOAD_MAX_MB=1):
+            response = self.client.post(reverse("registry:import_upload"), {"file": big})
+        self.assertContains(response, "Berkas terlalu besar (1.0 MB); batasnya 1 MB")
+        assert not Run.objects.exists()
+
     def test_a_file_without_the_required_columns_is_reported(self):
         self.client.force_login(self.operator)
         bad = SimpleUploadedFile("kurang.csv", b"id_keluarga,nama\nX,Y\n")
