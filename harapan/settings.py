@@ -147,6 +147,8 @@ HARAPAN_UPLOAD_MAX_MB = int(os.environ.get("HARAPAN_UPLOAD_MAX_MB", "100"))
 # is missing (`harapan demo` and `make run` call it).
 HARAPAN_DAILY_JOBS = {
     "harapan.graduation.tasks.apply_exits_daily": "01:00",
+    # After the exits, so that the families that left that night are not checked.
+    "harapan.registry.tasks.check_data_nightly": "02:00",
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -7,9 +7,11 @@ from unittest import mock
 
 from django.core.management import call_command
 from django.test import TestCase
+from django.utils.timezone import localtime
 
 from harapan.accounts.models import User
 from harapan.accounts.roles import Role
+from harapan.jobs.scheduling import queued_runs
 from harapan.lib import nik, regioncode
 from harapan.regions.models import Region
 from harapan.registry.models import Family, Member
@@ -150,6 +152,11 @@ def make_approved_exit(exit_date: date, *, approved_on: date | None = None) -> F
         actions.approve_exit(proposal, acting_user=korkab)
     family.refresh_from_db()
     return family
+
+
+def queued_run_times(task) -> list[datetime]:
+    """When the queued (not yet run) runs of `task` are due, in local time."""
+    return [localtime(row.run_after) for row in queued_runs(task)]
 
 
 def run_due_tasks() -> None:

@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from harapan.accounts.roles import Role, may_assign_pendamping
+from harapan.accounts.roles import Role, follows_data_checks, may_assign_pendamping
 from harapan.graduation.targets import home_progress
-from harapan.registry.models import Family
+from harapan.registry.models import DataFinding, Family
 
 
 @login_required
@@ -23,4 +23,7 @@ def home(request):
     if may_assign_pendamping(user):
         # A family without a pendamping is on nobody's list: the coordinator's to-do (§11).
         context["unassigned_count"] = families.active().filter(pendamping__isnull=True).count()
+    if follows_data_checks(user):
+        # The nightly data check's findings wait for someone to correct the data (§12).
+        context["finding_count"] = DataFinding.objects.visible_to(user).count()
     return render(request, "home.html", context)

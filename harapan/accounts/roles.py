@@ -51,6 +51,19 @@ def may_assign_pendamping(user) -> bool:
     )
 
 
+# Roles whose home to-do lists the data-check findings of their region: those who
+# get the data corrected (DESIGN §11, §12 check_data).
+DATA_CHECK_ROLES = {Role.KORCAM, Role.KORKAB, Role.OPERATOR, Role.ADMIN_PUSAT}
+
+
+def follows_data_checks(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in DATA_CHECK_ROLES)
+    )
+
+
 def sees_full_nik(user) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in FULL_NIK_ROLES))
 

@@ -16,7 +16,7 @@ from harapan.lib import regioncode
 from harapan.lib.nik import InvalidNik, clean_nik
 
 from . import eligibility
-from .models import FamilyStatus, Member
+from .models import DataCheck, FamilyStatus, Member
 
 PAGE_SIZE = 50
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]  # as the import accepts (DESIGN §12)
@@ -133,3 +133,13 @@ class MemberForm(forms.Form):
 def initial_of(obj, form_class: type[forms.Form]) -> dict:
     """The form's fields read off the model instance."""
     return {name: getattr(obj, name) for name in form_class.base_fields}
+
+
+class FindingFilterForm(forms.Form):
+    """Which check's findings the findings page lists (all when empty)."""
+
+    cek = forms.ChoiceField(
+        label=_("Pemeriksaan"),
+        choices=[("", _("Semua"))] + list(DataCheck.choices),
+        required=False,
+    )

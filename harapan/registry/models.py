@@ -132,6 +132,15 @@ class Family(models.Model):
         return self.status == FamilyStatus.ACTIVE
 
 
+def head_name(family: str = "pk") -> models.Subquery:
+    """The name of the head of the family that `family` (an OuterRef path) points at.
+
+    Should a family carry two heads (a data error), the first recorded wins.
+    """
+    heads = Member.objects.filter(family=models.OuterRef(family), relation=Relation.HEAD)
+    return models.Subquery(heads.order_by("pk").values("name")[:1])
+
+
 class MemberQuerySet(models.QuerySet):
     def visible_to(self, user) -> "MemberQuerySet":
         return scoping.visible_to(user, self, via="family")
@@ -277,3 +286,58 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class DataCheck(models.TextChoices):
+    """The checks of `check_data` (DESIGN §12); the value is the CSV's `kode`."""
+
+    NIK_DUPLIKAT = "NIK_DUPLIKAT", _("NIK ganda di keluarga lain")
+    NIK_TGL_LAHIR = "NIK_TGL_LAHIR", _("NIK tidak cocok dengan tanggal lahir")
+    NIK_JENIS_KELAMIN = "NIK_JENIS_KELAMIN", _("NIK tidak cocok dengan jenis kelamin")
+    NIK_WILAYAH = "NIK_WILAYAH", _("Kode wilayah NIK tidak dikenal")
+    USIA_KOMPONEN = "USIA_KOMPONEN", _("Usia tidak wajar untuk sekolah atau kehamilan")
+    KEPALA_KELUARGA = "KEPALA_KELUARGA", _("Kepala keluarga tidak ada atau lebih dari satu")
+    MENINGGAL_MENERIMA = "MENINGGAL_MENERIMA", _("ART meninggal masih memenuhi komponen")
+
+
+class DataCheckRun(models.Model):
+    """The latest data check of one kabupaten: when it ran, on which date, how much it found.
+
+    One row per kabupaten, overwritten by each run, so that a kabupaten with
+    no finding still shows when it was last checked.
+    """
+
+    kabupaten_code = models.CharField("kode kabupaten/kota", max_length=4, unique=True)
+    checked_at = models.DateTimeField("diperiksa pada")
+    checked_on = models.DateField("tanggal acuan")
+    counts = models.JSONField("jumlah per pemeriksaan", default=dict)
+
+    class Meta:
+        ordering = ["kabupaten_code"]
+        verbose_name = "pemeriksaan data"
+        verbose_name_plural = "pemeriksaan data"
+
+    def __str__(self) -> str:
+        return f"{self.kabupaten_code} {self.checked_at:%Y-%m-%d %H:%M}"
+
+
+class DataFinding(models.Model):
+    """One finding of the latest data check of the family's kabupaten (a row of check_data)."""
+
+    run = models.ForeignKey(DataCheckRun, on_delete=models.CASCADE, related_name="findings")
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="data_findings")
+    # The family's desa code when checked, so that scoping needs no join.
+    region_code = models.CharField("kode desa", max_length=10, db_index=True)
+    code = models.CharField("pemeriksaan", max_length=20, choices=DataCheck.choices)
+    nik = models.CharField("NIK", max_length=16, blank=True)
+    message = models.TextField("temuan")
+
+    objects = scoping.scoped_by("family").as_manager()
+
+    class Meta:
+        ordering = ["region_code", "family_id", "code", "nik", "id"]
+        verbose_name = "temuan pemeriksaan data"
+        verbose_name_plural = "temuan pemeriksaan data"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.family_id} {self.nik}"

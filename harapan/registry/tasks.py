@@ -1,18 +1,20 @@
-"""The registry's background tasks: thin wrappers over the import engine (STYLE.md)."""
+"""The registry's background tasks: thin wrappers over the import engine and batch.py (STYLE.md)."""
 
 import csv
 import io
 import itertools
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django_tasks import task
 
-from harapan.jobs import runs
+from harapan.jobs import runs, scheduling
 from harapan.jobs.labels import labelled
 from harapan.jobs.models import Run
 
+from . import batch
 from .importing.engine import import_registry
 from .models import ImportRun
 
@@ -31,7 +33,7 @@ PLAN_FIGURES = (
 
 
 @task()
-@labelled(gettext_noop("Impor registri"))
+@labelled(gettext_lazy("Impor registri"))
 def import_registry_upload(run_id: int) -> dict:
     return runs.execute(run_id, _import)
 
@@ -77,3 +79,24 @@ def _error_lines(errors_csv: str) -> list[list[str]]:
     rows = csv.reader(io.StringIO(errors_csv))
     next(rows, None)
     return list(itertools.islice(rows, runs.STORED_ERRORS))
+
+
+@task()
+@labelled(gettext_lazy("Pemeriksaan data satu kabupaten"))
+def check_kabupaten(kabupaten: str) -> dict[str, int]:
+    """The data check of one kabupaten, stored for its coordinators' pages (DESIGN §12)."""
+    return batch.store_findings(kabupaten, timezone.localdate())
+
+
+@task()
+@labelled(gettext_lazy("Pemeriksaan data (setiap malam, per kabupaten)"))
+def check_data_nightly() -> dict[str, int]:
+    """One `check_kabupaten` per kabupaten with active families, for the workers to share;
+    runs every night."""
+    try:
+        codes = batch.kabupaten_with_active_families()
+        for code in codes:
+            check_kabupaten.enqueue(code)
+        return {"kabupaten": len(codes)}
+    finally:
+        scheduling.enqueue_next_run(check_data_nightly)

@@ -13,17 +13,17 @@ import pytest
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from harapan.graduation.tasks import apply_exits_daily
 from harapan.jobs.scheduling import ensure_scheduled
 from harapan.registry.models import FamilyStatus
-from harapan.testing import make_approved_exit, run_due_tasks
+from harapan.testing import make_approved_exit, queued_run_times, run_due_tasks
 
 WIB = ZoneInfo("Asia/Jakarta")
 TASK = "harapan.graduation.tasks.apply_exits_daily"
 
 
 def queued() -> list[datetime]:
-    rows = DBTaskResult.objects.filter(task_path=TASK, status=TaskResultStatus.READY)
-    return [row.run_after.astimezone(WIB) for row in rows]
+    return queued_run_times(apply_exits_daily)
 
 
 @pytest.mark.django_db(transaction=True)

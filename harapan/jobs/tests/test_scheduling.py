@@ -40,24 +40,37 @@ class Schedule(TestCase):
         call_command("schedule", stdout=out)
         return out.getvalue()
 
-    def test_it_queues_the_nightly_exits_once_however_often_it_runs(self):
+    def test_it_queues_each_nightly_job_once_however_often_it_runs(self):
         with mock.patch("django.utils.timezone.now",
                         return_value=datetime(2026, 12, 13, 10, 0, tzinfo=WIB)):  # fmt: skip
             first = self.schedule()
             second = self.schedule()
         self.assertEqual(
             first,
-            "Dijadwalkan: harapan.graduation.tasks.apply_exits_daily pada 2026-12-14 01:00.\n",
+            "Dijadwalkan: harapan.graduation.tasks.apply_exits_daily pada 2026-12-14 01:00.\n"
+            "Dijadwalkan: harapan.registry.tasks.check_data_nightly pada 2026-12-14 02:00.\n",
         )
         self.assertEqual(second, "Semua tugas terjadwal sudah ada di antrean.\n")
-        row = DBTaskResult.objects.get()
-        self.assertEqual(row.task_path, "harapan.graduation.tasks.apply_exits_daily")
-        self.assertEqual(row.run_after, datetime(2026, 12, 14, 1, 0, tzinfo=WIB))
+        self.assertEqual(
+            set(DBTaskResult.objects.values_list("task_path", "run_after")),
+            {
+                (
+                    "harapan.graduation.tasks.apply_exits_daily",
+                    datetime(2026, 12, 14, 1, tzinfo=WIB),
+                ),
+                (
+                    "harapan.registry.tasks.check_data_nightly",
+                    datetime(2026, 12, 14, 2, tzinfo=WIB),
+                ),
+            },
+        )
 
     def test_a_run_finishing_does_not_queue_beside_a_run_already_queued(self):
         self.schedule()
         self.assertIsNone(enqueue_next_run(apply_exits_daily))
-        self.assertEqual(DBTaskResult.objects.count(), 1)
+        self.assertEqual(
+            DBTaskResult.objects.filter(task_path=apply_exits_daily.module_path).count(), 1
+        )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -237,6 +237,8 @@ class SetBasedTest(MoveTestCase):
         assert found == {
             "registry.member": "family",
             "registry.changerequest": "family",
+            # A stored finding follows its family to the new desa, and so to its new scope.
+            "registry.datafinding": "family",
             "compliance.memberservice": "member__family",
             "compliance.verification": "member__family",
             "compliance.sanction": "member__family",

@@ -1,0 +1,75 @@
+"""The latest data-check findings of the user's region (check_data, run every night).
+
+The nightly job (registry/tasks.py) stores each kabupaten's findings; this page
+lists those the user may see, with the date of the check and the count per check.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Min
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from harapan.accounts.roles import sees_full_nik
+from harapan.audit import trail
+from harapan.lib.nik import shown_nik
+from harapan.reporting import region_names, require_role, scope_heading
+
+from ..forms import FindingFilterForm
+from ..models import DataCheck, DataCheckRun, DataFinding, head_name
+
+PAGE_SIZE = 50
+
+
+def _runs_in_scope(user):
+    """The stored runs of the kabupaten the user's region lies in (or within)."""
+    region = user.region_id or ""
+    if len(region) >= 4:
+        return DataCheckRun.objects.filter(kabupaten_code=region[:4])
+    return DataCheckRun.objects.filter(kabupaten_code__startswith=region)
+
+
+@login_required
+def data_findings(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    require_role(user)
+    findings = DataFinding.objects.visible_to(user)
+    counts = dict(findings.order_by().values_list("code").annotate(n=Count("pk")))
+    filters = FindingFilterForm(request.GET or None)
+    chosen = filters.cleaned_data["cek"] if filters.is_valid() else ""
+    if chosen:
+        findings = findings.filter(code=chosen)
+    findings = (
+        findings.select_related("family")
+        .annotate(head_name=head_name("family_id"))
+        .order_by("region_code", "family__registry_id", "code", "nik", "pk")
+    )
+    page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    names = region_names({f.region_code for f in page.object_list})
+    full = sees_full_nik(user)
+    for finding in page.object_list:
+        finding.desa_name = names.get(finding.region_code, finding.region_code)
+        finding.shown_nik = shown_nik(finding.nik, full) if finding.nik else ""
+    shown = sum(1 for f in page.object_list if f.nik)
+    if full and shown:
+        # Full NIKs shown are logged (DESIGN §11), once per page rather than per row.
+        trail.record(user, "registry.findings.view_nik", region_code=user.region_id or "",
+                     details={"count": shown})  # fmt: skip
+    checked = _runs_in_scope(user).aggregate(first=Min("checked_at"), last=Max("checked_at"))
+    return render(
+        request,
+        "registry/data_findings.html",
+        {
+            "scope": scope_heading(user),
+            "filters": filters,
+            "chosen": chosen,
+            "page": page,
+            "checks": [(code, label, counts.get(code, 0)) for code, label in DataCheck.choices],
+            "total": sum(counts.values()),
+            "checked": checked,
+        },
+    )
+
+
+urlpatterns = [path("temuan-data/", data_findings, name="data_findings")]
