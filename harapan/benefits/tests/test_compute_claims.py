@@ -19,10 +19,12 @@ from harapan.audit.models import AuditEntry
 from harapan.benefits.batch import compute_entitlements
 from harapan.benefits.models import Entitlement, Stage
 from harapan.benefits.seed import ensure_years
+from harapan.benefits.tasks import compute_stage_entitlements
 from harapan.compliance.models import ComplianceRules
+from harapan.jobs import runs
 from harapan.jobs.claims import ClaimRefused
-from harapan.jobs.models import Claim
-from harapan.testing import DESA_A, DESA_B, METRO_DESA, make_family
+from harapan.jobs.models import Claim, Run, RunKind, RunStatus
+from harapan.testing import DESA_A, DESA_B, METRO_DESA, make_family, make_user, run_due_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 WAIT = 60  # seconds; only reached when something is broken
@@ -39,16 +41,17 @@ def stage() -> Stage:
 
 
 class HeldComputation:
-    """`compute_entitlements(stage, region=...)` in a thread, held inside its transaction.
+    """`compute_entitlements(stage, region=...)` (or `work()`) in a thread, held inside it.
 
     It is held where the computation first reads, the year's compliance
     rules: by then its claims are committed and its transaction is open.
     """
 
-    def __init__(self, stage: Stage, region: str):
+    def __init__(self, stage: Stage | None = None, region: str = "", work=None):
         self.inside, self.release = threading.Event(), threading.Event()
         self.result = self.error = None
-        self.thread = threading.Thread(target=self._compute, args=(stage, region))
+        self.work = work or (lambda: compute_entitlements(stage, region=region))
+        self.thread = threading.Thread(target=self._compute)
         read_rules = ComplianceRules.for_year
 
         def held(year):
@@ -59,9 +62,9 @@ class HeldComputation:
 
         self.patch = mock.patch.object(ComplianceRules, "for_year", held)
 
-    def _compute(self, stage, region):
+    def _compute(self):
         try:
-            self.result = compute_entitlements(stage, region=region)
+            self.result = self.work()
         except BaseException as error:  # noqa: BLE001 - reported by the test
             self.error = error
         finally:
@@ -98,6 +101,33 @@ def test_two_computations_of_one_stage_at_once_only_one_writes_and_the_other_is_
     assert Entitlement.objects.count() == 2
     assert computations() == 1
     assert not Claim.objects.exists()  # both claims released
+
+
+def test_of_two_runs_started_from_the_page_the_second_fails_with_the_claims_message(stage):
+    operator = make_user("operator", "operator", "1806")
+
+    def start():
+        return runs.start(compute_stage_entitlements, kind=RunKind.ENTITLEMENTS, user=operator,
+                          title="Tahap 3 2025, wilayah 18.06", region_code="1806",
+                          params={"stage": stage.pk, "recompute": False})  # fmt: skip
+
+    first = start()
+    with HeldComputation(work=lambda: compute_stage_entitlements.call(first.pk)):
+        first.refresh_from_db()
+        assert (first.status, first.phase) == (RunStatus.RUNNING, "Menghitung sanksi")
+        second = start()
+        run_due_tasks()  # a worker: skips the first (already running), runs the second
+        second.refresh_from_db()
+        assert second.status == RunStatus.FAILED
+        assert second.message.startswith(
+            "Penetapan 2025 tahap 3 untuk wilayah 18.06 sedang dikerjakan oleh operator sejak "
+        )
+    first.refresh_from_db()
+    assert first.status == RunStatus.DONE
+    assert first.figures[0] == ["Keluarga ditetapkan", 2]
+    assert Entitlement.objects.count() == 2
+    assert computations() == 1
+    assert Run.objects.count() == 2
 
 
 def test_a_national_computation_is_refused_while_a_kabupaten_of_the_stage_is_computed(stage):
