@@ -37,11 +37,10 @@ from harapan.compliance.batch import (
     SanctionResult,
     no_progress,
     sanctions_claim,
-    where,
     write_sanctions,
 )
 from harapan.compliance.models import Sanction
-from harapan.jobs.claims import claimed
+from harapan.jobs.claims import claimed, where
 from harapan.lib import regioncode
 from harapan.registry import eligibility
 from harapan.registry.eligibility import component_expression

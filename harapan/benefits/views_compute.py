@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from harapan.accounts.roles import Role, may_compute_benefits
-from harapan.compliance.batch import where
 from harapan.compliance.tasks import compute_stage_sanctions
 from harapan.jobs import runs
 from harapan.jobs.access import runs_visible_to
+from harapan.jobs.claims import where
 from harapan.jobs.models import RunKind
 from harapan.lib import regioncode
 from harapan.regions.models import Region

@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 
 from harapan import bulk
 from harapan.audit import trail
-from harapan.jobs.claims import claimed
+from harapan.jobs.claims import claimed, where
 from harapan.lib import regioncode
 from harapan.registry import eligibility
 from harapan.registry.models import Family, FamilyStatus, Member
@@ -128,11 +128,6 @@ def _terminations_sql(year: int, stage: int, region: str, rules: ComplianceRules
 
 def no_progress(**report) -> None:
     """The `progress` of a run nobody watches (a command, a test)."""
-
-
-def where(region: str) -> str:
-    """How a claim's message names the region: its dotted code, or the whole country."""
-    return _("wilayah %s") % regioncode.dotted(region) if region else _("seluruh Indonesia")
 
 
 def sanctions_claim(year: int, stage: int, region: str, user=None) -> AbstractContextManager:

@@ -132,8 +132,12 @@ def test_of_two_runs_started_from_the_page_the_second_fails_with_the_claims_mess
 
 def test_a_national_computation_is_refused_while_a_kabupaten_of_the_stage_is_computed(stage):
     with HeldComputation(stage, "1806") as first:
-        with pytest.raises(ClaimRefused, match="untuk seluruh Indonesia sedang dikerjakan"):
+        with pytest.raises(ClaimRefused) as refused:
             compute_entitlements(stage)
+    assert str(refused.value).startswith(
+        "Penetapan 2025 tahap 3 untuk seluruh Indonesia tidak dapat dimulai: wilayah 18.06 "
+        "sedang dikerjakan oleh sistem sejak "
+    )
     assert first.result.families == 2
     assert Entitlement.objects.count() == 2  # Kota Metro's family waits for a later run
     assert computations() == 1
@@ -141,7 +145,10 @@ def test_a_national_computation_is_refused_while_a_kabupaten_of_the_stage_is_com
 
 def test_computing_only_the_sanctions_is_refused_while_the_stage_is_computed(stage):
     with HeldComputation(stage, "1806"):
-        with pytest.raises(CommandError, match="Sanksi 2025 tahap 3 untuk wilayah 18 sedang"):
+        with pytest.raises(
+            CommandError,
+            match="Sanksi 2025 tahap 3 untuk wilayah 18 tidak dapat dimulai: wilayah 18.06 sedang",
+        ):
             call_command("compute_sanctions", year=2025, stage=3, region="18")
     assert computations() == 1
 

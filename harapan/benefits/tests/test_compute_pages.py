@@ -122,8 +122,9 @@ class ComputePage(PersonaTestCase):
         assert not Entitlement.objects.exists()
         page = self.run_page(run).content.decode()
         assert (
-            "Penetapan 2025 tahap 3 untuk wilayah 18.06 sedang dikerjakan oleh admin_pusat" in page
-        )
+            "Penetapan 2025 tahap 3 untuk wilayah 18.06 tidak dapat dimulai: wilayah 18 "
+            "sedang dikerjakan oleh admin_pusat sejak "
+        ) in page
 
     def test_a_year_without_an_index_is_refused_with_a_message(self):
         BenefitIndex.objects.filter(year_id=2025).delete()
