@@ -64,6 +64,15 @@ def follows_data_checks(user) -> bool:
     )
 
 
+# Roles that start a stage's computation (entitlements, sanctions): an operator
+# for their kabupaten, admin pusat for any region or the whole country.
+COMPUTING_ROLES = {Role.OPERATOR, Role.ADMIN_PUSAT}
+
+
+def may_compute_benefits(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in COMPUTING_ROLES))
+
+
 def sees_full_nik(user) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in FULL_NIK_ROLES))
 

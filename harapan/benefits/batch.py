@@ -15,18 +15,32 @@
    that already have an entitlement for the stage are left alone unless
    `recompute` is asked for, which replaces them, audits each family that
    changed and reports the changes.
+
+Two runs of the same stage on overlapping regions never both write: the run
+first claims the stage's entitlements and sanctions for its region
+(`jobs.claims`), committed before its transaction so that a run in another
+process sees them; a second run is refused with a message naming the holder.
+Two different kabupaten do not overlap, a national run overlaps them all.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from harapan import bulk
 from harapan.audit import trail
-from harapan.compliance.batch import SanctionResult, compute_sanctions
+from harapan.compliance.batch import (
+    SanctionResult,
+    no_progress,
+    sanctions_claim,
+    write_sanctions,
+)
 from harapan.compliance.models import Sanction
+from harapan.jobs.claims import claimed, where
 from harapan.lib import regioncode
 from harapan.registry import eligibility
 from harapan.registry.eligibility import component_expression
@@ -163,20 +177,42 @@ def _stage_lines(stage: Stage, region: str, recompute: bool) -> None:
     bulk.analyze(LINES)
 
 
-@transaction.atomic
 def compute_entitlements(
-    stage: Stage, *, region: str | None = None, recompute: bool = False, acting_user=None
-) -> ComputeResult:
+    stage: Stage, *, region: str | None = None, recompute: bool = False, acting_user=None,
+    progress: Callable[..., None] = no_progress,
+) -> ComputeResult:  # fmt: skip
+    """The stage's entitlements in `region` (all when empty); ClaimRefused when it is taken.
+
+    `progress(phase=..., written=..., force=...)` hears the phases and counts (a run's page).
+    """
     region = regioncode.normalize(region) if region else ""
+    what = _("Penetapan %(year)s tahap %(stage)s untuk %(where)s") % {
+        "year": stage.year_id, "stage": stage.number, "where": where(region)
+    }  # fmt: skip
+    # The sanctions are a scope of their own: a run computing only them for
+    # the stage (`compute_sanctions`) must not write beside this one either.
+    with (
+        claimed(f"benefits.entitlements:{stage.pk}", region, what=what, user=acting_user),
+        sanctions_claim(stage.year_id, stage.number, region, acting_user),
+    ):
+        return _compute_entitlements(stage, region, recompute, acting_user, progress)
+
+
+@transaction.atomic
+def _compute_entitlements(
+    stage: Stage, region: str, recompute: bool, acting_user, progress: Callable[..., None]
+) -> ComputeResult:
     like = f"{region}%"
     result = ComputeResult()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     # The ladder runs first, on the records as they stand, so that the stage
     # pays no component its window's verification suspends or terminates.
-    result.sanctions = compute_sanctions(
-        stage.year_id, stage.number, region=region, acting_user=acting_user
+    result.sanctions = write_sanctions(
+        stage.year_id, stage.number, region, acting_user=acting_user, progress=progress
     )
+    progress(phase=_("Menghitung komponen"), force=True)
     _stage_lines(stage, region, recompute)
+    progress(phase=_("Menyimpan penetapan"), force=True)
     if recompute:
         _remember_and_clear(stage, like, result)
     # The families to fill in are chosen in a statement of their own: a NOT
@@ -201,6 +237,7 @@ def compute_entitlements(
           ON t.family_id = f.id""",
         [stage.pk, now],
     )  # fmt: skip
+    progress(written=result.families, force=True)
     # The entitlement table just grew, maybe from nothing: without fresh
     # statistics PostgreSQL joins it row by row (measured: 55 s for 100,000
     # families instead of a few).
@@ -287,7 +324,7 @@ def _report_changes(stage: Stage, result: ComputeResult, acting_user) -> None:
     result.changed_count = len(rows)
     result.changed = [(r[0], r[3] or 0, r[4] or 0) for r in rows[:200]]
     families = {f.pk: f for f in Family.objects.filter(pk__in=[r[1] for r in rows])}
-    for _, family_id, _, old_total, new_total in rows:
+    for _registry_id, family_id, _region, old_total, new_total in rows:
         trail.record(
             acting_user,
             "benefits.entitlement.recompute",

@@ -1,8 +1,8 @@
-"""Benefits' background tasks: the disbursement upload (STYLE.md: a thin wrapper).
+"""Benefits' background tasks: the disbursement upload and computing a stage.
 
-The body imports the run's stored file with the engine `harapan
-import_disbursement` uses, as the uploader and within their region, and says
-how it ended (`runs.Outcome`).
+Thin wrappers (STYLE.md): each body calls the engine or batch function the
+command uses, as the user who started the run and within their region, and
+says how it ended (`runs.Outcome`).
 """
 
 from django.urls import reverse
@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django_tasks import task
 
 from harapan import uploads
+from harapan.compliance.tasks import sanction_figures
 from harapan.jobs import labels, runs
 from harapan.jobs.models import Run
 
+from .batch import compute_entitlements
 from .disbursement import import_disbursement
 from .models import Stage
 
@@ -49,3 +51,31 @@ def _disbursement(run: Run, progress) -> runs.Outcome:
 @labels.labelled(gettext_lazy("Impor penyaluran"))
 def import_disbursement_upload(run_id: int) -> dict:
     return runs.execute(run_id, _disbursement)
+
+
+@task()
+@labels.labelled(gettext_lazy("Hitung penetapan"))
+def compute_stage_entitlements(run_id: int) -> dict:
+    """The entitlements of the run's stage (params stage, recompute) in the run's region."""
+    return runs.execute(run_id, _compute)
+
+
+def _compute(run, progress) -> runs.Outcome:
+    stage = Stage.objects.select_related("year").get(pk=run.params["stage"])
+    recompute = run.params.get("recompute", False)
+    result = compute_entitlements(
+        stage, region=run.region_code, recompute=recompute, acting_user=run.started_by,
+        progress=progress,
+    )  # fmt: skip
+    figures = [
+        (gettext_noop("Keluarga ditetapkan"), result.families),
+        (gettext_noop("Keluarga menerima bantuan"), result.paid_families),
+        (gettext_noop("Total bantuan (Rp)"), result.total),
+    ]
+    if recompute:
+        figures += [
+            (gettext_noop("Penetapan lama diganti"), result.replaced),
+            (gettext_noop("Keluarga yang penetapannya berubah"), result.changed_count),
+        ]
+    url = f"{reverse('benefits:entitlement_list')}?year={stage.year_id}&stage={stage.number}"
+    return runs.Outcome(figures=figures + sanction_figures(result.sanctions), result_url=url)

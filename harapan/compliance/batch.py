@@ -21,17 +21,26 @@ Sanctions are upserted: computing the same stage again finds the same rows
 removes only computed, unlifted ones that the records no longer support
 (a month re-imported as compliant). Each created or removed sanction gets an
 audit row.
+
+Two runs of the same stage on overlapping regions never both write: each
+first takes a claim (`jobs.claims`), committed before its transaction so
+that a run in another process sees it, and a second run is refused with a
+message saying who holds it.
 """
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from harapan import bulk
 from harapan.audit import trail
+from harapan.jobs.claims import claimed, where
 from harapan.lib import regioncode
 from harapan.registry import eligibility
 from harapan.registry.models import Family, FamilyStatus, Member
@@ -117,10 +126,39 @@ def _terminations_sql(year: int, stage: int, region: str, rules: ComplianceRules
     return sql, [n, Result.NON_COMPLIANT, *records_params, Result.NON_COMPLIANT, n]
 
 
-@transaction.atomic
-def compute_sanctions(year: int, stage: int, *, region: str = "", acting_user=None):
-    """Suspensions and terminations for stage `stage` of `year` in `region`."""
+def no_progress(**report) -> None:
+    """The `progress` of a run nobody watches (a command, a test)."""
+
+
+def sanctions_claim(year: int, stage: int, region: str, user=None) -> AbstractContextManager:
+    """Hold the sanctions of stage `stage` of `year` in `region` (normalized) while writing."""
+    return claimed(
+        f"compliance.sanctions:{year}:{stage}", region, user=user,
+        what=_("Sanksi %(year)s tahap %(stage)s untuk %(where)s")
+        % {"year": year, "stage": stage, "where": where(region)},
+    )  # fmt: skip
+
+
+def compute_sanctions(
+    year: int, stage: int, *, region: str = "", acting_user=None,
+    progress: Callable[..., None] = no_progress,
+) -> "SanctionResult":  # fmt: skip
+    """Suspensions and terminations for stage `stage` of `year` in `region`.
+
+    Raises ClaimRefused when another run is computing them for an overlapping region.
+    """
     region = regioncode.normalize(region) if region else ""
+    with sanctions_claim(year, stage, region, acting_user):
+        return write_sanctions(year, stage, region, acting_user=acting_user, progress=progress)
+
+
+@transaction.atomic
+def write_sanctions(
+    year: int, stage: int, region: str, *, acting_user=None,
+    progress: Callable[..., None] = no_progress,
+) -> "SanctionResult":  # fmt: skip
+    """The computation itself, for a caller that holds `sanctions_claim` (normalized region)."""
+    progress(phase=_("Menghitung sanksi"), force=True)
     like = f"{region}%"
     rules = ComplianceRules.for_year(year)
     result = SanctionResult()
@@ -193,6 +231,7 @@ def compute_sanctions(year: int, stage: int, *, region: str = "", acting_user=No
     bulk.execute(f"DROP TABLE {FOUND}")
     in_force = Sanction.objects.in_force(year, stage).filter(region_code__startswith=region)
     result.in_force = in_force.count()
+    progress(written=result.suspended + result.terminated, force=True)
     return result
 
 

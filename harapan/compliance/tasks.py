@@ -1,8 +1,9 @@
-"""Compliance's background tasks: the verification, schools and facilities uploads.
+"""Compliance's background tasks: the verification, schools and facilities uploads, and
+computing a stage's sanctions.
 
-Thin wrappers (STYLE.md): each body imports the run's stored file with the
-engine the command uses, as the uploader and within their scope, and says
-how it ended (`runs.Outcome`).
+Thin wrappers (STYLE.md): each body calls the engine or batch function the
+command uses, as the user who started the run and within their scope, and
+says how it ended (`runs.Outcome`).
 """
 
 from django.urls import reverse
@@ -15,6 +16,7 @@ from harapan.jobs import labels, runs
 from harapan.jobs.models import Run, RunKind
 
 from . import reference
+from .batch import SanctionResult, compute_sanctions
 from .importing import import_verification
 
 REFERENCE_KINDS = {
@@ -97,3 +99,29 @@ def _reference(run: Run, progress) -> runs.Outcome:
 @labels.labelled(gettext_lazy("Impor sekolah atau fasilitas kesehatan"))
 def import_reference_upload(run_id: int) -> dict:
     return runs.execute(run_id, _reference)
+
+
+def sanction_figures(result: SanctionResult) -> list[tuple[str, int]]:
+    """The figures a run's page shows for a sanctions computation."""
+    return [
+        (gettext_noop("Penangguhan baru"), result.suspended),
+        (gettext_noop("Pembatalan baru"), result.terminated),
+        (gettext_noop("Sanksi dihapus karena data verifikasi berubah"), result.removed),
+        (gettext_noop("Sanksi berlaku pada tahap ini"), result.in_force),
+    ]
+
+
+@task()
+@labels.labelled(gettext_lazy("Hitung sanksi"))
+def compute_stage_sanctions(run_id: int) -> dict:
+    """The sanctions of the run's stage (params year, stage) in the run's region."""
+    return runs.execute(run_id, _sanctions)
+
+
+def _sanctions(run, progress) -> runs.Outcome:
+    year, stage = run.params["year"], run.params["stage"]
+    result = compute_sanctions(
+        year, stage, region=run.region_code, acting_user=run.started_by, progress=progress
+    )
+    url = f"{reverse('compliance:sanction_list')}?tahun={year}&tahap={stage}"
+    return runs.Outcome(figures=sanction_figures(result), result_url=url)

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from harapan.lib import regioncode
+
 from .locking import serialized
 from .models import Claim
 
@@ -47,6 +49,13 @@ def holder_alive(holder: str, since) -> bool:
     return timezone.now() - since < stale
 
 
+def where(region_code: str) -> str:
+    """How a message names a claim's region: its dotted code, or the whole country."""
+    if not region_code:
+        return _("seluruh Indonesia")
+    return _("wilayah %s") % regioncode.dotted(region_code)
+
+
 def _overlaps(a: str, b: str) -> bool:
     return a.startswith(b) or b.startswith(a)
 
@@ -62,6 +71,10 @@ def take(scope: str, region_code: str, *, what: str, user=None, run=None) -> Cla
                 continue
             since = formats.date_format(timezone.localtime(claim.claimed_at), "j M Y H:i")
             by = claim.started_by or _("sistem")
+            if claim.region_code != region_code:  # say which part of it is taken
+                what = _("%(what)s tidak dapat dimulai: %(held)s") % {
+                    "what": what, "held": where(claim.region_code)
+                }  # fmt: skip
             raise ClaimRefused(
                 _("%(what)s sedang dikerjakan oleh %(by)s sejak %(since)s. Tidak ada yang "
                   "diubah: tunggu sampai pekerjaan itu selesai, lalu ulangi bila perlu.")

@@ -1,7 +1,8 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from harapan.benefits.batch import compute_entitlements
 from harapan.benefits.stages import stage_for
+from harapan.jobs.claims import ClaimRefused
 from harapan.regions.options import region_option
 
 
@@ -21,7 +22,10 @@ class Command(BaseCommand):
         target = stage_for(year, stage, create=True)
         region = region_option(region)
         self.stdout.write(f"Menghitung {target} (acuan usia {target.reference_date:%d-%m-%Y})…")
-        result = compute_entitlements(target, region=region, recompute=recompute)
+        try:
+            result = compute_entitlements(target, region=region, recompute=recompute)
+        except ClaimRefused as refused:
+            raise CommandError(str(refused)) from None
         sanctions = result.sanctions
         self.stdout.write(
             f"Sanksi verifikasi: {sanctions.suspended:,} penangguhan dan "

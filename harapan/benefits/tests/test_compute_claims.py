@@ -1,0 +1,179 @@
+"""Two computations of one stage at once: exactly one writes, the other is told why (issue 12).
+
+The first computation runs in a thread of its own (its own connection) and is
+held inside its transaction, after its claims were committed and before it
+has read or written anything, until the second one has been tried.
+"""
+
+import socket
+import subprocess
+import sys
+import threading
+from unittest import mock
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from harapan.audit.models import AuditEntry
+from harapan.benefits.batch import compute_entitlements
+from harapan.benefits.models import Entitlement, Stage
+from harapan.benefits.seed import ensure_years
+from harapan.benefits.tasks import compute_stage_entitlements
+from harapan.compliance.models import ComplianceRules
+from harapan.jobs import runs
+from harapan.jobs.claims import ClaimRefused
+from harapan.jobs.models import Claim, Run, RunKind, RunStatus
+from harapan.testing import DESA_A, DESA_B, METRO_DESA, make_family, make_user, run_due_tasks
+
+pytestmark = pytest.mark.django_db(transaction=True)
+WAIT = 60  # seconds; only reached when something is broken
+
+
+@pytest.fixture
+def stage() -> Stage:
+    """Stage 3 of 2025 with two families in Kab. Tanggamus (18.06) and one in Kota Metro."""
+    ensure_years(2025)
+    make_family(region_code=DESA_A)
+    make_family(region_code=DESA_B)
+    make_family(region_code=METRO_DESA)
+    return Stage.objects.select_related("year").get(year_id=2025, number=3)
+
+
+class HeldComputation:
+    """`compute_entitlements(stage, region=...)` (or `work()`) in a thread, held inside it.
+
+    It is held where the computation first reads, the year's compliance
+    rules: by then its claims are committed and its transaction is open.
+    """
+
+    def __init__(self, stage: Stage | None = None, region: str = "", work=None):
+        self.inside, self.release = threading.Event(), threading.Event()
+        self.result = self.error = None
+        self.work = work or (lambda: compute_entitlements(stage, region=region))
+        self.thread = threading.Thread(target=self._compute)
+        read_rules = ComplianceRules.for_year
+
+        def held(year):
+            if threading.current_thread() is self.thread:
+                self.inside.set()
+                self.release.wait(WAIT)
+            return read_rules(year)
+
+        self.patch = mock.patch.object(ComplianceRules, "for_year", held)
+
+    def _compute(self):
+        try:
+            self.result = self.work()
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            self.error = error
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        self.patch.start()
+        self.thread.start()
+        assert self.inside.wait(WAIT), "the first computation never reached its transaction"
+        return self
+
+    def __exit__(self, *exc):
+        self.release.set()
+        self.thread.join(WAIT)
+        self.patch.stop()
+        assert not self.thread.is_alive(), "the first computation did not finish"
+        assert self.error is None, self.error
+
+
+def computations() -> int:
+    return AuditEntry.objects.filter(action="benefits.entitlements.compute").count()
+
+
+def test_two_computations_of_one_stage_at_once_only_one_writes_and_the_other_is_told(stage):
+    with HeldComputation(stage, "18.06") as first:
+        with pytest.raises(CommandError) as refused:
+            call_command("compute_entitlements", year=2025, stage=3, region="1806")
+        assert Entitlement.objects.count() == 0  # the second wrote nothing
+    assert str(refused.value).startswith(
+        "Penetapan 2025 tahap 3 untuk wilayah 18.06 sedang dikerjakan oleh sistem sejak "
+    )
+    assert "Tidak ada yang diubah" in str(refused.value)
+    assert first.result.families == 2  # Tanggamus: DESA_A and DESA_B, once each
+    assert Entitlement.objects.count() == 2
+    assert computations() == 1
+    assert not Claim.objects.exists()  # both claims released
+
+
+def test_of_two_runs_started_from_the_page_the_second_fails_with_the_claims_message(stage):
+    operator = make_user("operator", "operator", "1806")
+
+    def start():
+        return runs.start(compute_stage_entitlements, kind=RunKind.ENTITLEMENTS, user=operator,
+                          title="Tahap 3 2025, wilayah 18.06", region_code="1806",
+                          params={"stage": stage.pk, "recompute": False})  # fmt: skip
+
+    first = start()
+    with HeldComputation(work=lambda: compute_stage_entitlements.call(first.pk)):
+        first.refresh_from_db()
+        assert (first.status, first.phase) == (RunStatus.RUNNING, "Menghitung sanksi")
+        second = start()
+        run_due_tasks()  # a worker: skips the first (already running), runs the second
+        second.refresh_from_db()
+        assert second.status == RunStatus.FAILED
+        assert second.message.startswith(
+            "Penetapan 2025 tahap 3 untuk wilayah 18.06 sedang dikerjakan oleh operator sejak "
+        )
+    first.refresh_from_db()
+    assert first.status == RunStatus.DONE
+    assert first.figures[0] == ["Keluarga ditetapkan", 2]
+    assert Entitlement.objects.count() == 2
+    assert computations() == 1
+    assert Run.objects.count() == 2
+
+
+def test_a_national_computation_is_refused_while_a_kabupaten_of_the_stage_is_computed(stage):
+    with HeldComputation(stage, "1806") as first:
+        with pytest.raises(ClaimRefused) as refused:
+            compute_entitlements(stage)
+    assert str(refused.value).startswith(
+        "Penetapan 2025 tahap 3 untuk seluruh Indonesia tidak dapat dimulai: wilayah 18.06 "
+        "sedang dikerjakan oleh sistem sejak "
+    )
+    assert first.result.families == 2
+    assert Entitlement.objects.count() == 2  # Kota Metro's family waits for a later run
+    assert computations() == 1
+
+
+def test_computing_only_the_sanctions_is_refused_while_the_stage_is_computed(stage):
+    with HeldComputation(stage, "1806"):
+        with pytest.raises(
+            CommandError,
+            match="Sanksi 2025 tahap 3 untuk wilayah 18 tidak dapat dimulai: wilayah 18.06 sedang",
+        ):
+            call_command("compute_sanctions", year=2025, stage=3, region="18")
+    assert computations() == 1
+
+
+def test_two_different_kabupaten_compute_the_same_stage_at_once(stage):
+    with HeldComputation(stage, "1806") as first:
+        second = compute_entitlements(stage, region="1872")
+        assert second.families == 1  # Kota Metro's one family
+    assert first.result.families == 2
+    assert Entitlement.objects.count() == 3
+    assert computations() == 2
+
+
+def test_a_claim_left_by_a_dead_process_does_not_block(stage):
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    Claim.objects.create(
+        scope=f"benefits.entitlements:{stage.pk}", region_code="1806",
+        holder=f"{socket.gethostname()}:{holder.pid}", started_by="operator",
+    )  # fmt: skip
+    try:
+        with pytest.raises(ClaimRefused, match="sedang dikerjakan oleh operator sejak"):
+            compute_entitlements(stage, region="1806")
+    finally:
+        holder.kill()
+        holder.wait()
+    # Its process is gone: the claim is abandoned, and the computation goes ahead.
+    assert compute_entitlements(stage, region="1806").families == 2
+    assert not Claim.objects.exists()
