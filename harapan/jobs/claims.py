@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import OperationalError, connection
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -62,27 +63,45 @@ def _overlaps(a: str, b: str) -> bool:
 
 def take(scope: str, region_code: str, *, what: str, user=None, run=None) -> Claim:
     """Claim `scope` for `region_code`, or raise ClaimRefused naming the run that holds it."""
-    with serialized(f"claim:{scope}"):
-        for claim in Claim.objects.filter(scope=scope):
-            if not _overlaps(claim.region_code, region_code):
-                continue
-            if not holder_alive(claim.holder, claim.claimed_at):
+    # A plain read first: it refuses at once, even on SQLite while the run
+    # holding the claim keeps the database's write lock (which the lock below
+    # would wait for).
+    _refuse_if_held(scope, region_code, what)
+    try:
+        with serialized(f"claim:{scope}"):
+            _refuse_if_held(scope, region_code, what, free_dead=True)
+            by = user.get_username() if user is not None and user.is_authenticated else ""
+            return Claim.objects.create(
+                scope=scope, region_code=region_code, run=run, holder=holder_id(), started_by=by
+            )
+    except OperationalError as error:
+        if connection.vendor != "sqlite" or "locked" not in str(error):
+            raise
+        # SQLite: another job kept the write lock past the timeout.
+        raise ClaimRefused(
+            _("%(what)s tidak dapat dimulai: basis data sedang dipakai pekerjaan lain yang "
+              "menulis. Tidak ada yang diubah; ulangi sebentar lagi.") % {"what": what}
+        ) from error  # fmt: skip
+
+
+def _refuse_if_held(scope: str, region_code: str, what: str, *, free_dead=False) -> None:
+    for claim in Claim.objects.filter(scope=scope):
+        if not _overlaps(claim.region_code, region_code):
+            continue
+        if not holder_alive(claim.holder, claim.claimed_at):
+            if free_dead:
                 claim.delete()
-                continue
-            since = formats.date_format(timezone.localtime(claim.claimed_at), "j M Y H:i")
-            by = claim.started_by or _("sistem")
-            if claim.region_code != region_code:  # say which part of it is taken
-                what = _("%(what)s tidak dapat dimulai: %(held)s") % {
-                    "what": what, "held": where(claim.region_code)
-                }  # fmt: skip
-            raise ClaimRefused(
-                _("%(what)s sedang dikerjakan oleh %(by)s sejak %(since)s. Tidak ada yang "
-                  "diubah: tunggu sampai pekerjaan itu selesai, lalu ulangi bila perlu.")
-                % {"what": what, "by": by, "since": since}
-            )  # fmt: skip
-        return Claim.objects.create(
-            scope=scope, region_code=region_code, run=run, holder=holder_id(),
-            started_by=user.get_username() if user is not None and user.is_authenticated else "",
+            continue
+        since = formats.date_format(timezone.localtime(claim.claimed_at), "j M Y H:i")
+        by = claim.started_by or _("sistem")
+        if claim.region_code != region_code:  # say which part of it is taken
+            what = _("%(what)s tidak dapat dimulai: %(held)s") % {
+                "what": what, "held": where(claim.region_code)
+            }  # fmt: skip
+        raise ClaimRefused(
+            _("%(what)s sedang dikerjakan oleh %(by)s sejak %(since)s. Tidak ada yang "
+              "diubah: tunggu sampai pekerjaan itu selesai, lalu ulangi bila perlu.")
+            % {"what": what, "by": by, "since": since}
         )  # fmt: skip
 
 
