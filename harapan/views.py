@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from harapan.accounts.roles import Role, follows_data_checks, may_assign_pendamping
 from harapan.graduation.targets import home_progress
+from harapan.jobs.access import runs_to_follow
 from harapan.registry.models import DataFinding, Family
 
 
@@ -26,4 +27,6 @@ def home(request):
     if follows_data_checks(user):
         # The nightly data check's findings wait for someone to correct the data (§12).
         context["finding_count"] = DataFinding.objects.visible_to(user).count()
+    # An upload or recompute under way, or one to correct and repeat (§11).
+    context["runs"] = runs_to_follow(user)[:5]
     return render(request, "home.html", context)

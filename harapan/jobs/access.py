@@ -1,8 +1,14 @@
 """Who sees which runs: their own; an operator those of the region; admin pusat all."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from harapan.accounts.roles import Role
 
-from .models import Run
+from .models import Run, RunStatus
+
+RECENT_DAYS = 7
 
 OVERSEERS = {Role.OPERATOR, Role.ADMIN_PUSAT}
 
@@ -21,3 +27,11 @@ def runs_visible_to(user, kind: str | None = None):
     if user.role == Role.OPERATOR and user.region_id:
         return runs.filter(region_code__startswith=user.region_id)
     return runs.filter(started_by=user)
+
+
+def runs_to_follow(user):
+    """The user's own runs still under way, or that ended without doing their work in the
+    last RECENT_DAYS (a rejected file to correct, a failed run to repeat): their home's to-do."""
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    waiting = (RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.REJECTED, RunStatus.FAILED)
+    return Run.objects.filter(started_by=user, status__in=waiting, created_at__gte=since)

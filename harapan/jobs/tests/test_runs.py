@@ -171,3 +171,28 @@ class RunPageTests(TestCase):
         assert self.upload_run.pk not in [
             r.pk for r in self.page(self.other_operator, "jobs:run_list").context["page"]
         ]
+
+
+class HomeTodoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.operator = make_user("operator", Role.OPERATOR, "1806")
+        cls.other = make_user("operator_2", Role.OPERATOR, "1806")
+
+    def test_a_rejected_or_running_upload_of_mine_is_on_my_home_and_a_done_one_is_not(self):
+        def run(status, title, user=self.operator):
+            return Run.objects.create(kind=RunKind.REGISTRY_IMPORT, started_by=user,
+                                      region_code="1806", status=status, title=title)  # fmt: skip
+
+        rejected = run(RunStatus.REJECTED, "salah.csv")
+        running = run(RunStatus.RUNNING, "besar.csv")
+        run(RunStatus.DONE, "benar.csv")
+        run(RunStatus.REJECTED, "milik-orang-lain.csv", user=self.other)
+        self.client.force_login(self.operator)
+        page = self.client.get(reverse("home"))
+        self.assertContains(page, "Impor registri: salah.csv</a> — Ditolak, tidak ada yang berubah")
+        self.assertContains(page, reverse("jobs:run_detail", args=[rejected.pk]))
+        self.assertContains(page, "Impor registri: besar.csv</a> — Sedang berjalan")
+        self.assertNotContains(page, "benar.csv")
+        self.assertNotContains(page, "milik-orang-lain.csv")
+        assert running.pk in [r.pk for r in page.context["runs"]]
