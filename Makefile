@@ -6,6 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
+# The suite runs in one process per core (pytest-xdist), at most 4; each process has its own
+# test database. loadscope keeps a test class (and its setUpTestData) in one process.
+PYTEST_PARALLEL ?= -n auto --maxprocesses 4 --dist loadscope
+
 .PHONY: run test test-sqlite test-postgres system-packages lint bench clean
 
 $(STAMP): pyproject.toml
@@ -29,11 +33,11 @@ test: $(STAMP) system-packages
 
 test-sqlite: $(STAMP)
 	@echo "== test suite on SQLite"
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_PARALLEL)
 
 test-postgres: $(STAMP)
 	@echo "== test suite on PostgreSQL"
-	scripts/with-postgres $(BIN)/pytest
+	scripts/with-postgres $(BIN)/pytest $(PYTEST_PARALLEL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check harapan benchmarks

@@ -2,9 +2,11 @@
 
 import signal
 from datetime import date, datetime, time
+from functools import cache
 from itertools import count
 from unittest import mock
 
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.test import TestCase
 from django.utils.timezone import localtime
@@ -17,6 +19,7 @@ from harapan.regions.models import Region
 from harapan.registry.models import Family, Member
 
 _serial = count(1)
+PASSWORD = "rahasia-uji-123"
 WORKER_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
 
 REGION_NAMES = {
@@ -51,14 +54,21 @@ def make_region(code: str, name: str | None = None) -> Region:
     return region
 
 
+@cache
+def password_hash() -> str:
+    """PASSWORD hashed once per test process by the project's real hasher: a hash costs
+    half a second of CPU (PBKDF2, a million rounds) and a PersonaTestCase makes nine users.
+    Signing in still checks the password against it the production way."""
+    return make_password(PASSWORD)
+
+
 def make_user(username: str, role: Role | str = "", region: str | None = None, **kwargs) -> User:
     if region:
         make_region(region)
     kwargs.setdefault("first_name", username.replace("_", " ").title())
-    user = User.objects.create_user(
-        username=username, password="rahasia-uji-123", role=role, region_id=region, **kwargs
+    return User.objects.create(
+        username=username, password=password_hash(), role=role, region_id=region, **kwargs
     )
-    return user
 
 
 def make_nik(kecamatan: str = KEC_A, birth: date = date(1985, 5, 17), sex: str = "L") -> str:
@@ -89,7 +99,7 @@ def make_member(family: Family, **kwargs) -> Member:
     return Member.objects.create(family=family, region_code=family.region_code, **kwargs)
 
 
-def sign_in(page, base_url: str, username: str, password: str = "rahasia-uji-123") -> None:
+def sign_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:
     """Log in through the real form, in a browser test (Playwright page)."""
     page.goto(f"{base_url}/masuk/")
     page.fill("#id_username", username)
