@@ -1,11 +1,17 @@
 """Test helpers: named personas (STYLE.md) and plain `make_*` factories."""
 
+import os
 import signal
+import subprocess
+import sys
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from itertools import count
+from pathlib import Path
 from unittest import mock
 
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
 
 from harapan.accounts.models import User
@@ -15,6 +21,7 @@ from harapan.regions.models import Region
 from harapan.registry.models import Family, Member
 
 _serial = count(1)
+ROOT = Path(__file__).resolve().parent.parent
 WORKER_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
 
 REGION_NAMES = {
@@ -167,3 +174,41 @@ def run_due_tasks() -> None:
     finally:
         for sig, handler in handlers.items():  # the worker installs its own
             signal.signal(sig, handler)
+
+
+def database_url() -> str:
+    """The test database, as a DATABASE_URL another process can open."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def start_worker() -> subprocess.Popen:
+    """A real `harapan db_worker` process on the test database (on SQLite a file:
+    harapan/conftest.py), started the way `make run` starts it."""
+    env = {**os.environ, "DATABASE_URL": database_url()}
+    return subprocess.Popen(
+        [sys.executable, "-m", "harapan", "db_worker", "--no-reload", "--interval", "0.2"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+def stop_worker(worker: subprocess.Popen) -> str:
+    """Stop it the way Ctrl+C in `make run` and systemd do; its output."""
+    worker.send_signal(signal.SIGTERM)
+    output, _ = worker.communicate(timeout=30)
+    return output
+
+
+@contextmanager
+def running_workers(count: int):
+    """`count` worker processes for the duration of the block; each must exit cleanly."""
+    workers = [start_worker() for _ in range(count)]
+    try:
+        yield workers
+    finally:
+        outputs = [stop_worker(worker) for worker in workers]
+    for worker, output in zip(workers, outputs, strict=True):
+        assert worker.returncode == 0, output

@@ -5,41 +5,16 @@ harapan/conftest.py), started the way `make run` starts it, stopped the way
 Ctrl+C or systemd stops it.
 """
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 
 from harapan.graduation.tasks import apply_exits_daily
 from harapan.registry.models import FamilyStatus
-from harapan.testing import make_approved_exit
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def database_url() -> str:
-    """The test database, as a DATABASE_URL another process can open."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
-def start_worker() -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url()}
-    return subprocess.Popen(
-        [sys.executable, "-m", "harapan", "db_worker", "--no-reload", "--interval", "0.2"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+from harapan.testing import make_approved_exit, start_worker, stop_worker
 
 
 @pytest.mark.django_db(transaction=True)
@@ -61,6 +36,5 @@ def test_a_worker_process_runs_an_enqueued_task_and_stops_on_sigterm():
         family.refresh_from_db()
         assert family.status == FamilyStatus.EXITED
     finally:
-        worker.send_signal(signal.SIGTERM)  # what Ctrl+C in `make run` and systemd send
-        output, _ = worker.communicate(timeout=30)
+        output = stop_worker(worker)
     assert worker.returncode == 0, output
