@@ -43,11 +43,12 @@ def clear_entitlements() -> None:
     """Back to no entitlement at all, statistics included, as before the first run."""
     from harapan import bulk
 
-    bulk.execute("DELETE FROM benefits_entitlementline")
-    bulk.execute("DELETE FROM benefits_entitlement")
     if bulk.is_postgres():
-        bulk.execute("VACUUM ANALYZE benefits_entitlementline")
-        bulk.execute("VACUUM ANALYZE benefits_entitlement")
+        bulk.execute("TRUNCATE benefits_entitlementline, benefits_entitlement")
+        bulk.analyze("benefits_entitlementline", "benefits_entitlement")
+    else:
+        bulk.execute("DELETE FROM benefits_entitlementline")
+        bulk.execute("DELETE FROM benefits_entitlement")
 
 
 def differing_rows(stage_id: int) -> int:
