@@ -187,12 +187,23 @@ def database_url() -> str:
 
 def start_worker() -> subprocess.Popen:
     """A real `harapan db_worker` process on the test database (on SQLite a file:
-    harapan/conftest.py), started the way `make run` starts it."""
+    harapan/conftest.py), started the way `make run` starts it.
+
+    Returns once the worker says it is running: its SIGTERM handler is set by
+    then, so that stopping it early still stops it gracefully (exit code 0).
+    """
     env = {**os.environ, "DATABASE_URL": database_url()}
-    return subprocess.Popen(
+    worker = subprocess.Popen(
         [sys.executable, "-m", "harapan", "db_worker", "--no-reload", "--interval", "0.2"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
+    started = []
+    for line in worker.stdout:
+        started.append(line)
+        if "Starting worker" in line:
+            return worker
+    worker.wait()
+    raise RuntimeError(f"the worker exited ({worker.returncode}):\n{''.join(started)}")
 
 
 def stop_worker(worker: subprocess.Popen) -> str:
