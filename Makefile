@@ -49,6 +49,7 @@ clean:
 bench: $(STAMP)
 	env -u DATABASE_URL $(BIN)/python benchmarks/compute_entitlements.py
 	scripts/with-postgres $(BIN)/python benchmarks/compute_entitlements.py
+	scripts/with-postgres $(BIN)/python benchmarks/compute_entitlements_fanout.py
 	env -u DATABASE_URL $(BIN)/python benchmarks/import_registry.py
 	scripts/with-postgres $(BIN)/python benchmarks/import_registry.py
 	env -u DATABASE_URL $(BIN)/python benchmarks/import_verification.py --families 15000 60000

@@ -71,8 +71,10 @@ def run(
         done = subprocess.run(
             [sys.executable, script, "--worker", "--families", str(families),
              "--seed", str(args.seed)],
-            check=True, capture_output=True, text=True,
+            capture_output=True, text=True,
         )  # fmt: skip
+        if done.returncode:
+            sys.exit(f"{families:,} families failed:\n{done.stderr}")
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(json.dumps(results[-1]), flush=True)
     OUT.mkdir(parents=True, exist_ok=True)

@@ -71,12 +71,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 @pytest.fixture
 def task_worker(transactional_db):
     """A real task worker process on the test database for the test's length."""
-    import signal
+    from harapan.testing import running_workers
 
-    from harapan.testing import start_worker
-
-    worker = start_worker()
-    yield worker
-    worker.send_signal(signal.SIGTERM)
-    output, _ = worker.communicate(timeout=60)
-    assert worker.returncode == 0, output
+    with running_workers(1) as (worker,):
+        yield worker

@@ -1,13 +1,19 @@
 """Test helpers: named personas (STYLE.md) and plain `make_*` factories."""
 
+import os
 import signal
+import subprocess
+import sys
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from functools import cache
 from itertools import count
+from pathlib import Path
 from unittest import mock
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
 from django.utils.timezone import localtime
 
@@ -20,6 +26,7 @@ from harapan.registry.models import Family, Member
 
 _serial = count(1)
 PASSWORD = "rahasia-uji-123"
+ROOT = Path(__file__).resolve().parent.parent
 WORKER_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
 
 REGION_NAMES = {
@@ -212,8 +219,6 @@ def run_queued_here() -> int:
 
 def database_url() -> str:
     """The test database, as a DATABASE_URL another process can open."""
-    from django.db import connection
-
     db = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
@@ -221,22 +226,44 @@ def database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-def start_worker():
-    """A `harapan db_worker` process on the test database, started the way `make run` does.
+def start_worker() -> subprocess.Popen:
+    """A real `harapan db_worker` process on the test database (on SQLite a file:
+    harapan/conftest.py), started the way `make run` starts it.
 
-    Stop it with SIGTERM (what Ctrl+C and systemd send) and `communicate()`.
+    Returns once the worker says it is running: its SIGTERM handler is set by
+    then, so that stopping it early still stops it gracefully (exit code 0).
     """
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "DATABASE_URL": database_url()}
-    return subprocess.Popen(
+    worker = subprocess.Popen(
         [sys.executable, "-m", "harapan", "db_worker", "--no-reload", "--interval", "0.2"],
-        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
+    started = []
+    for line in worker.stdout:
+        started.append(line)
+        if "Starting worker" in line:
+            return worker
+    worker.wait()
+    raise RuntimeError(f"the worker exited ({worker.returncode}):\n{''.join(started)}")
+
+
+def stop_worker(worker: subprocess.Popen) -> str:
+    """Stop it the way Ctrl+C in `make run` and systemd do; its output."""
+    worker.send_signal(signal.SIGTERM)
+    output, _ = worker.communicate(timeout=30)
+    return output
+
+
+@contextmanager
+def running_workers(count: int):
+    """`count` worker processes for the duration of the block; each must exit cleanly."""
+    workers = [start_worker() for _ in range(count)]
+    try:
+        yield workers
+    finally:
+        outputs = [stop_worker(worker) for worker in workers]
+    for worker, output in zip(workers, outputs, strict=True):
+        assert worker.returncode == 0, output
 
 
 def queued_run(test: TestCase, response):

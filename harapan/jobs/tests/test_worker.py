@@ -5,7 +5,6 @@ harapan/conftest.py), started the way `make run` starts it, stopped the way
 Ctrl+C or systemd stops it.
 """
 
-import signal
 import time
 from datetime import timedelta
 
@@ -15,7 +14,7 @@ from django_tasks import TaskResultStatus
 
 from harapan.graduation.tasks import apply_exits_daily
 from harapan.registry.models import FamilyStatus
-from harapan.testing import make_approved_exit, start_worker
+from harapan.testing import make_approved_exit, start_worker, stop_worker
 
 
 @pytest.mark.django_db(transaction=True)
@@ -37,6 +36,5 @@ def test_a_worker_process_runs_an_enqueued_task_and_stops_on_sigterm():
         family.refresh_from_db()
         assert family.status == FamilyStatus.EXITED
     finally:
-        worker.send_signal(signal.SIGTERM)  # what Ctrl+C in `make run` and systemd send
-        output, _ = worker.communicate(timeout=30)
+        output = stop_worker(worker)
     assert worker.returncode == 0, output

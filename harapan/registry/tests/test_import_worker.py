@@ -1,7 +1,6 @@
 """A registry upload end to end: the page stores the file, a real worker process imports
 it, and the run's page shows the result (issue 12's acceptance)."""
 
-import signal
 import time
 
 import pytest
@@ -13,7 +12,7 @@ from harapan.accounts.roles import Role
 from harapan.jobs.models import Run, RunStatus
 from harapan.registry.models import Family, Member
 from harapan.registry.tests.test_import import BROKEN_FAMILIES, GOOD_FAMILIES, HEADER
-from harapan.testing import make_region, make_user, sign_in, start_worker
+from harapan.testing import make_region, make_user, sign_in, start_worker, stop_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,8 +36,7 @@ def wait_for(run: Run, worker, seconds=60) -> Run:
 
 
 def stop(worker) -> str:
-    worker.send_signal(signal.SIGTERM)
-    output, _ = worker.communicate(timeout=60)
+    output = stop_worker(worker)
     assert worker.returncode == 0, output
     return output
 
