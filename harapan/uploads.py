@@ -71,6 +71,12 @@ def rejected(*, rows: int, errors: list, error_total: int, error_rows: int) -> O
                    error_total=error_total, message=gettext(REJECTED))  # fmt: skip
 
 
+def rejected_lines(result) -> Outcome:
+    """`rejected` for an engine result that keeps its error lines (`error_lines`)."""
+    return rejected(rows=result.rows, errors=result.error_lines, error_total=result.errors,
+                    error_rows=result.error_rows)  # fmt: skip
+
+
 def start_import(request, task, *, kind: str, upload, region_code: str, params=None):
     """Store the checked upload on a run, enqueue `task` and send the user to the run's page."""
     run = runs.start(task, kind=kind, user=request.user, title=upload.name,

@@ -50,10 +50,7 @@ def _disbursement(run: Run, progress) -> runs.Outcome:
             file_name=run.title, keep_error_lines=runs.STORED_ERRORS, progress=progress,
         )  # fmt: skip
     if not result.ok:
-        return uploads.rejected(
-            rows=result.rows, errors=result.error_lines, error_total=result.errors,
-            error_rows=result.error_rows,
-        )  # fmt: skip
+        return uploads.rejected_lines(result)
     figures = [
         (gettext_noop("Baris diimpor"), result.rows),
         (gettext_noop("Cocok dengan KPM"), result.matched),

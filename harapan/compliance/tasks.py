@@ -36,10 +36,7 @@ def _verification(run: Run, progress) -> runs.Outcome:
             keep_error_lines=runs.STORED_ERRORS, progress=progress,
         )  # fmt: skip
     if not result.ok:
-        return uploads.rejected(
-            rows=result.rows, errors=result.error_lines, error_total=result.errors,
-            error_rows=result.error_rows,
-        )  # fmt: skip
+        return uploads.rejected_lines(result)
     figures = [
         (gettext_noop("Catatan verifikasi"), result.rows),
         (gettext_noop("Anggota"), result.members),
