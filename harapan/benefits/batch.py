@@ -229,27 +229,35 @@ def _compute_entitlements(
         [like, stage.pk],
     )  # fmt: skip
     bulk.analyze(TARGETS)
-    result.families = bulk.execute(f"""
+    result.families = bulk.scalar(f"SELECT COUNT(*) FROM {TARGETS}")
+    entitlements = f"""
         INSERT INTO benefits_entitlement (family_id, stage_id, region_code, total, computed_at)
         SELECT f.id, %s, f.region_code, COALESCE(t.total, 0), %s
         FROM {TARGETS} f
         LEFT JOIN (SELECT family_id, SUM(amount) AS total FROM {LINES} GROUP BY family_id) t
-          ON t.family_id = f.id""",
-        [stage.pk, now],
-    )  # fmt: skip
-    progress(written=result.families, force=True)
-    # The entitlement table just grew, maybe from nothing: without fresh
-    # statistics PostgreSQL joins it row by row (measured: 55 s for 100,000
-    # families instead of a few).
-    bulk.analyze("benefits_entitlement")
-    bulk.execute(f"""
+          ON t.family_id = f.id"""
+    lines = f"""
         INSERT INTO benefits_entitlementline
             (entitlement_id, member_id, region_code, component, amount, rank)
         SELECT e.id, l.member_id, l.region_code, l.component, l.amount, l.rank
-        FROM {LINES} l JOIN benefits_entitlement e
-          ON e.family_id = l.family_id AND e.stage_id = %s""",
-        [stage.pk],
-    )  # fmt: skip
+        FROM {LINES} l JOIN e ON e.family_id = l.family_id"""
+    if bulk.is_postgres():
+        # The lines join the ids the insert returns, not the entitlement
+        # table: that table just grew, maybe from nothing, and on its stale
+        # statistics PostgreSQL joined it row by row (measured: 55 s instead
+        # of a few for 100,000 families). ANALYZE, the earlier cure, holds a
+        # lock until the transaction ends that another kabupaten's ANALYZE
+        # waits for: fanned out to several workers, the kabupaten ran their
+        # second halves one at a time (docs/performance.md).
+        bulk.execute(f"WITH e AS ({entitlements} RETURNING id, family_id) {lines}", [stage.pk, now])
+    else:  # no RETURNING in a WITH; SQLite plans on its indexes
+        bulk.execute(entitlements, [stage.pk, now])
+        bulk.execute(
+            f"WITH e AS (SELECT id, family_id FROM benefits_entitlement WHERE stage_id = %s)"
+            f" {lines}",
+            [stage.pk],
+        )
+    progress(written=result.families, force=True)
     result.paid_families, result.total = bulk.rows(
         f"SELECT COUNT(DISTINCT family_id), COALESCE(SUM(amount), 0) FROM {LINES}"
     )[0]

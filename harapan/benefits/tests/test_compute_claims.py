@@ -15,6 +15,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from harapan.audit import trail
 from harapan.audit.models import AuditEntry
 from harapan.benefits.batch import compute_entitlements
 from harapan.benefits.models import Entitlement, Stage
@@ -45,22 +46,39 @@ class HeldComputation:
 
     It is held where the computation first reads, the year's compliance
     rules: by then its claims are committed and its transaction is open.
+    With `at_end`, it is held once it has written everything, at its audit
+    row, before its transaction commits.
     """
 
-    def __init__(self, stage: Stage | None = None, region: str = "", work=None):
+    def __init__(self, stage: Stage | None = None, region: str = "", work=None, at_end=False):
         self.inside, self.release = threading.Event(), threading.Event()
         self.result = self.error = None
         self.work = work or (lambda: compute_entitlements(stage, region=region))
         self.thread = threading.Thread(target=self._compute)
-        read_rules = ComplianceRules.for_year
 
-        def held(year):
+        def hold():
             if threading.current_thread() is self.thread:
                 self.inside.set()
                 self.release.wait(WAIT)
-            return read_rules(year)
 
-        self.patch = mock.patch.object(ComplianceRules, "for_year", held)
+        if at_end:
+            record = trail.record
+
+            def held(actor, action, *args, **kwargs):
+                entry = record(actor, action, *args, **kwargs)
+                if action == "benefits.entitlements.compute":
+                    hold()
+                return entry
+
+            self.patch = mock.patch.object(trail, "record", held)
+        else:
+            read_rules = ComplianceRules.for_year
+
+            def held(year):
+                hold()
+                return read_rules(year)
+
+            self.patch = mock.patch.object(ComplianceRules, "for_year", held)
 
     def _compute(self):
         try:
@@ -157,6 +175,26 @@ def test_two_different_kabupaten_compute_the_same_stage_at_once(stage):
     with HeldComputation(stage, "1806") as first:
         second = compute_entitlements(stage, region="1872")
         assert second.families == 1  # Kota Metro's one family
+    assert first.result.families == 2
+    assert Entitlement.objects.count() == 3
+    assert computations() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time")
+def test_a_kabupaten_does_not_wait_for_another_kabupaten_to_commit(stage):
+    # Fanned out, two workers' kabupaten transactions overlap: the second must
+    # write its entitlements and lines while the first, done, has not yet
+    # committed (it used to wait for it, at an ANALYZE of the entitlements).
+    with HeldComputation(stage, "1806", at_end=True) as first:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '5s'")
+        try:
+            second = compute_entitlements(stage, region="1872")
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET lock_timeout")
+        assert second.families == 1  # Kota Metro's one family
+        assert first.result is None  # the first is still open
     assert first.result.families == 2
     assert Entitlement.objects.count() == 3
     assert computations() == 2
