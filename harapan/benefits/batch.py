@@ -195,7 +195,14 @@ def compute_entitlements(
         claimed(f"benefits.entitlements:{stage.pk}", region, what=what, user=acting_user),
         sanctions_claim(stage.year_id, stage.number, region, acting_user),
     ):
-        return _compute_entitlements(stage, region, recompute, acting_user, progress)
+        result = _compute_entitlements(stage, region, recompute, acting_user, progress)
+    if not connection.in_atomic_block:
+        # Fresh statistics for the pages that read the table next (on stale
+        # ones a query right after a first run was seen planning for minutes),
+        # taken after the commit: ANALYZE's lock, which another kabupaten's
+        # ANALYZE waits for, then lasts only as long as the ANALYZE itself.
+        bulk.analyze("benefits_entitlement")
+    return result
 
 
 @transaction.atomic
