@@ -86,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The display filters (number, money, day, month, region …) on every page.
+            "builtins": ["harapan.display.filters"],
         },
     },
 ]
