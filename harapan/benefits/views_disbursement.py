@@ -38,11 +38,16 @@ def reconciliation(request):
     if not _may_view(request.user):
         raise PermissionDenied
     form, stage = chosen_stage(request)
-    context = {"form": form, "stage": stage, "cap": TABLE_CAP}
+    # `?jenis=` narrows the page to one kind of mismatch (the operator's home links there).
+    only = request.GET.get("jenis", "")
+    only = only if only in Kind.ORDER else ""
+    context = {"form": form, "stage": stage, "cap": TABLE_CAP, "only": only}
     if stage is not None:
         result = disbursement.reconcile(stage, user=request.user)
         tables = []
         for kind, label, count, total in result.tiles():
+            if only and kind != only:
+                continue
             rows = list(result.rows[kind][:TABLE_CAP])
             if kind != Kind.UNPAID:
                 for line in rows:

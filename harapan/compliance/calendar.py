@@ -24,8 +24,14 @@ __all__ = [
     "stage_decided_by",
     "stage_of",
     "WINDOW_MONTHS",
+    "month_to_verify",
 ]
 WINDOW_MONTHS = 3
+
+
+def month_to_verify(today: date) -> date:
+    """The month whose verification is recorded now: the month that has just ended."""
+    return add_months(month_start(today), -1)
 
 
 def stage_start(year: int, stage: int) -> date:

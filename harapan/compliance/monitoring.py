@@ -99,6 +99,12 @@ def figures_by(month: date, members: QuerySet, grouping: str) -> list[Figures]:
     return [Figures(*row) for row in bulk.rows(sql, params)]
 
 
+def incomplete(rows: list[Figures]) -> list[Figures]:
+    """The groups with a commitment still unrecorded; families without a pendamping are
+    left out: they are the coordinator's other to-do, the unassigned families."""
+    return [row for row in rows if row.missing and row.key is not None]
+
+
 def total(rows: list[Figures]) -> Figures:
     whole = Figures(key=None)
     for row in rows:

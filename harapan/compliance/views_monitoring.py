@@ -84,6 +84,7 @@ class MonthForm(forms.Form):
 
 class MonitoringForm(MonthForm):
     per = forms.ChoiceField(label=_("Kelompokkan per"), choices=list(GROUPING_LABELS.items()))
+    belum = forms.BooleanField(label=_("Hanya yang verifikasinya belum lengkap"), required=False)
 
 
 class StageForm(forms.Form):
@@ -102,7 +103,7 @@ class SanctionForm(StageForm):
 
 
 def _previous_month() -> str:
-    return calendar.month_label(calendar.add_months(calendar.month_start(_today()), -1))
+    return calendar.month_label(calendar.month_to_verify(_today()))
 
 
 def _monitoring_form(request: HttpRequest) -> MonitoringForm:
@@ -118,8 +119,12 @@ def _stage_defaults() -> dict:
 # Figures per group -------------------------------------------------------------
 
 
-def _labelled_figures(user, month: date, grouping: str) -> list[monitoring.Figures]:
+def _labelled_figures(
+    user, month: date, grouping: str, only_incomplete: bool = False
+) -> list[monitoring.Figures]:
     rows = monitoring.figures_by(month, Member.objects.visible_to(user), grouping)
+    if only_incomplete:
+        rows = monitoring.incomplete(rows)
     keys = [row.key for row in rows if row.key is not None]
     if grouping == monitoring.PENDAMPING:
         users = get_user_model().objects.in_bulk(keys)
@@ -142,11 +147,13 @@ def monitoring_page(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "scope": scope_heading(request.user)}
     if form.is_valid():
         month, grouping = form.cleaned_data["bulan"], form.cleaned_data["per"]
-        rows = _labelled_figures(request.user, month, grouping)
+        rows = _labelled_figures(request.user, month, grouping, form.cleaned_data["belum"])
+        query = {"bulan": calendar.month_label(month), "per": grouping}
+        if form.cleaned_data["belum"]:
+            query["belum"] = "on"
         context.update(
             month_text=calendar.month_label(month), rows=rows, total=monitoring.total(rows),
-            grouping_label=GROUPING_LABELS[grouping],
-            query=urlencode({"bulan": calendar.month_label(month), "per": grouping}),
+            grouping_label=GROUPING_LABELS[grouping], query=urlencode(query),
         )  # fmt: skip
     return render(request, "compliance/monitoring.html", context)
 
@@ -159,7 +166,7 @@ def monitoring_xlsx(request: HttpRequest) -> HttpResponse:
         context = {"form": form, "scope": scope_heading(request.user)}
         return render(request, "compliance/monitoring.html", context, status=400)
     month, grouping = form.cleaned_data["bulan"], form.cleaned_data["per"]
-    rows = _labelled_figures(request.user, month, grouping)
+    rows = _labelled_figures(request.user, month, grouping, form.cleaned_data["belum"])
     total = monitoring.total(rows)
     total.code, total.label = "", pgettext("total row", "Jumlah")
     lines = [
@@ -181,6 +188,8 @@ def monitoring_xlsx(request: HttpRequest) -> HttpResponse:
                percent(row.compliance_rate)] for row in [*rows, total]]  # fmt: skip
     about = [["bulan", calendar.month_label(month)], ["per", grouping],
              ["cakupan", scope_heading(request.user)]]  # fmt: skip
+    if form.cleaned_data["belum"]:
+        about.append(["belum", _t("Hanya yang verifikasinya belum lengkap")])
     name = f"pemantauan-verifikasi-{calendar.month_label(month)}-{grouping}.xlsx"
     response = xlsx_response(name, "pemantauan", lines, about)
     audit_export(request.user, "compliance.monitoring.export",

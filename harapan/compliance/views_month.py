@@ -61,8 +61,7 @@ def _month_or_404(text: str) -> date:
 
 
 def _default_month() -> date:
-    # Verification reports the month that has just ended.
-    return calendar.add_months(_this_month(), -1)
+    return calendar.month_to_verify(timezone.localdate())
 
 
 def _navigation(month: date) -> dict:

@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from harapan.lib.months import add_months
+from harapan.lib.months import add_months, parse_month, parse_week
 
 from .actions import Mark
-from .models import Presence, Session
+from .models import MeetingStatus, Presence, Session
 
 # A plan covers a year at most: monthly meetings, DESIGN §6.
 MAX_MONTHS = 12
@@ -152,3 +152,30 @@ class CancelForm(forms.Form):
         label=_("Alasan pembatalan"), max_length=500,
         error_messages={"required": _("Alasan pembatalan wajib diisi.")},
     )  # fmt: skip
+
+
+class MeetingListForm(forms.Form):
+    """`?bulan=TTTT-BB` or `?minggu=TTTT-Wmm` (a week wins), and `?status=`: the meetings listed."""
+
+    bulan = forms.CharField(label=_("Bulan"), required=False, max_length=7)
+    minggu = forms.CharField(label=_("Minggu"), required=False, max_length=8)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Semua")), *MeetingStatus.choices]
+    )
+
+    def clean_bulan(self) -> date | None:
+        message = _("Bulan '%(text)s' tidak valid: tulis sebagai TTTT-BB, mis. 2026-03.")
+        return self._parsed("bulan", parse_month, message)
+
+    def clean_minggu(self) -> date | None:
+        message = _("Minggu '%(text)s' tidak valid: tulis sebagai TTTT-Wmm, mis. 2026-W49.")
+        return self._parsed("minggu", parse_week, message)
+
+    def _parsed(self, name: str, parse, message: str) -> date | None:
+        text = self.cleaned_data[name].strip()
+        if not text:
+            return None
+        try:
+            return parse(text)
+        except ValueError:
+            raise ValidationError(message % {"text": text}) from None

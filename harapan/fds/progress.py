@@ -18,6 +18,8 @@ from datetime import date
 from django.db.models import Count, DateField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from harapan.registry.models import Family
+
 from .models import Attendance, FdsRules, MeetingStatus, Presence, Session
 
 HELD = Q(meeting__status=MeetingStatus.HELD)
@@ -85,3 +87,8 @@ def flagged(families: QuerySet, rules: FdsRules | None = None) -> QuerySet:
         absences=Coalesce(Subquery(streak.annotate(n=Count("id")).values("n")), 0),
         last_absence=Subquery(streak.annotate(d=Max("meeting__held_on")).values("d")),
     ).filter(absences__gte=rules.absence_flag)
+
+
+def flagged_in_scope(user, rules: FdsRules | None = None) -> QuerySet:
+    """The active families `user` may see that are flagged: the "perlu perhatian" list."""
+    return flagged(Family.objects.visible_to(user).active(), rules)

@@ -94,7 +94,7 @@ def _filtered(groups, desa: str, pendamping: str):
 
 
 def _flagged_count(user, rules: FdsRules) -> int:
-    return progress.flagged(Family.objects.visible_to(user).active(), rules).count()
+    return progress.flagged_in_scope(user, rules).count()
 
 
 @login_required

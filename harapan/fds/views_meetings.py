@@ -6,7 +6,7 @@ kept. Each page is a fixed number of queries whatever the group's size.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harapan.accounts.roles import may_change_family_data
-from harapan.lib.months import add_months, month_start, parse_month
+from harapan.lib.months import add_months, month_start
 from harapan.regions.models import Region
 from harapan.registry.models import Family, Member, Relation
 
 from . import actions, progress
-from .forms_meetings import CancelForm, MarkForm, MeetingForm, PlanForm
+from .forms_meetings import CancelForm, MarkForm, MeetingForm, MeetingListForm, PlanForm
 from .models import Attendance, FdsRules, Group, Meeting, MeetingStatus, Membership, Presence
 
 # A kabupaten may hold thousands of flagged families; the page shows the first.
@@ -240,31 +240,38 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 # The month's meetings -----------------------------------------------------------------------
 
 
-def _month_from(text: str) -> date | None:
-    try:
-        return parse_month(text)
-    except ValueError:
-        return None
+def planned_in_week(user, monday: date) -> QuerySet:
+    """The user's meetings still planned for the week starting `monday`: the pendamping's to-do."""
+    return Meeting.objects.visible_to(user).filter(
+        status=MeetingStatus.PLANNED,
+        planned_on__gte=monday,
+        planned_on__lt=monday + timedelta(days=7),
+    )
+
+
+def _period(form: MeetingListForm) -> tuple[date, date, date | None]:
+    """The month shown (for the month links), and the first and past-the-last day listed."""
+    this_month = month_start(timezone.localdate())
+    data = form.cleaned_data
+    week = data.get("minggu")
+    if week:
+        return month_start(week), week, week + timedelta(days=7)
+    month = data.get("bulan") or this_month
+    return month, month, add_months(month, 1)
 
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    asked = request.GET.get("bulan", "").strip()
-    month = _month_from(asked) if asked else month_start(timezone.localdate())
-    error = ""
-    if month is None:
-        error = _("Bulan '%(text)s' tidak valid: tulis sebagai TTTT-BB, mis. 2026-03.") % {
-            "text": asked
-        }
-        month = month_start(timezone.localdate())
-    following = add_months(month, 1)
-    in_month = Q(planned_on__gte=month, planned_on__lt=following) | Q(
-        held_on__gte=month, held_on__lt=following
-    )
+    form = MeetingListForm(request.GET)
+    form.is_valid()  # a bad field is explained on the page; the valid ones still apply
+    month, start, end = _period(form)
+    status = form.cleaned_data.get("status", "")
+    within = Q(planned_on__gte=start, planned_on__lt=end) | Q(held_on__gte=start, held_on__lt=end)
+    meetings = Meeting.objects.visible_to(request.user).filter(within)
+    if status:
+        meetings = meetings.filter(status=status)
     meetings = (
-        Meeting.objects.visible_to(request.user)
-        .filter(in_month)
-        .select_related("group__pendamping", "session")
+        meetings.select_related("group__pendamping", "session")
         .annotate(
             marked=Count("attendance"),
             present=Count("attendance", filter=Q(attendance__presence=Presence.PRESENT)),
@@ -274,14 +281,18 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = list(meetings)
     for meeting in meetings:
         meeting.group_url = group_url(meeting.group_id)
+    week = form.cleaned_data.get("minggu")
     context = {
         "month": month,
+        "week": week,
+        "week_end": week + timedelta(days=6) if week else None,
+        "status_label": MeetingStatus(status).label if status else "",
         "previous_key": f"{add_months(month, -1):%Y-%m}",
-        "next_key": f"{following:%Y-%m}",
+        "next_key": f"{add_months(month, 1):%Y-%m}",
         "meetings": meetings,
         "planned": sum(m.status == MeetingStatus.PLANNED for m in meetings),
         "held": sum(m.status == MeetingStatus.HELD for m in meetings),
-        "error": error,
+        "error": " ".join(message for errors in form.errors.values() for message in errors),
     }
     return render(request, "fds/meeting_list.html", context)
 
@@ -292,7 +303,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def _flagged_families(user, rules: FdsRules) -> QuerySet:
     current = Membership.objects.current().filter(family=OuterRef("pk"))
     return (
-        progress.flagged(Family.objects.visible_to(user).active(), rules)
+        progress.flagged_in_scope(user, rules)
         .select_related("pendamping")
         .annotate(
             head_name=_head_name(),
@@ -306,8 +317,10 @@ def _flagged_families(user, rules: FdsRules) -> QuerySet:
 @login_required
 def flagged(request: HttpRequest) -> HttpResponse:
     rules = FdsRules.current()
-    families = list(_flagged_families(request.user, rules)[: MAX_FLAGGED + 1])
+    flagged_families = _flagged_families(request.user, rules)
+    families = list(flagged_families[: MAX_FLAGGED + 1])
     truncated = len(families) > MAX_FLAGGED
+    total = flagged_families.count() if truncated else len(families)
     families = families[:MAX_FLAGGED]
     names = dict(
         Region.objects.filter(code__in={f.region_code for f in families}).values_list(
@@ -318,7 +331,7 @@ def flagged(request: HttpRequest) -> HttpResponse:
         family.desa_name = names.get(family.region_code, family.region_code)
         family.group_url = group_url(family.group_id) if family.group_id else None
     context = {"families": families, "truncated": truncated, "limit": MAX_FLAGGED,
-               "absence_flag": rules.absence_flag}  # fmt: skip
+               "total": total, "absence_flag": rules.absence_flag}  # fmt: skip
     return render(request, "fds/flagged.html", context)
 
 

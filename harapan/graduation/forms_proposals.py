@@ -107,6 +107,9 @@ class ProposalFilterForm(forms.Form):
         choices=[("", _("Semua"))] + list(ExitReason.choices),
         required=False,
     )
+    dikembalikan = forms.BooleanField(
+        label=_("Hanya yang dikembalikan (ditolak, belum diusulkan lagi)"), required=False
+    )
 
 
 class FollowUpForm(forms.Form):

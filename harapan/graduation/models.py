@@ -11,7 +11,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from harapan.accounts import scoping
@@ -37,6 +37,14 @@ class ExitProposalQuerySet(scoping.ScopedQuerySet):
             Q(status__in=OPEN_STATUSES)
             | Q(status=ProposalStatus.APPROVED, family__status=FamilyStatus.ACTIVE)
         )
+
+    def returned(self) -> "ExitProposalQuerySet":
+        """Sent back to the pendamping: rejected, the family still active and not proposed
+        again since. It leaves the list once the pendamping proposes the family again."""
+        later = ExitProposal.objects.filter(family=OuterRef("family"), pk__gt=OuterRef("pk"))
+        return self.filter(
+            status=ProposalStatus.REJECTED, family__status=FamilyStatus.ACTIVE
+        ).exclude(Exists(later))
 
     def due(self, on) -> "ExitProposalQuerySet":
         """Approved exits dated on or before `on` whose family has not left yet (DESIGN §7)."""

@@ -93,12 +93,16 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     proposals = ExitProposal.objects.visible_to(user).select_related("family", "proposed_by")
     filters = ProposalFilterForm(request.GET or None)
     status = kind = ""
+    returned = False
     if filters.is_valid():
         status, kind = filters.cleaned_data["status"], filters.cleaned_data["kind"]
+        returned = filters.cleaned_data["dikembalikan"]
     if status:
         proposals = proposals.filter(status=status)
     if kind:
         proposals = proposals.filter(kind=kind)
+    if returned:
+        proposals = proposals.returned()
     first = WAITING_FOR.get(user.role)
     order = ["-proposed_at", "-id"]
     if first:
@@ -108,7 +112,9 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
         order.insert(0, "waiting")
     page = Paginator(proposals.order_by(*order), PAGE_SIZE).get_page(request.GET.get("halaman"))
-    query = urlencode({"status": status, "kind": kind})
+    query = urlencode(
+        {"status": status, "kind": kind, **({"dikembalikan": "on"} if returned else {})}
+    )
     context = {"page": page, "filters": filters, "query": query, "waiting_for": first}
     return render(request, "graduation/proposal_list.html", context)
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from harapan.accounts.roles import Role
 
-from .models import Run, RunStatus
+from .models import Run, RunKind, RunStatus
 
 RECENT_DAYS = 7
 
@@ -29,9 +29,23 @@ def runs_visible_to(user, kind: str | None = None):
     return runs.filter(started_by=user)
 
 
-def runs_to_follow(user):
-    """The user's own runs still under way, or that ended without doing their work in the
-    last RECENT_DAYS (a rejected file to correct, a failed run to repeat): their home's to-do."""
+IMPORT_KINDS = (
+    RunKind.REGISTRY_IMPORT,
+    RunKind.VERIFICATION_IMPORT,
+    RunKind.DISBURSEMENT_IMPORT,
+    RunKind.SCHOOLS_IMPORT,
+    RunKind.FACILITIES_IMPORT,
+)
+TO_FOLLOW = (RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.REJECTED, RunStatus.FAILED)
+
+
+def to_follow(runs):
+    """The `runs` still under way, or that ended without doing their work in the last
+    RECENT_DAYS (a rejected file to correct, a failed run to repeat): a home to-do."""
     since = timezone.now() - timedelta(days=RECENT_DAYS)
-    waiting = (RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.REJECTED, RunStatus.FAILED)
-    return Run.objects.filter(started_by=user, status__in=waiting, created_at__gte=since)
+    return runs.filter(status__in=TO_FOLLOW, created_at__gte=since)
+
+
+def runs_to_follow(user):
+    """The user's own runs to follow."""
+    return to_follow(Run.objects.filter(started_by=user))

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_tasks import TaskResultStatus
@@ -16,6 +17,7 @@ from harapan.uploads import ERRORS_ON_PAGE
 
 from . import runs
 from .access import oversees_tasks, runs_visible_to
+from .forms import RunFilterForm
 from .labels import label_of
 
 PAGE_SIZE = 30
@@ -71,8 +73,19 @@ def run_errors(request, pk: int):
 def run_list(request):
     """My runs; for admin pusat and operators every run of their region, and the task queue."""
     runs.reap_orphans()
-    page = Paginator(runs_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("halaman"))
-    context = {"page": page, "oversees": oversees_tasks(request.user)}
+    shown = runs_visible_to(request.user)
+    filters = RunFilterForm(request.GET)
+    query = ""
+    if filters.is_valid():
+        shown = filters.filter(shown)
+        query = urlencode({k: v for k, v in filters.cleaned_data.items() if v})
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": query,
+        "oversees": oversees_tasks(request.user),
+    }
     if context["oversees"]:
         tasks = list(DBTaskResult.objects.order_by("-enqueued_at")[:TASK_ROWS])
         for task in tasks:

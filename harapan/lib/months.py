@@ -9,7 +9,7 @@ first day.
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
 
@@ -40,3 +40,32 @@ def parse_month(text: str) -> date:
 
 def month_label(month: date) -> str:
     return f"{month:%Y-%m}"
+
+
+# Weeks -------------------------------------------------------------------------------------
+# A week is an ISO week, Monday to Sunday, written `YYYY-Www` as an <input type="week"> sends it.
+
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{1,2})")
+
+
+def week_start(day: date) -> date:
+    """The Monday of `day`'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def parse_week(text: str) -> date:
+    """`YYYY-Www` → the week's Monday; ValueError with an Indonesian message."""
+    found = _WEEK.fullmatch(text.strip())
+    try:
+        if not found:
+            raise ValueError
+        return date.fromisocalendar(int(found.group(1)), int(found.group(2)), 1)
+    except ValueError:
+        raise ValueError(
+            f"Minggu '{text}' tidak valid: tulis sebagai TTTT-Wmm, mis. 2026-W49."
+        ) from None
+
+
+def week_label(monday: date) -> str:
+    year, week, _day = monday.isocalendar()
+    return f"{year}-W{week:02d}"

@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,6 +98,16 @@ def kinds_decided_by(user) -> list[str]:
     if not user.is_authenticated or not user.role:
         return []
     return [kind for kind in ChangeKind.values if user.role in roles_that_decide(kind)]
+
+
+def waiting_for(user, requests: QuerySet) -> QuerySet:
+    """The pending `requests` (already scoped) that wait for `user`'s decision, as
+    `can_decide` rules: a kind their role decides, requested by someone else."""
+    if not may_change_family_data(user):
+        return requests.none()
+    return requests.filter(status=ChangeStatus.PENDING, kind__in=kinds_decided_by(user)).exclude(
+        requested_by=user
+    )
 
 
 def can_request(user, family: Family) -> bool:

@@ -25,7 +25,7 @@ _DIGITS = re.compile(r"[0-9]+")  # not \d, which also matches other scripts' dig
 
 
 class FamilySearchForm(forms.Form):
-    """`?q=&desa=&status=&component=&after=` of the family list (and the API)."""
+    """`?q=&desa=&status=&component=&unassigned=&after=` of the family list (and the API)."""
 
     q = forms.CharField(label=_("Cari"), required=False, max_length=150, strip=True)
     desa = forms.CharField(label=_("Desa/kelurahan"), required=False, max_length=14)
@@ -37,6 +37,7 @@ class FamilySearchForm(forms.Form):
         required=False,
         choices=[("", _("Semua"))] + list(eligibility.LABELS.items()),
     )
+    unassigned = forms.BooleanField(label=_("Hanya yang belum punya pendamping"), required=False)
     after = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
 
     def __init__(self, *args, desa_choices: list[tuple[str, str]] | None = None, **kwargs):
@@ -64,6 +65,8 @@ class FamilySearchForm(forms.Form):
             families = families.filter(region_code__startswith=data["desa"])
         if data.get("status"):
             families = families.filter(status=data["status"])
+        if data.get("unassigned"):
+            families = families.filter(pendamping__isnull=True)
         if data.get("component"):
             earning = (
                 Member.objects.visible_to(user)

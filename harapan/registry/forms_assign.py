@@ -15,13 +15,9 @@ class AssignmentFilterForm(FamilySearchForm):
     """The family filter of the list, less status (only active families are assigned)."""
 
     status = None
-    unassigned = forms.BooleanField(label=_("Hanya yang belum punya pendamping"), required=False)
 
     def filter(self, families: QuerySet, user, on=None) -> QuerySet:
-        families = super().filter(families.active(), user, on)
-        if self.cleaned_data.get("unassigned"):
-            families = families.filter(pendamping__isnull=True)
-        return families
+        return super().filter(families.active(), user, on)
 
 
 def pendamping_in(prefix: str) -> QuerySet:

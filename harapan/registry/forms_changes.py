@@ -258,3 +258,6 @@ class ChangeFilterForm(forms.Form):
         choices=[("", _("Semua"))] + list(ChangeStatus.choices),
         required=False,
     )
+    menunggu_saya = forms.BooleanField(
+        label=_("Hanya yang menunggu keputusan saya"), required=False
+    )

@@ -11,6 +11,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -124,9 +125,13 @@ def change_list(request: HttpRequest) -> HttpResponse:
         # A coordinator's list is their work: what they may decide, and their own requests.
         requests = requests.filter(Q(kind__in=decides) | Q(requested_by=user))
     filters = ChangeFilterForm(request.GET or None)
-    status = filters.cleaned_data["status"] if filters.is_valid() else ""
+    valid = filters.is_valid()
+    status = filters.cleaned_data["status"] if valid else ""
+    mine = valid and filters.cleaned_data["menunggu_saya"]
     if status:
         requests = requests.filter(status=status)
+    if mine:
+        requests = changes.waiting_for(user, requests)
     requests = requests.annotate(
         waiting=Case(
             When(status=ChangeStatus.PENDING, then=Value(0)),
@@ -138,7 +143,11 @@ def change_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/change_list.html",
-        {"page": page, "filters": filters, "status": status},
+        {
+            "page": page,
+            "filters": filters,
+            "query": urlencode({"status": status, **({"menunggu_saya": "on"} if mine else {})}),
+        },
     )
 
 
