@@ -1,12 +1,14 @@
 """Test helpers: named personas (STYLE.md) and plain `make_*` factories."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from functools import cache
+from html.parser import HTMLParser
 from itertools import count
 from pathlib import Path
 from unittest import mock
@@ -104,6 +106,61 @@ def make_member(family: Family, **kwargs) -> Member:
     kwargs.setdefault("nik", make_nik(family.region_code[:6], kwargs["birth_date"], kwargs["sex"]))
     kwargs.setdefault("name", f"Warga {next(_serial)}")
     return Member.objects.create(family=family, region_code=family.region_code, **kwargs)
+
+
+class _TodoReader(HTMLParser):
+    """The home page's to-do items and a list page's totals, as the markup contract
+    of issue 13 writes them (`section.todo` … `span.count[data-count]`, `[data-total]`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.items: list[list] = []  # [href, count, label]
+        self.totals: list[int] = []
+        self.in_todo = self.in_link = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "section" and "todo" in classes:
+            self.in_todo = True
+        elif self.in_todo and tag == "a":
+            self.in_link = True
+            self.items.append([attrs["href"], None, ""])
+        elif self.in_link and tag == "span" and "count" in classes:
+            self.items[-1][1] = int(attrs["data-count"])
+        if "data-total" in attrs:
+            self.totals.append(int(attrs["data-total"]))
+
+    def handle_endtag(self, tag):
+        if tag == "section":
+            self.in_todo = False
+        elif tag == "a":
+            self.in_link = False
+
+    def handle_data(self, data):
+        if self.in_link:
+            self.items[-1][2] += data
+
+
+def read_page(response) -> _TodoReader:
+    reader = _TodoReader()
+    reader.feed(response.content.decode())
+    return reader
+
+
+def todo_of(response) -> dict[str, tuple[int, str]]:
+    """{label: (count, link)} of the home page's to-do; the label without its count."""
+    found = {}
+    for href, number, text in read_page(response).items:
+        label = re.sub(r"\s+", " ", text).strip().split(" ", 1)[1]
+        found[label] = (number, href)
+    return found
+
+
+def list_total(response) -> int:
+    """The `data-total` of a list page (`list_total.html`): there must be exactly one."""
+    [total] = read_page(response).totals
+    return total
 
 
 def sign_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:

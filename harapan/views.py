@@ -1,32 +1,30 @@
-"""Project-level pages that draw on several apps (the home dashboard)."""
+"""Project-level pages that draw on several apps (the home page)."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from harapan.accounts.roles import Role, follows_data_checks, may_assign_pendamping
+from harapan.accounts.roles import Role
 from harapan.graduation.targets import home_progress
-from harapan.jobs.access import runs_to_follow
-from harapan.registry.models import DataFinding, Family
+from harapan.registry.models import Family, FamilyStatus
+from harapan.todo import todo_for
 
 
 @login_required
 def home(request):
+    """The role's to-do first, then its figures (DESIGN §11)."""
     user = request.user
-    families = Family.objects.visible_to(user)
+    today = timezone.localdate()
+    counts = Family.objects.visible_to(user).aggregate(
+        families=Count("pk"), active=Count("pk", filter=Q(status=FamilyStatus.ACTIVE))
+    )
     context = {
         "role_label": Role(user.role).label if user.role else "",
-        "family_count": families.count(),
-        "active_count": families.active().count(),
+        "todo": todo_for(user, today),
+        "family_count": counts["families"],
+        "active_count": counts["active"],
         # The GSM target is on every dashboard (DESIGN §7).
-        "gsm": home_progress(user, timezone.localdate().year),
+        "gsm": home_progress(user, today.year),
     }
-    if may_assign_pendamping(user):
-        # A family without a pendamping is on nobody's list: the coordinator's to-do (§11).
-        context["unassigned_count"] = families.active().filter(pendamping__isnull=True).count()
-    if follows_data_checks(user):
-        # The nightly data check's findings wait for someone to correct the data (§12).
-        context["finding_count"] = DataFinding.objects.visible_to(user).count()
-    # An upload or recompute under way, or one to correct and repeat (§11).
-    context["runs"] = runs_to_follow(user)[:5]
     return render(request, "home.html", context)

@@ -2,17 +2,19 @@
 
 import subprocess
 import sys
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
 
 from harapan.accounts.roles import Role
 from harapan.jobs import runs
 from harapan.jobs.models import Claim, Run, RunKind, RunStatus
 from harapan.lib.tabular import FileProblem
-from harapan.testing import make_user, run_queued_here
+from harapan.testing import list_total, make_user, run_queued_here, todo_of
 
 
 def dead_pid() -> int:
@@ -179,20 +181,39 @@ class HomeTodoTests(TestCase):
         cls.operator = make_user("operator", Role.OPERATOR, "1806")
         cls.other = make_user("operator_2", Role.OPERATOR, "1806")
 
-    def test_a_rejected_or_running_upload_of_mine_is_on_my_home_and_a_done_one_is_not(self):
-        def run(status, title, user=self.operator):
-            return Run.objects.create(kind=RunKind.REGISTRY_IMPORT, started_by=user,
-                                      region_code="1806", status=status, title=title)  # fmt: skip
+    def test_the_operator_home_counts_the_region_imports_under_way_or_failed_as_its_list(self):
+        def run(status, title, user=self.operator, kind=RunKind.REGISTRY_IMPORT):
+            return Run.objects.create(kind=kind, started_by=user, region_code="1806",
+                                      status=status, title=title)  # fmt: skip
 
-        rejected = run(RunStatus.REJECTED, "salah.csv")
-        running = run(RunStatus.RUNNING, "besar.csv")
+        run(RunStatus.REJECTED, "salah.csv")
+        run(RunStatus.RUNNING, "besar.csv")
         run(RunStatus.DONE, "benar.csv")
-        run(RunStatus.REJECTED, "milik-orang-lain.csv", user=self.other)
+        run(RunStatus.FAILED, "rekon.csv", kind=RunKind.DISBURSEMENT_IMPORT)
+        run(RunStatus.REJECTED, "milik-rekan.csv", user=self.other)
+        run(RunStatus.FAILED, "hitung", kind=RunKind.ENTITLEMENTS)  # not an import
+        old = run(RunStatus.FAILED, "lama.csv")
+        Run.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
         self.client.force_login(self.operator)
-        page = self.client.get(reverse("home"))
-        self.assertContains(page, "Impor registri: salah.csv</a> — Ditolak, tidak ada yang berubah")
-        self.assertContains(page, reverse("jobs:run_detail", args=[rejected.pk]))
-        self.assertContains(page, "Impor registri: besar.csv</a> — Sedang berjalan")
-        self.assertNotContains(page, "benar.csv")
-        self.assertNotContains(page, "milik-orang-lain.csv")
-        assert running.pk in [r.pk for r in page.context["runs"]]
+        count, link = todo_of(self.client.get(reverse("home")))[
+            "impor berjalan, ditolak atau gagal"
+        ]
+        # salah, besar, rekon and the colleague's file of the same kabupaten.
+        assert count == 4
+        listed = self.client.get(link)
+        assert list_total(listed) == 4
+        assert {r.title for r in listed.context["page"]} == {
+            "salah.csv", "besar.csv", "rekon.csv", "milik-rekan.csv"}  # fmt: skip
+
+    def test_a_coordinator_home_counts_their_own_runs_to_follow_as_their_run_list(self):
+        korcam = make_user("korcam", Role.KORCAM, "180601")
+        for status in (RunStatus.REJECTED, RunStatus.QUEUED, RunStatus.DONE):
+            Run.objects.create(kind=RunKind.VERIFICATION_IMPORT, started_by=korcam,
+                               region_code="180601", status=status)  # fmt: skip
+        Run.objects.create(kind=RunKind.VERIFICATION_IMPORT, started_by=self.operator,
+                           region_code="180601", status=RunStatus.FAILED)  # fmt: skip
+        self.client.force_login(korcam)
+        todo = todo_of(self.client.get(reverse("home")))
+        count, link = todo["pekerjaan saya berjalan, ditolak atau gagal"]
+        assert count == 2
+        assert list_total(self.client.get(link)) == 2

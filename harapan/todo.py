@@ -1,0 +1,219 @@
+"""Each role's to-do, the top of its home page (DESIGN §11 "Pages").
+
+An item is a count of things waiting for the user and the list it links to,
+with that list's filters in the link's query string; the list shows the same
+number (`list_total.html`), and the home tests check that they agree. A
+provider takes the user and today and returns one item or several; a feature
+that creates work for a role adds its provider to the role's line in
+`PROVIDERS`. Items whose count is 0 are left off the page.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from harapan.accounts.roles import Role, may_assign_pendamping
+from harapan.benefits import disbursement
+from harapan.benefits.stage_choice import default_stage
+from harapan.compliance import calendar, monitoring
+from harapan.display.formats import month as month_text
+from harapan.fds.models import MeetingStatus
+from harapan.fds.progress import flagged_in_scope
+from harapan.fds.views_meetings import planned_in_week
+from harapan.graduation.models import ExitProposal, ProposalStatus
+from harapan.graduation.views_proposals import WAITING_FOR
+from harapan.jobs.access import IMPORT_KINDS, runs_to_follow, runs_visible_to, to_follow
+from harapan.jobs.forms import IMPORTS, TO_FOLLOW
+from harapan.lib.months import week_label, week_start
+from harapan.registry import changes
+from harapan.registry.models import ChangeRequest, DataFinding, Family, Member
+
+
+@dataclass(frozen=True)
+class Todo:
+    label: str
+    count: int
+    url: str
+
+
+Provider = Callable[[object, date], "Todo | Iterable[Todo]"]
+
+
+def _link(name: str, **query) -> str:
+    url = reverse(name)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+# The pendamping's day --------------------------------------------------------------------
+
+
+def verifications_not_recorded(user, today: date) -> Todo:
+    """Commitments owed in the month being verified now (the one just ended) with no record."""
+    month = calendar.month_to_verify(today)
+    count = monitoring.missing(month, Member.objects.visible_to(user)).count()
+    label = _("verifikasi %(month)s belum dicatat") % {"month": month_text(month)}
+    return Todo(label, count, _link("compliance:missing_list", bulan=calendar.month_label(month)))
+
+
+def flagged_families(user, today: date) -> Todo:
+    count = flagged_in_scope(user).count()
+    label = _("KPM perlu perhatian (sering tidak hadir P2K2)")
+    return Todo(label, count, _link("fds:flagged"))
+
+
+def meetings_this_week(user, today: date) -> Todo:
+    monday = week_start(today)
+    count = planned_in_week(user, monday).count()
+    label = _("pertemuan P2K2 direncanakan minggu ini")
+    url = _link("fds:meeting_list", minggu=week_label(monday), status=MeetingStatus.PLANNED)
+    return Todo(label, count, url)
+
+
+def proposals_returned(user, today: date) -> Todo:
+    count = ExitProposal.objects.visible_to(user).returned().count()
+    label = _("usulan graduasi dikembalikan (ditolak)")
+    return Todo(label, count, _link("graduation:proposal_list", dikembalikan="on"))
+
+
+# Coordinators ----------------------------------------------------------------------------
+
+
+def data_updates_waiting(user, today: date) -> Todo:
+    count = changes.waiting_for(user, ChangeRequest.objects.visible_to(user)).count()
+    label = _("pemutakhiran data menunggu keputusan Anda")
+    return Todo(label, count, _link("registry:change_list", menunggu_saya="on"))
+
+
+# What waits for the coordinator whose step it is (`WAITING_FOR`, DESIGN §7).
+WAITING_LABELS = {
+    ProposalStatus.PROPOSED: gettext_lazy("usulan graduasi menunggu verifikasi Anda"),
+    ProposalStatus.VERIFIED: gettext_lazy("usulan graduasi menunggu persetujuan Anda"),
+}
+
+
+def graduation_waiting(user, today: date) -> list[Todo]:
+    status = WAITING_FOR.get(user.role)
+    if status is None:
+        return []
+    count = ExitProposal.objects.visible_to(user).filter(status=status).count()
+    url = _link("graduation:proposal_list", status=status)
+    return [Todo(str(WAITING_LABELS[status]), count, url)]
+
+
+def unassigned_families(user, today: date) -> Todo:
+    """Active families with no pendamping are on nobody's list (§11)."""
+    count = Family.objects.visible_to(user).active().filter(pendamping__isnull=True).count()
+    label = _("KPM aktif belum punya pendamping")
+    if may_assign_pendamping(user):
+        return Todo(label, count, _link("registry:assignments", unassigned="on"))
+    # Who only reads (korwil) sees them in the family list.
+    return Todo(label, count, _link("registry:family_list", status="aktif", unassigned="on"))
+
+
+def pendamping_missing_verification(user, today: date) -> Todo:
+    month = calendar.month_to_verify(today)
+    rows = monitoring.figures_by(month, Member.objects.visible_to(user), monitoring.PENDAMPING)
+    count = len(monitoring.incomplete(rows))
+    label = _("pendamping dengan verifikasi %(month)s belum lengkap") % {"month": month_text(month)}
+    url = _link(
+        "compliance:monitoring",
+        bulan=calendar.month_label(month),
+        per=monitoring.PENDAMPING,
+        belum="on",
+    )
+    return Todo(label, count, url)
+
+
+def data_findings(user, today: date) -> Todo:
+    """The nightly data check's findings wait for someone to correct the data (§12)."""
+    count = DataFinding.objects.visible_to(user).count()
+    label = _("temuan pemeriksaan data")
+    return Todo(label, count, _link("registry:data_findings"))
+
+
+# Operators and admin pusat ---------------------------------------------------------------
+
+
+def imports_to_follow(user, today: date) -> Todo:
+    count = to_follow(runs_visible_to(user).filter(kind__in=IMPORT_KINDS)).count()
+    label = _("impor berjalan, ditolak atau gagal")
+    return Todo(label, count, _link("jobs:run_list", jenis=IMPORTS, keadaan=TO_FOLLOW))
+
+
+def reconciliation_mismatches(user, today: date) -> list[Todo]:
+    """Each kind of mismatch in the reconciliation of the stage last imported (§10)."""
+    stage = default_stage()
+    if stage is None:
+        return []
+    result = disbursement.reconcile(stage, user=user)
+    where = _("rekonsiliasi tahap %(number)s %(year)s") % {
+        "number": stage.number,
+        "year": stage.year_id,
+    }
+    return [
+        Todo(
+            f"{label} · {where}",
+            count,
+            _link("benefits:reconciliation", year=stage.year_id, stage=stage.number, jenis=kind),
+        )
+        for kind, label, count, _sum in result.tiles()
+    ]
+
+
+def my_runs_to_follow(user, today: date) -> Todo:
+    """The user's own uploads and computations under way or failed lately."""
+    count = runs_to_follow(user).count()
+    label = _("pekerjaan saya berjalan, ditolak atau gagal")
+    # Outside the overseeing roles the run list holds only the user's own runs.
+    return Todo(label, count, _link("jobs:run_list", keadaan=TO_FOLLOW))
+
+
+_COORDINATOR = [
+    data_updates_waiting,
+    graduation_waiting,
+    unassigned_families,
+    pendamping_missing_verification,
+    data_findings,
+    my_runs_to_follow,
+]
+
+PROVIDERS: dict[str, list[Provider]] = {
+    Role.PENDAMPING: [
+        verifications_not_recorded,
+        flagged_families,
+        meetings_this_week,
+        proposals_returned,
+        my_runs_to_follow,
+    ],
+    Role.KORCAM: _COORDINATOR,
+    Role.KORKAB: _COORDINATOR,
+    Role.KORWIL: [unassigned_families, pendamping_missing_verification],
+    Role.OPERATOR: [
+        imports_to_follow,
+        reconciliation_mismatches,
+        data_updates_waiting,
+        data_findings,
+    ],
+    Role.ADMIN_PUSAT: [imports_to_follow, unassigned_families, data_findings],
+    Role.AUDITOR: [my_runs_to_follow],
+}
+
+
+def providers_for(user) -> list[Provider]:
+    if user.role in PROVIDERS:
+        return PROVIDERS[user.role]
+    return PROVIDERS[Role.ADMIN_PUSAT] if user.is_superuser else []
+
+
+def todo_for(user, today: date) -> list[Todo]:
+    """The user's to-do items with something waiting, in their role's order."""
+    found = []
+    for provider in providers_for(user):
+        items = provider(user, today)
+        found.extend([items] if isinstance(items, Todo) else items)
+    return [item for item in found if item.count]
