@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from harapan.accounts.roles import Role
 from harapan.benefits.models import Disbursement, DisbursementImport, Entitlement, Stage
-from harapan.compliance import calendar
 from harapan.compliance.models import Result, Source, Verification
 from harapan.fds import actions as fds_actions
 from harapan.fds.actions import Mark
@@ -32,7 +31,8 @@ from harapan.testing import (
 )
 
 TODAY = timezone.localdate()
-MONTH = calendar.month_to_verify(TODAY)  # the month whose verification is recorded now
+# The month whose verification is recorded now: the month just ended.
+MONTH = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
 MONTH_TEXT = f"{MONTH:%Y-%m}"
 LONG_AGO = date(2020, 1, 6)  # a Monday, for meetings held long before this week
 

@@ -340,6 +340,32 @@ class MonthList(MeetingPages):
         assert "Bulan &#x27;Maret&#x27; tidak valid" in page.content.decode()
 
 
+class WeekList(MeetingPages):
+    def test_a_week_and_a_status_narrow_the_list_and_it_shows_its_total(self):
+        # DAY, Wednesday 12 March 2025, is in ISO week 11 (10-16 March).
+        [held, sunday, _next_week] = actions.plan_meetings(
+            self.group, [date(2025, 3, 10), date(2025, 3, 16), date(2025, 3, 17)],
+            acting_user=self.pendamping_a,
+        )  # fmt: skip
+        self.hold(held, date(2025, 3, 10), 1)
+        self.client.force_login(self.pendamping_a)
+        url = reverse("fds:meeting_list")
+        page = self.client.get(url, {"minggu": "2025-W11"})
+        assert {m.pk for m in page.context["meetings"]} == {held.pk, self.meeting.pk, sunday.pk}
+        assert 'data-total="3"' in page.content.decode()
+        page = self.client.get(url, {"minggu": "2025-W11", "status": "rencana"})
+        assert {m.pk for m in page.context["meetings"]} == {self.meeting.pk, sunday.pk}
+        assert 'data-total="2"' in page.content.decode()
+        assert "Direncanakan" in page.content.decode()
+
+    def test_a_bad_week_or_status_is_explained(self):
+        self.client.force_login(self.pendamping_a)
+        page = self.client.get(reverse("fds:meeting_list"), {"minggu": "2025-W60"})
+        assert "Minggu &#x27;2025-W60&#x27; tidak valid" in page.content.decode()
+        page = self.client.get(reverse("fds:meeting_list"), {"status": "selesai"})
+        assert page.context["error"]
+
+
 class Flagged(MeetingPages):
     def test_it_lists_families_with_repeated_unexcused_absences(self):
         truant, excused = self.families[0], self.families[1]

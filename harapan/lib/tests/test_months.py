@@ -2,7 +2,14 @@ from datetime import date
 
 import pytest
 
-from harapan.lib.months import add_months, month_start, parse_month
+from harapan.lib.months import (
+    add_months,
+    month_start,
+    parse_month,
+    parse_week,
+    week_label,
+    week_start,
+)
 
 
 @pytest.mark.parametrize(
@@ -32,3 +39,19 @@ def test_a_month_is_its_first_day():
     assert parse_month("2026-3") == date(2026, 3, 1)
     with pytest.raises(ValueError, match="tidak valid"):
         parse_month("2026-13")
+
+
+def test_a_week_runs_monday_to_sunday_and_is_written_as_an_iso_week():
+    # 1 December 2026 is a Tuesday; 3 January 2027 a Sunday of 2026's last ISO week.
+    assert week_start(date(2026, 12, 1)) == date(2026, 11, 30)
+    assert week_start(date(2026, 11, 30)) == date(2026, 11, 30)
+    assert week_label(date(2026, 11, 30)) == "2026-W49"
+    assert week_label(week_start(date(2027, 1, 3))) == "2026-W53"
+    assert parse_week("2026-W49") == date(2026, 11, 30)
+    assert parse_week("2027-W1") == date(2027, 1, 4)
+
+
+@pytest.mark.parametrize("text", ["2026-W54", "2025-W53", "2026-W00", "2026-49", "minggu ini"])
+def test_a_week_that_does_not_exist_is_refused(text):
+    with pytest.raises(ValueError, match="tidak valid"):
+        parse_week(text)
