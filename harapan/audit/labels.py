@@ -221,6 +221,15 @@ def all_codes() -> list[str]:
     return [*ACTIONS, *admin_codes]
 
 
+# Reads of what a person would not want spread: full NIKs on a page, and every export.
+SENSITIVE_SUFFIXES = (".view_nik", ".export")
+
+
+def sensitive_codes() -> list[str]:
+    """The codes of sensitive reads (an `IN` on the indexed column, not a `LIKE '%…'` scan)."""
+    return [code for code in all_codes() if code.endswith(SENSITIVE_SUFFIXES)]
+
+
 def choices() -> list[tuple[str, str]]:
     """(code, label) of every action, by label: the trail view's action select."""
     return sorted(((code, action_label(code)) for code in all_codes()), key=lambda c: c[1])

@@ -60,6 +60,10 @@ class Sentence:
         return self.entry.at
 
     @property
+    def object_type(self) -> str:
+        return object_type_label(self.entry.object_type)
+
+    @property
     def changes_text(self) -> str:
         return "; ".join(str(change) for change in self.changes)
 
