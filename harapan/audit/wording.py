@@ -14,6 +14,7 @@ from datetime import date, datetime
 from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from harapan.display import formats
 from harapan.lib.nik import shown_nik
@@ -23,6 +24,12 @@ from .models import AuditEntry
 
 # Values that say nothing to a reader: the hash of a password, a row's timestamps.
 HIDDEN_VALUE = "***"
+
+# Actions recorded on one row whose changes name the fields of another model.
+CHANGED_MODEL = {"compliance.service.link": "compliance.memberservice"}
+
+# Changes that are no field of a model: their label and how a value is written.
+COMPUTED = {"total": (_lazy("Jumlah bantuan"), formats.money)}
 
 
 @dataclass
@@ -115,7 +122,7 @@ def describe(
     names = _related_names(entries)
     sentences = []
     for entry in entries:
-        model = model_of(entry.object_type)
+        model = _changed_model(entry)
         changes = [
             _change(model, name, old, new, full_nik, names)
             for name, (old, new) in entry.changes.items()
@@ -127,6 +134,10 @@ def describe(
             Sentence(entry, actor_name(entry), action_for(entry.action), subject, changes)
         )
     return sentences
+
+
+def _changed_model(entry: AuditEntry) -> type[models.Model] | None:
+    return model_of(CHANGED_MODEL.get(entry.action, entry.object_type))
 
 
 def _field(model, name: str) -> models.Field | None:
@@ -151,7 +162,7 @@ def _related_names(entries) -> dict[tuple[type, str], str]:
     """{(model, pk as text): name} of the related rows named in the entries' changes."""
     wanted: dict[type, set] = {}
     for entry in entries:
-        model = model_of(entry.object_type)
+        model = _changed_model(entry)
         for name, values in entry.changes.items():
             each = _field(model, name)
             if each is not None and each.many_to_one:
@@ -165,6 +176,9 @@ def _related_names(entries) -> dict[tuple[type, str], str]:
 
 def _change(model, name: str, old, new, full_nik: bool, names) -> Change:
     each = _field(model, name)
+    if each is None and name in COMPUTED:
+        label, written = COMPUTED[name]
+        return Change(str(label), written(old), written(new))
     label = (
         _capital(str(each.verbose_name)) if each is not None else _capital(name.replace("_", " "))
     )

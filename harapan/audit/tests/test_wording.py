@@ -6,6 +6,7 @@ from django.utils import timezone
 from harapan.audit import trail
 from harapan.audit.models import AuditEntry
 from harapan.audit.wording import describe
+from harapan.compliance.models import School
 from harapan.testing import PersonaTestCase
 
 AT = datetime(2026, 12, 1, 14, 5, tzinfo=timezone.get_current_timezone())
@@ -80,3 +81,19 @@ class WordingTest(PersonaTestCase):
             "Admin Pusat mengubah pengguna lewat admin Korkab: "
             "Sandi (disembunyikan) → (disembunyikan) · 1 Des 2026 14.05"
         )
+
+    def test_a_service_link_names_the_school_and_a_recompute_the_amounts(self):
+        school = School.objects.create(
+            npsn="10800001", name="SD Negeri 1 Kuripan", level="sd", region_code="1806012001"
+        )
+        head = self.family_a.members.get()
+        link = sentence_of(
+            self.pendamping_a, "compliance.service.link", head,
+            changes={"school_id": [None, school.pk], "facility_id": [None, None]},
+        )  # fmt: skip
+        assert ": Sekolah — → SD Negeri 1 Kuripan (10800001); Fasilitas kesehatan — → — ·" in link
+        recompute = sentence_of(
+            None, "benefits.entitlement.recompute", self.family_a,
+            changes={"total": [2850000, 3150000]},
+        )  # fmt: skip
+        assert ": Jumlah bantuan Rp 2.850.000 → Rp 3.150.000 ·" in recompute
