@@ -124,8 +124,8 @@ def describe(
     for entry in entries:
         model = _changed_model(entry)
         changes = [
-            _change(model, name, old, new, full_nik, names)
-            for name, (old, new) in entry.changes.items()
+            _change(model, name, *entry.changes[name], full_nik, names)
+            for name in _in_field_order(model, entry.changes)
             if not _is_noise(model, name)
         ]
         key = (entry.object_type, entry.object_id)
@@ -147,6 +147,15 @@ def _field(model, name: str) -> models.Field | None:
         if name in (each.name, each.attname):
             return each
     return None
+
+
+def _in_field_order(model, changes: dict) -> list[str]:
+    """The changed names in the model's field order (a JSON column keeps no order on
+    PostgreSQL), names that are no field last."""
+    order = {}
+    for index, each in enumerate(model._meta.concrete_fields if model is not None else []):
+        order[each.name] = order[each.attname] = index
+    return sorted(changes, key=lambda name: (order.get(name, len(order)), name))
 
 
 def _is_noise(model, name: str) -> bool:

@@ -45,16 +45,16 @@ class WordingTest(PersonaTestCase):
         )  # fmt: skip
         assert text == (
             f"Korcam A menyetujui pemutakhiran data {self.family_a.registry_id}: "
-            "Kode desa 18.06.01.2001 → 18.06.02.2001; Pendamping Pendamping A → —; "
-            "Status Aktif → Keluar; Alasan keluar — → Graduasi sejahtera mandiri; "
-            "Tanggal keluar — → 31 Des 2026 · 1 Des 2026 14.05"
+            "Kode desa 18.06.01.2001 → 18.06.02.2001; Status Aktif → Keluar; "
+            "Alasan keluar — → Graduasi sejahtera mandiri; Tanggal keluar — → 31 Des 2026; "
+            "Pendamping Pendamping A → — · 1 Des 2026 14.05"
         )
 
     def test_booleans_are_ya_tidak_and_a_nik_is_masked_unless_the_role_sees_it(self):
         head = self.family_a.members.get()
         changes = {"pregnant": [False, True], "nik": ["1806011705850001", "1806011705850002"]}
         masked = sentence_of(self.korcam_a, "registry.member.update", head, changes=changes)
-        assert ": Hamil/nifas Tidak → Ya; NIK 180601********01 → 180601********02 ·" in masked
+        assert ": NIK 180601********01 → 180601********02; Hamil/nifas Tidak → Ya ·" in masked
         full = sentence_of(
             self.korcam_a, "registry.member.update", head, changes=changes, full_nik=True
         )

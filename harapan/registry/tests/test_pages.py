@@ -350,9 +350,9 @@ class DetailTest(PersonaTestCase):
         self.client.force_login(self.pendamping_a)
         history = self.client.get(detail(self.family_a)).context["history"]
         assert str(history[0]).split(" · ")[0] == (
-            f"Korcam A menyetujui pemutakhiran data {head.name}: Hamil/nifas Tidak → Ya; "
-            "Hubungan keluarga Anak → Istri; Jenjang pendidikan — → SD/sederajat; "
-            "Tanggal lahir 3 Feb 1990 → 3 Feb 1991"
+            f"Korcam A menyetujui pemutakhiran data {head.name}: "
+            "Tanggal lahir 3 Feb 1990 → 3 Feb 1991; Hubungan keluarga Anak → Istri; "
+            "Hamil/nifas Tidak → Ya; Jenjang pendidikan — → SD/sederajat"
         )
 
     def test_the_history_includes_change_requests_but_not_nik_views(self):
