@@ -24,6 +24,15 @@ def object_type_choices() -> list[tuple[str, str]]:
     )
 
 
+def _flat(choices):
+    """A select's (value, label) pairs, out of their groups."""
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            yield from label
+        else:
+            yield value, label
+
+
 def _start_of(day) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
@@ -43,7 +52,7 @@ class TrailFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["aksi"].choices = [("", _("Semua tindakan")), *labels.choices()]
+        self.fields["aksi"].choices = [("", _("Semua tindakan")), *labels.grouped_choices()]
         self.fields["objek"].choices = [("", _("Semua jenis objek")), *object_type_choices()]
 
     def clean(self):
@@ -80,6 +89,6 @@ class TrailFilterForm(forms.Form):
             if value:
                 if isinstance(value, date):
                     value = formats.day(value)
-                value = dict(getattr(bound.field, "choices", [])).get(value, value)
+                value = dict(_flat(getattr(bound.field, "choices", []))).get(value, value)
                 lines.append([str(bound.label), str(value)])
         return lines

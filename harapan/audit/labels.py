@@ -230,6 +230,30 @@ def sensitive_codes() -> list[str]:
     return [code for code in all_codes() if code.endswith(SENSITIVE_SUFFIXES)]
 
 
+# The groups of the action select, by the first part of a code (DESIGN §11 navigation).
+GROUPS = {
+    "auth": _("Masuk dan keluar"),
+    "registry": _("Keluarga"),
+    "compliance": _("Verifikasi"),
+    "benefits": _("Bantuan"),
+    "fds": _("P2K2"),
+    "graduation": _("Graduasi"),
+}
+OTHER_GROUP = _("Sistem")
+ADMIN_GROUP = _("Admin")
+
+
 def choices() -> list[tuple[str, str]]:
-    """(code, label) of every action, by label: the trail view's action select."""
+    """(code, label) of every action, by label: what the action filter accepts."""
     return sorted(((code, action_label(code)) for code in all_codes()), key=lambda c: c[1])
+
+
+def grouped_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """`choices()` in groups (Keluarga, Verifikasi, …, Admin): the trail view's select."""
+    admin = set(all_codes()) - set(ACTIONS)
+    groups: dict[str, list] = {}
+    for code, label in choices():
+        group = ADMIN_GROUP if code in admin else GROUPS.get(code.split(".")[0], OTHER_GROUP)
+        groups.setdefault(group, []).append((code, label))
+    order = [*GROUPS.values(), OTHER_GROUP, ADMIN_GROUP]
+    return [(str(group), groups[group]) for group in order if group in groups]

@@ -175,3 +175,14 @@ class ActionLabelsTest(SimpleTestCase):
         assert choices["registry.change.approve"] == "Pemutakhiran data disetujui"
         assert choices["accounts.user.change"] == "Pengguna diubah lewat admin"
         assert not any(label == code for code, label in choices.items())
+
+    def test_the_select_groups_actions_by_task_with_the_admin_last(self):
+        groups = dict(labels.grouped_choices())
+        assert list(groups) == [
+            "Masuk dan keluar", "Keluarga", "Verifikasi", "Bantuan", "P2K2", "Graduasi",
+            "Sistem", "Admin",
+        ]  # fmt: skip
+        assert ("registry.family.update", "Koreksi data keluarga") in groups["Keluarga"]
+        assert ("audit.trail.export", "Ekspor jejak audit") in groups["Sistem"]
+        assert ("registry.family.change", "Keluarga (KPM) diubah lewat admin") in groups["Admin"]
+        assert sum(len(group) for group in groups.values()) == len(labels.choices())
