@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from harapan.accounts.roles import Role
 from harapan.audit import trail
@@ -51,15 +52,33 @@ def percent(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
+# A text starting with one of these is a formula to a spreadsheet (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(sheet, value):
+    """`value` as a cell; a text that looks like a formula stays text, even once edited."""
+    if not (isinstance(value, str) and value.startswith(FORMULA_STARTS)):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl would store "=…" as a formula
+    cell.quotePrefix = True  # and Excel would parse it again when the cell is edited
+    return cell
+
+
 def xlsx_response(filename: str, sheet_name: str, lines: list[list], about: list[list]):
-    """A workbook of `lines` (header first) and a `keterangan` sheet saying what it holds."""
+    """A workbook of `lines` (header first) and a `keterangan` sheet saying what it holds.
+
+    Every text that a spreadsheet would read as a formula is written as text.
+    """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name)
-    for line in lines:
-        sheet.append(line)
-    notes = workbook.create_sheet("keterangan")
-    for line in [*about, ["dibuat", timezone.localtime().isoformat(timespec="seconds")]]:
-        notes.append(line)
+    for name, rows in (
+        (sheet_name, lines),
+        ("keterangan", [*about, ["dibuat", timezone.localtime().isoformat(timespec="seconds")]]),
+    ):
+        sheet = workbook.create_sheet(name)
+        for line in rows:
+            sheet.append([_cell(sheet, value) for value in line])
     response = HttpResponse(content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     workbook.save(response)

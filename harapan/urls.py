@@ -13,6 +13,7 @@ urlpatterns = [
     path("p2k2/", include("harapan.fds.urls")),
     path("graduasi/", include("harapan.graduation.urls")),
     path("pekerjaan/", include("harapan.jobs.urls")),
+    path("audit/", include("harapan.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

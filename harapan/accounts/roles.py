@@ -83,3 +83,16 @@ def may_change_family_data(user) -> bool:
         and user.is_active
         and (user.is_superuser or (user.role and user.role not in READ_ONLY_ROLES))
     )
+
+
+# Roles that read the audit trail (DESIGN §1): the auditor, admin pusat, and the
+# korkab for their kabupaten. What each sees is `scoping.audit_filter`.
+AUDIT_TRAIL_ROLES = {Role.AUDITOR, Role.ADMIN_PUSAT, Role.KORKAB}
+
+
+def reads_audit_trail(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in AUDIT_TRAIL_ROLES)
+    )

@@ -15,7 +15,7 @@ on the row itself and needs no join.
 
 from django.db.models import Q, QuerySet
 
-from .roles import Role
+from .roles import Role, reads_audit_trail
 
 NOTHING = Q(pk__in=[])
 
@@ -34,6 +34,27 @@ def family_filter(user, via: str = "") -> Q:
             return Q() if user.role == Role.AUDITOR else NOTHING
         # region_code is denormalised onto every family-level row (DESIGN §3).
         return Q(region_code__startswith=user.region_id)
+    return NOTHING
+
+
+def audit_filter(user) -> Q:
+    """The filter, for audit entries, of what `user` may read in the trail.
+
+    An entry carries the desa code of the row it is about, or the region of
+    the user who exported, imported or started a job ("" for national work).
+    - superuser: every entry;
+    - admin pusat, auditor: every entry, or their region's when they have one;
+    - korkab: the entries of their kabupaten (its desa codes start with its code);
+    - anyone else: nothing (the trail view answers 403 before asking).
+    """
+    if not reads_audit_trail(user):
+        return NOTHING
+    if user.is_superuser:
+        return Q()
+    if user.region_id:
+        return Q(region_code__startswith=user.region_id)
+    if user.role in (Role.ADMIN_PUSAT, Role.AUDITOR):
+        return Q()
     return NOTHING
 
 

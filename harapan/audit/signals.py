@@ -6,15 +6,16 @@ from django.dispatch import receiver
 from . import trail
 
 
+# Under the user's region, so that a korkab's trail shows the sign-ins of their kabupaten.
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    trail.record(user, "auth.login", details={"ip": _ip(request)})
+    trail.record(user, "auth.login", region_code=_region(user), details={"ip": _ip(request)})
 
 
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
-        trail.record(user, "auth.logout", details={"ip": _ip(request)})
+        trail.record(user, "auth.logout", region_code=_region(user), details={"ip": _ip(request)})
 
 
 @receiver(user_login_failed)
@@ -24,6 +25,10 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         "auth.login_failed",
         details={"username": credentials.get("username", "")[:150], "ip": _ip(request)},
     )
+
+
+def _region(user) -> str:
+    return getattr(user, "region_id", None) or ""
 
 
 def _ip(request) -> str:

@@ -143,7 +143,9 @@ class MoveToAnotherKecamatanTest(MoveTestCase):
         }
         self.client.force_login(self.korcam_b)
         history = self.client.get(reverse("registry:family_detail", args=[self.family_a.pk]))
-        self.assertContains(history, "Pindah domisili: data KPM ikut pindah")
+        self.assertContains(history, "memindahkan domisili keluarga beserta datanya: ")
+        self.assertContains(history, "Kode desa 18.06.01.2001 → 18.06.02.2001")
+        self.assertContains(history, "Pendamping Pendamping A → Pendamping B")
 
     def test_with_no_pendamping_chosen_the_family_is_unassigned(self):
         request = self.request_move(DESA_B)

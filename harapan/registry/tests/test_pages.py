@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from unittest import mock
 
 from django.urls import reverse
@@ -316,16 +316,44 @@ class DetailTest(PersonaTestCase):
         assert response.context["components"] == [("Ibu hamil/nifas", 1), ("SD/sederajat", 1)]
         self.assertContains(response, edit(family))
 
-    def test_the_history_shows_who_changed_what(self):
+    def test_the_history_reads_as_a_sentence_of_who_did_what_when(self):
         self.client.force_login(self.pendamping_a)
-        self.client.post(edit(self.family_a), {"address": "Jl. Merdeka 1", "desil": "3"})
+        at = datetime(2026, 12, 1, 14, 5, tzinfo=timezone.get_current_timezone())
+        with mock.patch("django.utils.timezone.now", return_value=at):
+            self.client.post(edit(self.family_a), {"address": "Dusun I"})
+            self.client.post(edit(self.family_a), {"address": "Dusun II"})
         response = self.client.get(detail(self.family_a))
         history = response.context["history"]
-        assert len(history) == 1
-        assert history[0]["entry"].actor_name == "pendamping_a"
-        assert ("alamat", "", "Jl. Merdeka 1") in history[0]["changes"]
-        self.assertContains(response, "Koreksi data keluarga")
-        self.assertContains(response, "Jl. Merdeka 1")
+        assert [str(line) for line in history] == [
+            "Pendamping A mengoreksi data keluarga: Alamat 'Dusun I' → 'Dusun II' · 1 Des 2026 14.05",
+            "Pendamping A mengoreksi data keluarga: Alamat — → 'Dusun I' · 1 Des 2026 14.05",
+        ]
+        self.assertContains(
+            response,
+            "<strong>Pendamping A</strong> mengoreksi data keluarga: "
+            "Alamat &#x27;Dusun I&#x27; → &#x27;Dusun II&#x27;",
+        )
+        self.assertContains(
+            response,
+            '<time class="muted" datetime="2026-12-01T14:05:00+07:00">1 Des 2026 14.05</time>',
+        )
+        self.assertNotContains(response, "registry.family.update")
+        self.assertNotContains(response, "address")
+
+    def test_the_history_names_a_member_and_writes_labels_not_codes(self):
+        head = self.family_a.members.get()
+        trail.record(
+            self.korcam_a, "registry.change.approve", head,
+            changes={"pregnant": [False, True], "relation": ["anak", "istri"],
+                     "school_level": ["", "sd"], "birth_date": ["1990-02-03", "1991-02-03"]},
+        )  # fmt: skip
+        self.client.force_login(self.pendamping_a)
+        history = self.client.get(detail(self.family_a)).context["history"]
+        assert str(history[0]).split(" · ")[0] == (
+            f"Korcam A menyetujui pemutakhiran data {head.name}: "
+            "Tanggal lahir 3 Feb 1990 → 3 Feb 1991; Hubungan keluarga Anak → Istri; "
+            "Hamil/nifas Tidak → Ya; Jenjang pendidikan — → SD/sederajat"
+        )
 
     def test_the_history_includes_change_requests_but_not_nik_views(self):
         request = ChangeRequest.objects.create(
@@ -339,7 +367,7 @@ class DetailTest(PersonaTestCase):
         self.client.force_login(self.korcam_a)
         self.client.get(detail(self.family_a))  # a full-NIK view, logged but not listed
         history = self.client.get(detail(self.family_a)).context["history"]
-        assert [row["action"] for row in history] == ["Pengajuan pemutakhiran data"]
+        assert [line.label for line in history] == ["Pengajuan pemutakhiran data"]
 
     def test_the_detail_page_costs_a_fixed_number_of_queries(self):
         for _ in range(5):
@@ -415,7 +443,7 @@ class MemberEditTest(PersonaTestCase):
         assert entry.changes == {"name": [old, "Muhammad Rizki"]}
         # The family's history lists its members' changes too.
         history = self.client.get(detail(self.family_a)).context["history"]
-        assert history[0]["entry"] == entry
+        assert history[0].entry == entry
 
     def test_ticking_disabilitas_berat_on_the_direct_form_changes_nothing(self):
         # The head, born 17-05-1985, is 41: he earns no component of his own.

@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
 from harapan.audit.models import AuditEntry
+from harapan.audit.wording import Sentence, describe
 from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
 from harapan.regions.models import Region
@@ -34,20 +34,6 @@ from ..models import ChangeRequest, Family, Member, Relation
 # Beyond this many desa a select is unreadable: a national user types a code instead.
 MAX_DESA_CHOICES = 500
 HISTORY_SIZE = 50
-
-ACTION_LABELS = {
-    "registry.family.update": gettext_lazy("Koreksi data keluarga"),
-    "registry.member.update": gettext_lazy("Koreksi data anggota"),
-    "registry.change.request": gettext_lazy("Pengajuan pemutakhiran data"),
-    "registry.change.approve": gettext_lazy("Pemutakhiran data disetujui"),
-    "registry.change.reject": gettext_lazy("Pemutakhiran data ditolak"),
-    "registry.family.move": gettext_lazy("Pindah domisili: data KPM ikut pindah"),
-    "registry.family.change": gettext_lazy("Perubahan lewat admin"),
-    "registry.member.change": gettext_lazy("Perubahan lewat admin"),
-    "registry.family.add": gettext_lazy("Ditambahkan"),
-    "registry.family.assign": gettext_lazy("Penugasan pendamping"),
-    "registry.member.add": gettext_lazy("Ditambahkan"),
-}
 
 
 def _heading(user) -> str:
@@ -166,8 +152,8 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/family_detail.html", context)
 
 
-def _history(family: Family, members: list[Member], full_nik: bool) -> list[dict]:
-    """The last changes to the family, its members and its change requests.
+def _history(family: Family, members: list[Member], full_nik: bool) -> list[Sentence]:
+    """The last changes to the family, its members and its change requests, as sentences.
 
     Full-NIK views are left out: a pendamping opening the page daily would
     push every change off it. They stay in the audit trail itself.
@@ -184,33 +170,12 @@ def _history(family: Family, members: list[Member], full_nik: bool) -> list[dict
             | Q(object_type="registry.changerequest", object_id__in=requests)
         )
         .exclude(action__endswith=".view_nik")
+        .select_related("actor")
         .order_by("-at", "-id")[:HISTORY_SIZE]
     )
-    rows = []
-    for entry in entries:
-        model = Member if entry.object_type == "registry.member" else Family
-        changes = []
-        for name, (old, new) in entry.changes.items():
-            if name == "nik":
-                old = shown_nik(old, full_nik) if old else old
-                new = shown_nik(new, full_nik) if new else new
-            changes.append((_field_label(model, name), old, new))
-        rows.append(
-            {
-                "entry": entry,
-                "action": ACTION_LABELS.get(entry.action, entry.action),
-                "object": entry.object_repr,
-                "changes": changes,
-            }
-        )
-    return rows
-
-
-def _field_label(model, name: str) -> str:
-    for field in model._meta.concrete_fields:
-        if name in (field.name, field.attname):
-            return str(field.verbose_name)
-    return name
+    # The page is the family's: a member is named, the family and its requests are not.
+    subjects = {("registry.member", str(m.pk)): m.name for m in members}
+    return describe(entries, full_nik=full_nik, subjects=subjects)
 
 
 def _family_to_change(request: HttpRequest, pk: int) -> Family:

@@ -1,0 +1,259 @@
+"""Every action code the app writes to the trail, with the words a page shows for it.
+
+A page never shows a code (DESIGN §11): the trail view, its filter and the
+family history read the label ("Koreksi data keluarga") or the verb phrase
+of a sentence ("mengoreksi data keluarga") from here. Admin saves are
+recorded as `<app>.<model>.add|change|delete` for every model an audited
+admin (or one of its inlines) edits; their words come from the model's name.
+
+A new action code needs its line here: `tests/test_labels.py` walks the
+source for the codes passed to the trail and fails on one without a label.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str  # a name, for a select or a column: "Koreksi data keluarga"
+    phrase: str  # what the actor did, in a sentence: "mengoreksi data keluarga"
+
+
+ACTIONS: dict[str, Action] = {
+    # Sign-in (audit/signals.py)
+    "auth.login": Action(_("Masuk aplikasi"), _("masuk ke aplikasi")),
+    "auth.logout": Action(_("Keluar aplikasi"), _("keluar dari aplikasi")),
+    "auth.login_failed": Action(_("Gagal masuk"), _("gagal masuk ke aplikasi")),
+    # Background work
+    "jobs.run.start": Action(_("Pekerjaan latar dimulai"), _("memulai pekerjaan latar")),
+    # Regions and demo data (commands)
+    "regions.load": Action(_("Muat data wilayah"), _("memuat data wilayah")),
+    "demo.build": Action(_("Pembuatan data demo"), _("membuat data demo")),
+    "demo.verification": Action(_("Verifikasi data demo"), _("membuat verifikasi data demo")),
+    # Registry
+    "registry.import": Action(_("Impor data KPM"), _("mengimpor data KPM")),
+    "registry.family.update": Action(_("Koreksi data keluarga"), _("mengoreksi data keluarga")),
+    "registry.member.update": Action(_("Koreksi data anggota"), _("mengoreksi data anggota")),
+    "registry.member.view_nik": Action(
+        _("Lihat NIK lengkap anggota"), _("melihat NIK lengkap anggota keluarga")
+    ),
+    "registry.family.assign": Action(_("Penugasan pendamping"), _("menugaskan pendamping")),
+    "registry.family.move": Action(
+        _("Pindah domisili"), _("memindahkan domisili keluarga beserta datanya")
+    ),
+    "registry.family.exit": Action(_("Keluarga keluar dari PKH"), _("mencatat keluarga keluar")),
+    "registry.change.request": Action(
+        _("Pengajuan pemutakhiran data"), _("mengajukan pemutakhiran data")
+    ),
+    "registry.change.approve": Action(
+        _("Pemutakhiran data disetujui"), _("menyetujui pemutakhiran data")
+    ),
+    "registry.change.reject": Action(
+        _("Pemutakhiran data ditolak"), _("menolak pemutakhiran data")
+    ),
+    "registry.check_data": Action(_("Pemeriksaan data"), _("memeriksa data")),
+    "registry.check_data.store": Action(
+        _("Hasil pemeriksaan data disimpan"), _("menyimpan hasil pemeriksaan data")
+    ),
+    "registry.findings.view_nik": Action(
+        _("Lihat NIK lengkap temuan data"), _("melihat NIK lengkap pada temuan data")
+    ),
+    # Compliance (verification of commitments, sanctions, schools and health facilities)
+    "compliance.verification.record": Action(
+        _("Pencatatan verifikasi komitmen"), _("mencatat verifikasi komitmen")
+    ),
+    "compliance.verification.import": Action(
+        _("Impor verifikasi komitmen"), _("mengimpor verifikasi komitmen")
+    ),
+    "compliance.sanction.create": Action(_("Sanksi dikenakan"), _("mengenakan sanksi")),
+    "compliance.sanction.remove": Action(_("Sanksi dihapus"), _("menghapus sanksi")),
+    "compliance.sanction.lift": Action(_("Sanksi dicabut"), _("mencabut sanksi")),
+    "compliance.service.link": Action(
+        _("Penautan fasilitas layanan"), _("menautkan anggota ke fasilitas layanan")
+    ),
+    "compliance.school.create": Action(_("Sekolah ditambahkan"), _("menambahkan sekolah")),
+    "compliance.school.update": Action(_("Data sekolah diubah"), _("mengubah data sekolah")),
+    "compliance.school.import": Action(_("Impor data sekolah"), _("mengimpor data sekolah")),
+    "compliance.healthfacility.create": Action(
+        _("Faskes ditambahkan"), _("menambahkan fasilitas kesehatan")
+    ),
+    "compliance.healthfacility.update": Action(
+        _("Data faskes diubah"), _("mengubah data fasilitas kesehatan")
+    ),
+    "compliance.healthfacility.import": Action(
+        _("Impor data faskes"), _("mengimpor data fasilitas kesehatan")
+    ),
+    "compliance.missing.view_nik": Action(
+        _("Lihat NIK lengkap verifikasi belum tercatat"),
+        _("melihat NIK lengkap pada daftar verifikasi belum tercatat"),
+    ),
+    "compliance.missing.export": Action(
+        _("Ekspor verifikasi belum tercatat"), _("mengekspor daftar verifikasi belum tercatat")
+    ),
+    "compliance.monitoring.export": Action(
+        _("Ekspor pemantauan verifikasi"), _("mengekspor pemantauan verifikasi")
+    ),
+    "compliance.forced_exit.export": Action(
+        _("Ekspor calon graduasi paksa"), _("mengekspor calon graduasi paksa")
+    ),
+    # Benefits
+    "benefits.entitlements.compute": Action(
+        _("Penetapan bantuan dihitung"), _("menghitung penetapan bantuan")
+    ),
+    "benefits.entitlements.recompute": Action(
+        _("Penetapan bantuan dihitung ulang"), _("menghitung ulang penetapan bantuan")
+    ),
+    "benefits.entitlement.recompute": Action(
+        _("Penetapan bantuan keluarga berubah"), _("mengubah penetapan bantuan keluarga")
+    ),
+    "benefits.entitlements.export": Action(
+        _("Ekspor penetapan bantuan"), _("mengekspor penetapan bantuan")
+    ),
+    "benefits.disbursement.import": Action(
+        _("Impor data penyaluran"), _("mengimpor data penyaluran")
+    ),
+    "benefits.reconciliation.export": Action(
+        _("Ekspor rekonsiliasi penyaluran"), _("mengekspor rekonsiliasi penyaluran")
+    ),
+    "benefits.kks.record": Action(_("Pencatatan status KKS"), _("mencatat status KKS")),
+    "benefits.kks.violation": Action(
+        _("Pelanggaran penguasaan KKS"), _("mencatat pelanggaran penguasaan KKS")
+    ),
+    # P2K2 (FDS)
+    "fds.group.create": Action(_("Kelompok P2K2 dibentuk"), _("membentuk kelompok P2K2")),
+    "fds.group.update": Action(_("Kelompok P2K2 diubah"), _("mengubah kelompok P2K2")),
+    "fds.membership.join": Action(
+        _("Keluarga masuk kelompok P2K2"), _("memasukkan keluarga ke kelompok P2K2")
+    ),
+    "fds.membership.leave": Action(
+        _("Keluarga keluar dari kelompok P2K2"), _("mengeluarkan keluarga dari kelompok P2K2")
+    ),
+    "fds.meeting.plan": Action(_("Pertemuan P2K2 direncanakan"), _("merencanakan pertemuan P2K2")),
+    "fds.meeting.record": Action(_("Pertemuan P2K2 dicatat"), _("mencatat pertemuan P2K2")),
+    "fds.meeting.cancel": Action(_("Pertemuan P2K2 dibatalkan"), _("membatalkan pertemuan P2K2")),
+    "fds.report.meetings.export": Action(
+        _("Ekspor laporan pertemuan P2K2"), _("mengekspor laporan pertemuan P2K2")
+    ),
+    "fds.report.coverage.export": Action(
+        _("Ekspor cakupan modul P2K2"), _("mengekspor cakupan modul P2K2")
+    ),
+    # Graduation
+    "graduation.propose": Action(_("Usulan graduasi"), _("mengusulkan graduasi")),
+    "graduation.verify": Action(
+        _("Usulan graduasi diverifikasi"), _("memverifikasi usulan graduasi")
+    ),
+    "graduation.approve": Action(_("Graduasi disetujui"), _("menyetujui graduasi")),
+    "graduation.reject": Action(_("Usulan graduasi ditolak"), _("menolak usulan graduasi")),
+    "graduation.follow_up": Action(
+        _("Kunjungan pascagraduasi"), _("mencatat kunjungan pascagraduasi")
+    ),
+    "graduation.assess": Action(_("Penilaian kesiapan graduasi"), _("menilai kesiapan graduasi")),
+    "graduation.targets.export": Action(
+        _("Ekspor target graduasi"), _("mengekspor target graduasi")
+    ),
+    "graduation.candidates.export": Action(
+        _("Ekspor calon graduasi"), _("mengekspor calon graduasi")
+    ),
+    "graduation.readiness.export": Action(
+        _("Ekspor kesiapan graduasi"), _("mengekspor kesiapan graduasi")
+    ),
+    # The trail itself
+    "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
+}
+
+UNKNOWN = Action(_("Tindakan lain"), _("melakukan tindakan lain"))
+
+
+# Saves through the admin (audit/admin.py AuditedModelAdmin), by the last part of the code.
+ADMIN_VERBS = {
+    "add": (_("%(model)s ditambahkan lewat admin"), _("menambahkan %(model)s lewat admin")),
+    "change": (_("%(model)s diubah lewat admin"), _("mengubah %(model)s lewat admin")),
+    "delete": (_("%(model)s dihapus lewat admin"), _("menghapus %(model)s lewat admin")),
+}
+
+
+def admin_models() -> dict[str, type]:
+    """The models whose admin saves are audited, by label ("registry.family"), with
+    the models of their inlines."""
+    from django.contrib import admin
+
+    from .admin import AuditedModelAdmin
+
+    found = {}
+    for model, model_admin in admin.site._registry.items():
+        if isinstance(model_admin, AuditedModelAdmin):
+            for each in [model, *(inline.model for inline in model_admin.inlines)]:
+                found[each._meta.label_lower] = each
+    return found
+
+
+def _admin_action(code: str) -> Action | None:
+    model_label, _dot, verb = code.rpartition(".")
+    model = admin_models().get(model_label)
+    if model is None or verb not in ADMIN_VERBS:
+        return None
+    label, phrase = (
+        str(words) % {"model": model._meta.verbose_name} for words in ADMIN_VERBS[verb]
+    )
+    return Action(label[:1].upper() + label[1:], phrase)
+
+
+def action_for(code: str) -> Action:
+    """The words for `code`; UNKNOWN (never the code) when the catalogue lacks it."""
+    return ACTIONS.get(code) or _admin_action(code) or UNKNOWN
+
+
+def is_known(code: str) -> bool:
+    return action_for(code) is not UNKNOWN
+
+
+def action_label(code: str) -> str:
+    """ "Koreksi data keluarga" for "registry.family.update"; "Tindakan lain" for a code
+    the catalogue lacks (a page may put the code in a title attribute, never in the text)."""
+    return str(action_for(code).label)
+
+
+def all_codes() -> list[str]:
+    """Every code of the catalogue, the admin's included."""
+    admin_codes = [f"{label}.{verb}" for label in admin_models() for verb in ADMIN_VERBS]
+    return [*ACTIONS, *admin_codes]
+
+
+# Reads of what a person would not want spread: full NIKs on a page, and every export.
+SENSITIVE_SUFFIXES = (".view_nik", ".export")
+
+
+def sensitive_codes() -> list[str]:
+    """The codes of sensitive reads (an `IN` on the indexed column, not a `LIKE '%…'` scan)."""
+    return [code for code in all_codes() if code.endswith(SENSITIVE_SUFFIXES)]
+
+
+# The groups of the action select, by the first part of a code (DESIGN §11 navigation).
+GROUPS = {
+    "auth": _("Masuk dan keluar"),
+    "registry": _("Keluarga"),
+    "compliance": _("Verifikasi"),
+    "benefits": _("Bantuan"),
+    "fds": _("P2K2"),
+    "graduation": _("Graduasi"),
+}
+OTHER_GROUP = _("Sistem")
+ADMIN_GROUP = _("Admin")
+
+
+def choices() -> list[tuple[str, str]]:
+    """(code, label) of every action, by label: what the action filter accepts."""
+    return sorted(((code, action_label(code)) for code in all_codes()), key=lambda c: c[1])
+
+
+def grouped_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """`choices()` in groups (Keluarga, Verifikasi, …, Admin): the trail view's select."""
+    admin = set(all_codes()) - set(ACTIONS)
+    groups: dict[str, list] = {}
+    for code, label in choices():
+        group = ADMIN_GROUP if code in admin else GROUPS.get(code.split(".")[0], OTHER_GROUP)
+        groups.setdefault(group, []).append((code, label))
+    order = [*GROUPS.values(), OTHER_GROUP, ADMIN_GROUP]
+    return [(str(group), groups[group]) for group in order if group in groups]

@@ -1,0 +1,149 @@
+"""The audit trail for the auditor, admin pusat and korkab: filter, page, export."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from harapan.accounts.roles import reads_audit_trail
+from harapan.accounts.scoping import audit_filter
+from harapan.display import formats
+from harapan.reporting import audit_export, scope_heading, xlsx_response
+
+from .forms import TrailFilterForm
+from .models import AuditEntry
+from .wording import describe, object_type_label
+
+PAGE_SIZE = 50
+# An export is a file someone opens: past this many rows, narrow the filters.
+EXPORT_LIMIT = 100_000
+EXPORT_HEADER = [
+    "waktu", "nama_pengguna", "pengguna", "tindakan", "jenis_objek", "id_objek", "objek",
+    "wilayah", "perubahan", "rincian",
+]  # fmt: skip
+# The paging keys of the query string: the filters are everything else.
+AFTER, BEFORE, PAGE = "setelah", "sebelum", "halaman"
+
+
+def visible_entries(user) -> QuerySet:
+    """The audit entries `user` may read; 403 for a role that reads no trail."""
+    if not reads_audit_trail(user):
+        raise PermissionDenied(_("Jejak audit hanya untuk auditor, admin pusat dan korkab."))
+    return AuditEntry.objects.filter(audit_filter(user))
+
+
+@dataclass
+class KeysetPage:
+    rows: list
+    number: int
+    pages: int
+    previous_query: str | None
+    next_query: str | None
+
+
+def _number(text) -> int:
+    return int(text) if text and str(text).isdigit() else 0
+
+
+def _without_paging(query: QueryDict) -> QueryDict:
+    """The filters of the query string (a mutable copy)."""
+    kept = query.copy()
+    for name in (AFTER, BEFORE, PAGE):
+        kept.pop(name, None)
+    return kept
+
+
+def keyset_page(entries: QuerySet, query: QueryDict, total: int) -> KeysetPage:
+    """One page of `entries`, newest first, by (at, id) from the entry named in the query.
+
+    `setelah=<id>` gives the entries older than that one, `sebelum=<id>` the
+    newer ones; no row is skipped over with OFFSET, however deep the page.
+    """
+    after, before = _number(query.get(AFTER)), _number(query.get(BEFORE))
+    anchor = None
+    if after or before:
+        anchor = AuditEntry.objects.filter(pk=after or before).values("at", "id").first()
+    number = max(_number(query.get(PAGE)), 1)
+    if anchor and before:
+        newer = Q(at__gt=anchor["at"]) | Q(at=anchor["at"], id__gt=anchor["id"])
+        rows = list(entries.filter(newer).order_by("at", "id")[: PAGE_SIZE + 1])
+        has_previous, has_next = len(rows) > PAGE_SIZE, True
+        rows = rows[:PAGE_SIZE][::-1]
+    else:
+        if anchor:
+            entries = entries.filter(
+                Q(at__lt=anchor["at"]) | Q(at=anchor["at"], id__lt=anchor["id"])
+            )
+        rows = list(entries.order_by("-at", "-id")[: PAGE_SIZE + 1])
+        has_previous, has_next = anchor is not None, len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE]
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    number = min(number, pages) if has_previous else 1
+
+    def link(key: str, row: AuditEntry, page: int) -> str:
+        moved = _without_paging(query)
+        moved[key], moved[PAGE] = str(row.pk), str(page)
+        return moved.urlencode()
+
+    return KeysetPage(
+        rows,
+        number,
+        pages,
+        link(BEFORE, rows[0], number - 1) if rows and has_previous else None,
+        link(AFTER, rows[-1], number + 1) if rows and has_next else None,
+    )
+
+
+@login_required
+def trail(request: HttpRequest) -> HttpResponse:
+    entries = visible_entries(request.user)
+    form = TrailFilterForm(request.GET)
+    context = {"form": form, "heading": scope_heading(request.user), "lines": [], "total": 0}
+    if not form.is_valid():
+        return render(request, "audit/trail.html", context, status=400)
+    matching = form.filter(entries)
+    total = matching.count()
+    page = keyset_page(matching.select_related("actor"), request.GET, total)
+    context.update(
+        total=total,
+        page=page,
+        lines=describe(page.rows),
+        filters_query=_without_paging(request.GET).urlencode(),
+    )
+    return render(request, "audit/trail.html", context)
+
+
+def _details_text(details: dict) -> str:
+    return "; ".join(f"{key}: {value}" for key, value in details.items())
+
+
+@login_required
+def trail_xlsx(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    entries = visible_entries(user)
+    form = TrailFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "audit/trail.html", {"form": form, "total": 0}, status=400)
+    rows = form.filter(entries).select_related("actor").order_by("-at", "-id")[:EXPORT_LIMIT]
+    lines = [EXPORT_HEADER] + [
+        [formats.moment(line.at), line.actor, line.entry.actor_name, line.label,
+         object_type_label(line.entry.object_type), line.entry.object_id,
+         line.entry.object_repr, formats.region(line.entry.region_code), line.changes_text,
+         _details_text(line.entry.details)]
+        for line in describe(rows)
+    ]  # fmt: skip
+    about = [
+        ["isi", _("Jejak audit, terbaru dahulu")],
+        ["cakupan", scope_heading(user)],
+        *form.described(),
+        ["baris", formats.number(len(lines) - 1)],
+        ["batas_baris", formats.number(EXPORT_LIMIT)],
+    ]
+    response = xlsx_response("jejak-audit.xlsx", "jejak audit", lines, about)
+    audit_export(user, "audit.trail.export", rows=len(lines) - 1,
+                 filter=_without_paging(request.GET).urlencode())  # fmt: skip
+    return response
