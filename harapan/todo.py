@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from harapan.accounts.roles import Role, may_assign_pendamping
+from harapan.audit.todo import recent_sensitive_reads
 from harapan.benefits import disbursement
 from harapan.benefits.stage_choice import default_stage
 from harapan.compliance import calendar, monitoring
@@ -182,6 +183,15 @@ _COORDINATOR = [
     my_runs_to_follow,
 ]
 
+# The auditor's day ----------------------------------------------------------------------
+
+
+def sensitive_reads(user, today: date) -> Todo:
+    """Full-NIK views and exports of the last seven days, the reads an auditor checks."""
+    count, url = recent_sensitive_reads(user)
+    return Todo(_("pembacaan data sensitif (7 hari terakhir)"), count, url)
+
+
 PROVIDERS: dict[str, list[Provider]] = {
     Role.PENDAMPING: [
         verifications_not_recorded,
@@ -200,7 +210,7 @@ PROVIDERS: dict[str, list[Provider]] = {
         data_findings,
     ],
     Role.ADMIN_PUSAT: [imports_to_follow, unassigned_families, data_findings],
-    Role.AUDITOR: [my_runs_to_follow],
+    Role.AUDITOR: [sensitive_reads, my_runs_to_follow],
 }
 
 

@@ -338,3 +338,17 @@ class ReturnedProposals(PersonaTestCase):
         proposal = propose(self.family_a, self.pendamping_a)
         graduation_actions.reject_exit(proposal, "Kurang bukti", acting_user=self.korcam_a)
         assert not ExitProposal.objects.visible_to(korcam_b).returned().exists()
+
+
+class AuditorHome(HomeCase):
+    def test_recent_sensitive_reads_match_the_trail_they_link_to(self):
+        from harapan.audit import trail
+
+        # Counted by hand: two full-NIK views and one export today; a correction is no read.
+        trail.record(self.korcam_a, "registry.member.view_nik", self.family_a)
+        trail.record(self.korkab, "registry.findings.view_nik", region_code="1806")
+        trail.record(self.operator, "compliance.missing.export", region_code="1806")
+        trail.record(self.pendamping_a, "registry.family.update", self.family_a)
+        self.assert_count_matches_its_list(
+            self.auditor, "pembacaan data sensitif (7 hari terakhir)", 3
+        )
