@@ -72,6 +72,12 @@ class FamilyNamesTest(PersonaTestCase):
         self.assertContains(response, '<td class="nowrap">17 Mei 1985</td>', html=True)
         self.assertContains(response, "<td>Ya</td>", html=True)  # Budi's severe disability
 
+    def test_the_correction_forms_name_the_family(self):
+        edit = self.page(self.pendamping_a, "registry:family_edit", self.siti.pk)
+        self.assertContains(edit, SITI, html=True)
+        member = self.page(self.pendamping_a, "registry:member_edit", self.budi.pk)
+        self.assertContains(member, SITI, html=True)
+
     def test_data_updates_name_the_family(self):
         self.assertContains(self.page(self.korcam_a, "registry:change_list"), SITI, html=True)
         detail = self.page(self.korcam_a, "registry:change_detail", self.change.pk)

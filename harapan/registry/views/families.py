@@ -221,7 +221,7 @@ def _family_to_change(request: HttpRequest, pk: int) -> Family:
     family = get_object_or_404(Family.objects.visible_to(request.user), pk=pk)
     if not may_change_family_data(request.user):
         raise PermissionDenied(_("Peran Anda hanya dapat membaca data."))
-    return family
+    return name_families([family])[0]
 
 
 @login_required
