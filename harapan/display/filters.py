@@ -6,6 +6,7 @@
 """
 
 from django import template
+from django.utils.html import conditional_escape, format_html, format_html_join
 
 from . import formats
 
@@ -19,3 +20,17 @@ register.filter("moment", formats.moment)
 register.filter("month", formats.month)
 register.filter("region", formats.region)
 register.filter("yes_no", formats.yes_no)
+
+
+CHOICES = "; pilihan: "
+
+
+@register.filter
+def file_message(message) -> str:
+    """An import error message, the values a file may hold (after '; pilihan: ') set as
+    <code>: they are typed into the file as they stand, not labels to translate."""
+    text, found, choices = str(message).partition(CHOICES)
+    if not found:
+        return conditional_escape(text)
+    values = format_html_join(", ", "<code>{}</code>", ((v,) for v in choices.split(", ")))
+    return format_html("{}{}{}", text, found, values)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from harapan.accounts.roles import Role
 from harapan.audit import trail
-from harapan.registry.models import Family, FamilyStatus, Member, Relation
+from harapan.registry.models import Family, FamilyStatus, head_name
 
 from .models import Assessment, AssessmentRules
 
@@ -133,11 +133,6 @@ def _latest(field: str) -> Subquery:
     return Subquery(latest.values(field)[:1])
 
 
-def _head_name() -> Subquery:
-    heads = Member.objects.filter(family=OuterRef("pk"), relation=Relation.HEAD)
-    return Subquery(heads.order_by("pk").values("name")[:1])
-
-
 def ranking(
     families: QuerySet, rules: AssessmentRules | None = None, per_pendamping: int | None = None
 ) -> list[Family]:
@@ -151,7 +146,7 @@ def ranking(
     order = ("-latest_score", "-latest_on", "registry_id")
     ranked = (
         families.annotate(latest_score=_latest("score"), latest_on=_latest("assessed_on"),
-                          latest_pk=_latest("pk"), head_name=_head_name())
+                          latest_pk=_latest("pk"), head_name=head_name())
         .filter(latest_score__isnull=False)
         .select_related("pendamping")
         .order_by(*order)

@@ -27,6 +27,7 @@ from datetime import date
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
+from harapan.display import formats
 from harapan.lib.months import add_months
 from harapan.registry import eligibility
 from harapan.registry.models import Family, FamilyStatus, Member
@@ -141,7 +142,7 @@ class Forecast:
         end = ends if isinstance(ends, date) else date.fromisoformat(ends)
         code = self.spans[component].component
         label = eligibility.LABELS.get(code, code)
-        reason = f"Komponen terakhir ({label}, {name}) berakhir {end.isoformat()}"
+        reason = f"Komponen terakhir ({label}, {name}) berakhir {formats.day(end)}"
         return Candidate(family_id, registry_id, region_code, reason, end)
 
 

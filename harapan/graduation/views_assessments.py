@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from harapan.accounts.roles import Role
 from harapan.registry.models import Family
+from harapan.registry.naming import name_families
 from harapan.reporting import audit_export, require_role, scope_heading, xlsx_response
 
 from . import assessment
@@ -34,7 +35,8 @@ def _proposal_url(family_pk: int) -> str | None:
 
 
 def _family(user, family_pk: int) -> Family:
-    return get_object_or_404(Family.objects.visible_to(user), pk=family_pk)
+    [family] = name_families([get_object_or_404(Family.objects.visible_to(user), pk=family_pk)])
+    return family
 
 
 @login_required
@@ -105,7 +107,7 @@ def _readiness_rows(user, per_pendamping: int | None) -> list[Family]:
 def readiness(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_role(user)
-    rows = _readiness_rows(user, PAGE_PER_PENDAMPING)
+    rows = name_families(_readiness_rows(user, PAGE_PER_PENDAMPING))
     show_proposal = user.role == Role.PENDAMPING
     for family in rows:
         family.proposal_url = _proposal_url(family.pk) if show_proposal and family.ready else None

@@ -11,13 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harapan.accounts.roles import Role, may_change_family_data
+from harapan.display import formats
 from harapan.registry.models import Family
+from harapan.registry.naming import name_families, name_families_of
 
 from . import actions
 from .forms_proposals import FollowUpForm, ProposalFilterForm, ProposalForm, RejectForm
@@ -112,6 +113,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
         order.insert(0, "waiting")
     page = Paginator(proposals.order_by(*order), PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page.object_list = name_families_of(page.object_list)
     query = urlencode(
         {"status": status, "kind": kind, **({"dikembalikan": "on"} if returned else {})}
     )
@@ -148,6 +150,7 @@ def proposal_create(request: HttpRequest, family_pk: int) -> HttpResponse:
                 messages.success(request, _("Usulan terkirim dan menunggu verifikasi korcam."))
                 return redirect("graduation:proposal_detail", pk=proposal.pk)
     assessment, threshold = _latest_assessment(user, family)
+    name_families([family])
     context = {
         "family": family, "form": form, "open_proposal": open_proposal,
         "assessment": assessment, "threshold": threshold,
@@ -158,6 +161,7 @@ def proposal_create(request: HttpRequest, family_pk: int) -> HttpResponse:
 
 def _detail(request: HttpRequest, proposal: ExitProposal, reject_form=None, status=200):
     assessment, threshold = _latest_assessment(request.user, proposal.family)
+    name_families([proposal.family])
     context = {
         "proposal": proposal,
         "steps": steps(proposal),
@@ -217,7 +221,7 @@ def _approved(proposal: ExitProposal) -> str:
     if proposal.exit_date <= timezone.localdate():
         return _("Usulan disetujui; KPM sudah keluar dari PKH.")
     return _("Usulan disetujui; KPM keluar dari PKH pada %(date)s.") % {
-        "date": date_format(proposal.exit_date)
+        "date": formats.day(proposal.exit_date)
     }
 
 

@@ -21,11 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from harapan.accounts.roles import Role
 from harapan.downloads import streaming_csv_response
 from harapan.registry.models import Family
+from harapan.registry.naming import name_families
 from harapan.reporting import (
     audit_export,
     bound_form,
     percent,
-    region_names,
     require_role,
     scope_heading,
     xlsx_response,
@@ -177,14 +177,16 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
     day = form.cleaned_data["tanggal"]
     rows = _candidates(request.user, day)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman"))
-    now = [r for r in page if r.exit_on is None]
-    soon = [r for r in page if r.exit_on is not None]
-    names = region_names({r.region_code for r in page})
+    # The rows are not Family rows: name the families they stand for.
+    families = name_families(
+        Family(pk=r.family_id, registry_id=r.registry_id, region_code=r.region_code) for r in page
+    )
+    named = list(zip(page, families, strict=True))
     now_count, soon_count = rows.counts()
     context = {
         "form": form, "scope": scope_heading(request.user), "day": day, "page": page,
-        "now": [(r, names.get(r.region_code, "")) for r in now],
-        "soon": [(r, names.get(r.region_code, "")) for r in soon],
+        "now": [(r, family) for r, family in named if r.exit_on is None],
+        "soon": [(r, family) for r, family in named if r.exit_on is not None],
         "now_count": now_count, "soon_count": soon_count,
         "query": urlencode({"tanggal": day.isoformat()}),
     }  # fmt: skip

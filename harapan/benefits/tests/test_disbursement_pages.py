@@ -67,7 +67,7 @@ class UploadPageTests(DisbursementCase):
         self.assertEqual((run.status, run.error_total), (RunStatus.REJECTED, 1))
         page = self.client.get(reverse("jobs:run_detail", args=[run.pk]))
         self.assertContains(page, "tidak ada yang diimpor")
-        self.assertContains(page, "<td>2</td><td>id_keluarga</td>", html=False)
+        self.assertContains(page, "<td>2</td><td><code>id_keluarga</code></td>", html=False)
         self.assertNotContains(page, "Lihat hasilnya")
         self.assertEqual(Disbursement.objects.count(), 0)
         self.assertEqual(DisbursementImport.objects.count(), 0)

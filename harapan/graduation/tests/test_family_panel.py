@@ -10,6 +10,13 @@ from harapan.graduation.panels import graduation_panel
 from harapan.registry.models import Family, FamilyStatus
 from harapan.testing import PersonaTestCase, make_user
 
+# Dates are written one way on every page: '1 Des 2026' (harapan/display/formats.py).
+SHORT_MONTHS = "Jan Feb Mar Apr Mei Jun Jul Agu Sep Okt Nov Des".split()
+
+
+def written(day) -> str:
+    return f"{day.day} {SHORT_MONTHS[day.month - 1]} {day.year}"
+
 
 def panel(user, family) -> str:
     request = RequestFactory().get("/")
@@ -62,7 +69,7 @@ class FamilyPanelTest(GraduationSetup):
         actions.verify_exit(proposal, acting_user=make_user("korcam_b", "korcam", "180602"))
         actions.approve_exit(proposal, acting_user=self.korkab)
         html = panel(self.pendamping_b, self.family_b)
-        assert f"KPM tetap aktif sampai keluar pada {later:%d-%m-%Y}" in html
+        assert f"KPM tetap aktif sampai keluar pada {written(later)}" in html
         assert "Usulkan graduasi" not in html
 
     def test_an_exited_family_shows_its_exit_steps_and_visit_form(self):
@@ -72,7 +79,7 @@ class FamilyPanelTest(GraduationSetup):
         )  # fmt: skip
         html = panel(self.pendamping_a, self.family_a)
         assert "Graduasi sejahtera mandiri" in html
-        assert self.exit_day.strftime("%d-%m-%Y") in html
+        assert written(self.exit_day) in html
         for label in ("Diusulkan", "Diverifikasi korcam", "Disetujui korkab"):
             assert label in html
         assert "Warung tetap buka" in html

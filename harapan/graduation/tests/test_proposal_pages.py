@@ -239,11 +239,11 @@ class ProposalPagesTest(PersonaTestCase):
         for _ in range(4):
             family = make_family(pendamping=self.pendamping_a)
             self.propose(family, exit_date=timezone.localdate())
-        # session, user, count, the page (with family and proposer)
-        with self.assertNumQueries(4):
+        # session, user, count, the page (with family and proposer), the families' heads, desa
+        with self.assertNumQueries(6):
             self.client.get(LIST)
-        assert len(few_list) == 4
-        # session, user, the proposal with its people, latest assessment
+        assert len(few_list) == 6
+        # session, user, the proposal with its people, latest assessment, its family's name
         with self.assertNumQueries(len(few_detail)):
             self.client.get(detail(proposal))
-        assert len(few_detail) == 4
+        assert len(few_detail) == 6

@@ -154,7 +154,8 @@ class CandidatePageTests(PersonaTestCase):
         soon = [(row.registry_id, row.exit_on) for row, _desa in response.context["soon"]]
         self.assertEqual(now, [self.family_a.registry_id])
         self.assertEqual(soon, [("KPM-BALITA", date(2025, 9, 10))])
-        self.assertContains(response, "2025-09-10")
+        self.assertContains(response, '<td class="nowrap">10 Sep 2025</td>', html=True)
+        self.assertContains(response, "berakhir 10 Sep 2025")
         self.assertContains(response, "Kuripan")
 
     def test_the_page_forecasts_twelve_months_to_the_day(self):

@@ -86,7 +86,8 @@ class ImportPageTest(PersonaTestCase):
         assert Run.objects.get().status == RunStatus.REJECTED
         details = self.client.get(reverse("registry:import_run", args=[ImportRun.objects.get().pk]))
         self.assertContains(details, "Bila keluarga bergalat dilewati, yang akan diimpor")
-        self.assertContains(response, "<td>7</td><td>nik</td>", html=False)
+        # The file's own column names and values are quoted as <code>, as they must be typed.
+        self.assertContains(response, "<td>7</td><td><code>nik</code></td>", html=False)
         self.assertContains(response, "NIK harus 16 angka")
         # Fourteen errors, all on the page.
         assert len(response.context["errors"]) == 14 == response.context["error_total"]

@@ -373,12 +373,12 @@ class DetailTest(PersonaTestCase):
         for _ in range(5):
             make_member(self.family_a)
         self.client.force_login(self.auditor)
-        # session, user, family, members, region, history; the benefits panel:
+        # session, user, family, members, its name (head, desa), history; the benefits panel:
         # stage, entitlements, payments; the KKS panel: latest card entry; the
         # compliance panel: members, year rules ×2, verifications, sanctions; the
         # P2K2 panel: memberships, curriculum, completed sessions, rules, flag,
         # recent attendance; the graduation panel: open proposal
-        with self.assertNumQueries(22):
+        with self.assertNumQueries(23):
             self.client.get(detail(self.family_a))
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
+from harapan.display import formats
 from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
 from harapan.regions.models import Region
@@ -36,6 +37,7 @@ from harapan.registry.models import (
     Relation,
     Sex,
 )
+from harapan.registry.naming import name_families, name_families_of
 
 PAGE_SIZE = 50
 
@@ -55,12 +57,8 @@ def _add_errors(form: Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages_)
 
 
-def _yes_no(value) -> str:
-    return _("Ya") if value else _("Tidak")
-
-
 def _date(value) -> str:
-    return date.fromisoformat(value).strftime("%d-%m-%Y") if value else "—"
+    return formats.day(date.fromisoformat(value) if value else None)
 
 
 def _region(code: str) -> str:
@@ -103,10 +101,10 @@ def describe(request: ChangeRequest, user) -> list[tuple[str, str, str]]:
 
 
 def _shown(target, name: str, value) -> str:
-    """A field's value as people read it: its label, Ya/Tidak, a date DD-MM-YYYY."""
+    """A field's value as people read it: its label, Ya/Tidak, a date (1 Des 2026)."""
     field = target._meta.get_field(name)
     if isinstance(field, BooleanField):
-        return _yes_no(value)
+        return formats.yes_no(bool(value))
     if value in (None, ""):
         return "—"
     if field.choices:
@@ -140,6 +138,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
         )
     ).order_by("waiting", "-requested_at", "-id")
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page.object_list = name_families_of(page.object_list)
     return render(
         request,
         "registry/change_list.html",
@@ -159,6 +158,7 @@ def change_new(request: HttpRequest, family_pk: int) -> HttpResponse:
         raise PermissionDenied
     kind = request.GET.get("jenis") or request.POST.get("jenis") or ""
     form_class = FORMS.get(kind)
+    name_families([family])
     context = {"family": family, "kinds": ChangeKind.choices, "kind": kind}
     if form_class is None or not family.is_active:
         # First step (or nothing to do): choose what changed.
@@ -201,6 +201,7 @@ def _move_form(change: ChangeRequest, data=None) -> MoveApprovalForm | None:
 def _detail(request: HttpRequest, change: ChangeRequest, reject_form=None, status=200):
     pending = change.status == ChangeStatus.PENDING
     may_decide = pending and changes.can_decide(request.user, change)
+    name_families([change.family])
     context = {
         "change": change,
         "rows": describe(change, request.user),

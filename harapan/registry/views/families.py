@@ -30,6 +30,7 @@ from ..forms import (
     page_of,
 )
 from ..models import ChangeRequest, Family, Member, Relation
+from ..naming import family_label, name_families
 
 # Beyond this many desa a select is unreadable: a national user types a code instead.
 MAX_DESA_CHOICES = 500
@@ -77,9 +78,12 @@ def list_page(request: HttpRequest, form, visible, desa: list[Region], with_choi
             form.cleaned_data.get("after", ""),
         )
     names = {r.code: r.name for r in desa} if with_choices else _region_names(families)
+    # Named as registry/naming.py names families, from what this page reads anyway:
+    # the head's member row (for the NIK too) and the desa of the filter's choices.
     for family in families:
         family.desa_name = names.get(family.region_code, "")
         family.head = family.heads[0] if family.heads else None
+        family.head_name = family.head.name if family.head else ""
         if family.head:
             # Lists show masked NIKs to everyone: they are where shoulder-surfing happens.
             family.head_nik = shown_nik(family.head.nik, full=False)
@@ -136,11 +140,10 @@ def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
             total[member.component] += 1
     if full:
         actions.record_nik_view(user, family, len(members))
-    region = Region.objects.filter(code=family.region_code).first()
+    name_families([family])
     context = {
         "family": family,
-        "region": region,
-        "dotted_code": regioncode.dotted(family.region_code),
+        "title": family_label(family),
         "members": members,
         "components": [(LABELS[c], total[c]) for c in COMPONENTS if total[c]],
         "component_count": sum(total.values()),
@@ -183,7 +186,7 @@ def _family_to_change(request: HttpRequest, pk: int) -> Family:
     family = get_object_or_404(Family.objects.visible_to(request.user), pk=pk)
     if not may_change_family_data(request.user):
         raise PermissionDenied(_("Peran Anda hanya dapat membaca data."))
-    return family
+    return name_families([family])[0]
 
 
 @login_required

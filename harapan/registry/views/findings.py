@@ -14,10 +14,11 @@ from django.urls import path
 from harapan.accounts.roles import sees_full_nik
 from harapan.audit import trail
 from harapan.lib.nik import shown_nik
-from harapan.reporting import region_names, require_role, scope_heading
+from harapan.reporting import require_role, scope_heading
 
 from ..forms import FindingFilterForm
-from ..models import DataCheck, DataCheckRun, DataFinding, head_name
+from ..models import DataCheck, DataCheckRun, DataFinding
+from ..naming import name_families_of
 
 PAGE_SIZE = 50
 
@@ -40,16 +41,13 @@ def data_findings(request: HttpRequest) -> HttpResponse:
     chosen = filters.cleaned_data["cek"] if filters.is_valid() else ""
     if chosen:
         findings = findings.filter(code=chosen)
-    findings = (
-        findings.select_related("family")
-        .annotate(head_name=head_name("family_id"))
-        .order_by("region_code", "family__registry_id", "code", "nik", "pk")
+    findings = findings.select_related("family").order_by(
+        "region_code", "family__registry_id", "code", "nik", "pk"
     )
     page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("halaman"))
-    names = region_names({f.region_code for f in page.object_list})
+    page.object_list = name_families_of(page.object_list)
     full = sees_full_nik(user)
     for finding in page.object_list:
-        finding.desa_name = names.get(finding.region_code, finding.region_code)
         finding.shown_nik = shown_nik(finding.nik, full) if finding.nik else ""
     shown = sum(1 for f in page.object_list if f.nik)
     if full and shown:

@@ -1,0 +1,312 @@
+"""Every page, for every role, shows labels and never codes (DESIGN §11, issue 13).
+
+The walk takes its pages from the URL resolver, so a new page is walked as soon
+as it exists. A page's URL parameters come from the small table of fillers
+below, out of realistic data built through the app's own actions (the demo's
+builders, the registry's change requests, an import, a data check); a pattern
+with a parameter the table cannot fill fails the test, naming what to add.
+
+What must not appear in a page's visible text: a benefit component code
+(`anak_usia_dini`), an audit action code (`registry.family.import`) or a
+Python boolean (`True`, `False`). Attribute values (`<option value="lansia">`)
+are not visible and are not checked.
+"""
+
+import re
+from datetime import date, timedelta
+from html.parser import HTMLParser
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from harapan.audit.models import AuditEntry
+from harapan.benefits.batch import compute_entitlements
+from harapan.benefits.models import Stage
+from harapan.compliance import calendar
+from harapan.compliance.batch import compute_sanctions
+from harapan.compliance.models import Sanction, School
+from harapan.compliance.tests.test_family_panel import make_sanction
+from harapan.demo.fds import build_fds
+from harapan.demo.graduation import build_graduation
+from harapan.demo.verification import build_verification
+from harapan.fds.models import Group, Meeting
+from harapan.graduation.actions import propose_exit
+from harapan.graduation.assessment import record_assessment
+from harapan.jobs.models import Run
+from harapan.registry import eligibility
+from harapan.registry.actions import update_family
+from harapan.registry.batch import store_findings
+from harapan.registry.changes import approve_change, reject_change, request_change
+from harapan.registry.models import ChangeKind, ChangeRequest, ExitReason, Family, ImportRun
+from harapan.registry.tests.test_import import BROKEN_FAMILIES, GOOD_FAMILIES, HEADER
+from harapan.audit.labels import all_codes
+from harapan.testing import DESA_A, PersonaTestCase, make_family, run_queued_here
+
+ROLES = ("pendamping_a", "korcam_a", "korkab", "korwil", "operator", "admin_pusat", "auditor")
+ANONYMOUS = "anonymous"  # the sign-in page
+SKIPPED_PREFIXES = ("admin/", "api/", "i18n/")
+DOWNLOADS = re.compile(r"\.(csv|xlsx)$")
+BOOLEANS = ("True", "False")
+UNREAD = ("script", "style", "code")
+# What `pk` names on each page that has one: a key of `fillers()`.
+PK_OF = {
+    "registry:family_detail": "family",
+    "registry:family_edit": "family",
+    "registry:member_edit": "member",
+    "registry:change_detail": "change",
+    "registry:change_approve": "change",
+    "registry:change_reject": "change",
+    "registry:import_run": "import",
+    "jobs:run_detail": "run",
+    "compliance:sanction_lift": "sanction",
+    "compliance:reference_edit": "school",
+    "fds:group_detail": "group",
+    "fds:group_edit": "group",
+    "fds:group_add_family": "group",
+    "fds:group_remove_family": "group",
+    "fds:meeting_detail": "meeting",
+    "fds:meeting_cancel": "meeting",
+    "graduation:proposal_detail": "proposal",
+    "graduation:proposal_verify": "proposal",
+    "graduation:proposal_approve": "proposal",
+    "graduation:proposal_reject": "proposal",
+}
+
+
+def years_ago(years: int, days: int = 0) -> date:
+    today = timezone.localdate()
+    return today.replace(year=today.year - years) - timedelta(days=days)
+
+
+def a_family_of_every_component() -> list[dict]:
+    """A head, then one member earning each component today (DESIGN §4)."""
+    return [
+        {"relation": "kepala_keluarga", "name": "Siti Aminah", "sex": "P",
+         "birth_date": years_ago(34)},
+        {"relation": "anak", "name": "Rina", "birth_date": years_ago(3)},
+        {"relation": "anak", "name": "Budi", "birth_date": years_ago(9), "school_level": "sd"},
+        {"relation": "anak", "name": "Tono", "birth_date": years_ago(13), "school_level": "smp"},
+        {"relation": "anak", "name": "Wati", "birth_date": years_ago(16), "school_level": "sma"},
+        {"relation": "orang_tua", "name": "Mbah Karto", "birth_date": years_ago(75)},
+        {"relation": "famili_lain", "name": "Dewi", "sex": "P", "birth_date": years_ago(24),
+         "pregnant": True},
+        {"relation": "famili_lain", "name": "Joko", "birth_date": years_ago(40),
+         "severe_disability": True},
+    ]  # fmt: skip
+
+
+class TextOf(HTMLParser):
+    """The text a reader sees: text nodes outside <script> and <style>, no attributes.
+
+    Text in <code> is left out too: it is a file's own vocabulary (an import's column
+    names and values, the codes its instructions say to type), quoted as it must be typed.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self.hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in UNREAD:
+            self.hidden += 1
+
+    def handle_endtag(self, tag):
+        if tag in UNREAD:
+            self.hidden -= 1
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = TextOf()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def patterns(resolvers=None, prefix="", namespace=""):
+    """(route, view name, parameter names) of every URL pattern, nested includes walked."""
+    for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            route = prefix + str(entry.pattern)
+            yield from patterns(entry.url_patterns, route, inner)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            params = list(entry.pattern.regex.groupindex)
+            yield route, f"{namespace}{entry.name}", params
+
+
+class NoCodesOnPagesTest(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        today = timezone.localdate()
+        # pendamping_a's caseload: the demo's graduations take the first four of it.
+        for _ in range(6):
+            make_family(region_code=DESA_A, pendamping=cls.pendamping_a,
+                        members=a_family_of_every_component())  # fmt: skip
+        build_verification(today, log=lambda *_: None)
+        build_fds(today, log=lambda *_: None)
+        build_graduation(today, log=lambda *_: None)
+        stage = Stage.objects.filter(period_start__lte=today).order_by("-period_start").first()
+        compute_entitlements(stage)
+        compute_sanctions(stage.year_id, stage.number)
+        cls.family = (
+            Family.objects.filter(pendamping=cls.pendamping_a, status="aktif")
+            .order_by("-pk")
+            .first()
+        )
+        members = {m.name: m for m in cls.family.members.all()}
+        make_sanction(members["Budi"])
+        update_family(cls.family, {"address": "Jl. Melati 4"}, acting_user=cls.pendamping_a)
+        pupil, pregnant = members["Tono"], members["Dewi"]
+        approve_change(
+            request_change(cls.family, ChangeKind.DESIL, {"desil": 2}, acting_user=cls.pendamping_a),
+            acting_user=cls.korcam_a,
+        )  # fmt: skip
+        reject_change(
+            request_change(cls.family, ChangeKind.PREGNANCY, {"pregnant": False},
+                           member=pregnant, acting_user=cls.pendamping_a),
+            reason="Masih hamil", acting_user=cls.korcam_a,
+        )  # fmt: skip
+        request_change(cls.family, ChangeKind.SCHOOL, {"school_level": "sma"}, member=pupil,
+                       acting_user=cls.pendamping_a)  # fmt: skip
+        record_assessment(
+            cls.family,
+            {"monthly_income": 2_500_000, "poverty_line": 600_000, "steady_work": True,
+             "business": True, "assets": False, "housing": True, "schooling": True,
+             "insurance": True, "savings": False, "desil": 5, "assessed_on": today},
+            acting_user=cls.pendamping_a,
+        )  # fmt: skip
+        proposed = Family.objects.filter(pendamping=cls.pendamping_a, status="aktif")
+        cls.proposal = propose_exit(
+            proposed.exclude(pk=cls.family.pk).first(), kind=ExitReason.MOVED,
+            reason="Pindah ke luar provinsi", exit_date=today, acting_user=cls.pendamping_a,
+        )  # fmt: skip
+        store_findings("1806", today)
+        cls._upload(GOOD_FAMILIES)
+        cls._upload(BROKEN_FAMILIES)
+
+    @classmethod
+    def _upload(cls, lines):
+        """A dry run of the registry import page, run by the worker: a run page with errors."""
+        client = Client()
+        client.force_login(cls.operator)
+        upload = SimpleUploadedFile(
+            "registri.csv", ("\n".join([HEADER, *lines]) + "\n").encode("utf-8")
+        )
+        client.post(reverse("registry:import_upload"), {"file": upload, "dry_run": "on"})
+        assert run_queued_here() == 1
+
+    def fillers(self) -> dict[str, object]:
+        """Parameter values by parameter name; `pk` means a different object on each page."""
+        family = self.family
+        month = calendar.add_months(calendar.month_start(timezone.localdate()), -1)
+        group = Group.objects.filter(pendamping=self.pendamping_a).order_by("pk").first()
+        school = School.objects.filter(region_code=family.region_code).order_by("pk").first()
+        return {
+            "family_pk": family.pk,
+            "group_pk": group.pk,
+            "school_pk": school.pk,
+            "month": f"{month:%Y-%m}",
+            "kind": "sekolah",
+            "family": family.pk,
+            "member": family.members.get(name="Tono").pk,
+            "change": ChangeRequest.objects.get(family=family, status="diajukan").pk,
+            "import": ImportRun.objects.order_by("pk").last().pk,
+            "run": Run.objects.order_by("pk").last().pk,
+            "sanction": Sanction.objects.filter(member__family=family).order_by("pk").first().pk,
+            "school": school.pk,
+            "group": group.pk,
+            "meeting": Meeting.objects.filter(group=group, held_on__isnull=False)
+            .order_by("pk")
+            .first()
+            .pk,
+            "proposal": self.proposal.pk,
+        }
+
+    def pages(self) -> list[tuple[str, str]]:
+        """(view name, URL) of every page to walk; fails on a parameter it cannot fill."""
+        fillers, pages, unfilled = self.fillers(), [], []
+        for route, name, params in patterns():
+            if route.startswith(SKIPPED_PREFIXES) or DOWNLOADS.search(route):
+                continue
+            keys = {p: PK_OF.get(name) if p == "pk" else p for p in params}
+            missing = [p for p, key in keys.items() if key not in fillers]
+            if missing:
+                unfilled.append(f"{name} ({route}): {', '.join(missing)}")
+            else:
+                kwargs = {p: fillers[key] for p, key in keys.items()}
+                pages.append((name, reverse(name, kwargs=kwargs)))
+        assert not unfilled, "Add a filler (PK_OF, fillers) for: " + "; ".join(unfilled)
+        return pages
+
+    def codes(self) -> list[str]:
+        actions = set(AuditEntry.objects.values_list("action", flat=True)) | set(all_codes())
+        return [*eligibility.COMPONENTS, *sorted(actions)]
+
+    def codes_in(self, text: str, codes: list[str]) -> list[str]:
+        found = [c for c in codes if re.search(rf"(?<![\w.]){re.escape(c)}(?![\w.])", text)]
+        return found + [b for b in BOOLEANS if re.search(rf"\b{b}\b", text)]
+
+    def test_no_page_shows_a_code_to_any_role(self):
+        pages = self.pages()
+        opened = {name: [] for name, _url in pages}
+        problems = []
+        for username in (*ROLES, ANONYMOUS):
+            if username == ANONYMOUS:
+                self.client.logout()
+            else:
+                self.client.force_login(getattr(self, username))
+            for name, url in pages:
+                response = self.client.get(url)
+                if response.status_code == 405:  # a form's POST target, no page of its own
+                    continue
+                if username != ANONYMOUS:  # who signs in is sent to the sign-in page
+                    opened[name].append(response.status_code)
+                if "text/html" not in response.get("Content-Type", ""):
+                    continue
+                text = visible_text(response.content.decode())
+                # Codes are read after each page: a page may itself write audit rows.
+                for code in self.codes_in(text, self.codes()):
+                    at = text.find(code)
+                    shown = " ".join(text[max(0, at - 60) : at + 60].split())
+                    problems.append(f"{username} {url} [{name}]: {code!r} in “…{shown}…”")
+        not_opened = [
+            f"{name} {statuses}"
+            for name, statuses in opened.items()
+            # A page that only redirects on GET (to its result, or home) still answered.
+            if statuses and not any(status in (200, 302) for status in statuses)
+        ]
+        assert not not_opened, "No role could open these pages; fix their fillers: " + "; ".join(
+            not_opened
+        )
+        assert not problems, f"{len(problems)} codes on pages:\n" + "\n".join(problems)
+
+    def test_the_walk_covers_every_app_and_opens_pages_with_data(self):
+        names = {name for name, _url in self.pages()}
+        for page in ("registry:family_detail", "registry:change_detail", "jobs:run_detail",
+                     "graduation:proposal_detail", "fds:meeting_detail",
+                     "compliance:month_school", "benefits:kks_family", "home", "login"):  # fmt: skip
+            assert page in names
+        self.client.force_login(self.korcam_a)
+        page = self.client.get(reverse("registry:family_detail", args=[self.family.pk]))
+        # The family earns every component, so a leak of any code would show here.
+        for label in eligibility.LABELS.values():
+            self.assertContains(page, label)
+
+    def test_the_text_check_ignores_attributes_and_finds_codes_in_text(self):
+        html = (
+            '<select><option value="lansia">Lanjut usia</option></select><p>hamil: False</p>'
+            "<p>Kolom <code>disabilitas_berat</code></p>"
+        )
+        text = visible_text(html)
+        assert self.codes_in(text, ["lansia", "disabilitas_berat"]) == ["False"]
+        codes = ["anak_usia_dini", "registry.family.import"]
+        assert self.codes_in("registry.family.import · anak_usia_dini", codes) == codes
+        # Part of a longer word or code is not the code.
+        assert self.codes_in("registry.family.imported anak_usia_dini_x Falsehood", codes) == []
