@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from harapan.audit.labels import all_codes
 from harapan.audit.models import AuditEntry
 from harapan.benefits.batch import compute_entitlements
 from harapan.benefits.models import Stage
@@ -41,7 +42,6 @@ from harapan.registry.batch import store_findings
 from harapan.registry.changes import approve_change, reject_change, request_change
 from harapan.registry.models import ChangeKind, ChangeRequest, ExitReason, Family, ImportRun
 from harapan.registry.tests.test_import import BROKEN_FAMILIES, GOOD_FAMILIES, HEADER
-from harapan.audit.labels import all_codes
 from harapan.testing import DESA_A, PersonaTestCase, make_family, run_queued_here
 
 ROLES = ("pendamping_a", "korcam_a", "korkab", "korwil", "operator", "admin_pusat", "auditor")
