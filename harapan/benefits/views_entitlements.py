@@ -50,7 +50,14 @@ def entitlement_list(request):
             rows.append(row)
             if len(rows) > PAGE:
                 break
-        context["rows"] = rows[:PAGE]
+        context["rows"] = [
+            (
+                registry_id,
+                ", ".join(str(eligibility.LABELS[c]) for c in components.split(";")),
+                total,
+            )
+            for registry_id, _year, _number, components, total in rows[:PAGE]
+        ]
         context["next"] = rows[PAGE - 1][0] if len(rows) > PAGE else None
     return render(request, "benefits/entitlement_list.html", context)
 

@@ -49,7 +49,6 @@ def _family_page(
         "current": history[0] if history else None,
         "history": history,
         "region": Region.objects.filter(code=family.region_code).first(),
-        "dotted_code": regioncode.dotted(family.region_code),
         "form": form if may_record else None,
     }
     return render(request, "benefits/kks_family.html", context, status=status)

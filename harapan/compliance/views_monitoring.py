@@ -145,7 +145,7 @@ def monitoring_page(request: HttpRequest) -> HttpResponse:
         rows = _labelled_figures(request.user, month, grouping)
         context.update(
             month_text=calendar.month_label(month), rows=rows, total=monitoring.total(rows),
-            grouping_label=GROUPING_LABELS[grouping],
+            grouping_label=GROUPING_LABELS[grouping], by_region=grouping != monitoring.PENDAMPING,
             query=urlencode({"bulan": calendar.month_label(month), "per": grouping}),
         )  # fmt: skip
     return render(request, "compliance/monitoring.html", context)

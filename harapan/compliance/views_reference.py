@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 
 from harapan.accounts.roles import may_change_family_data, sees_full_nik
 from harapan.jobs.models import RunKind
-from harapan.lib import regioncode
 from harapan.regions.models import Region
 from harapan.registry.actions import record_nik_view
 from harapan.registry.models import Family
@@ -98,7 +97,6 @@ def _list_page(request, kind: str, *, upload_form=None):
     )
     for row in page:
         row.desa_name = names.get(row.region_code, "")
-        row.desa_code = regioncode.dotted(row.region_code)
     query = request.GET.copy()
     query.pop("halaman", None)
     may_edit = reference.may_edit_reference(request.user)

@@ -208,7 +208,6 @@ def _detail_context(request: HttpRequest, group: Group, *, add_form=None, errors
     return {
         "group": group,
         "desa_name": region.name if region else "",
-        "dotted_code": regioncode.dotted(group.region_code),
         "members": members,
         "history": history,
         "leader_name": next(

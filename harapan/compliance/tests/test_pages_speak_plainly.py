@@ -1,0 +1,44 @@
+"""Verification pages name months, write moments and region codes one way, and show labels
+(DESIGN §11 "Pages")."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+
+from harapan.compliance.models import Sanction, SanctionKind
+
+from .test_monitoring import MonthFixture, elder
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+SEPTEMBER = {"bulan": "2026-09"}
+
+
+class CompliancePagesTest(MonthFixture):
+    def test_the_monitoring_page_names_the_month_and_dots_region_codes(self):
+        self.client.force_login(self.korcam_a)
+        response = self.client.get(reverse("compliance:monitoring"), {**SEPTEMBER, "per": "desa"})
+        self.assertContains(response, "Pemantauan verifikasi komitmen: September 2026")
+        self.assertContains(response, '<span class="muted nowrap">18.06.01.2001</span>', html=True)
+        self.assertNotContains(response, "1806012001")
+
+    def test_the_missing_list_names_the_month(self):
+        self.client.force_login(self.korcam_a)
+        response = self.client.get(reverse("compliance:missing_list"), SEPTEMBER)
+        self.assertContains(response, "Verifikasi yang belum dicatat: September 2026")
+        self.assertNotContains(response, "Verifikasi yang belum dicatat: 2026-09")
+
+    def test_a_lifted_sanction_says_when_in_one_way(self):
+        sanction = Sanction.objects.create(
+            member=elder(self.family_a), region_code=self.family_a.region_code,
+            component="lansia", kind=SanctionKind.SUSPENSION, year=2026, stage=3,
+            reason="Tidak patuh 1 bulan", computed=True, lift_reason="Salah catat",
+            lifted_by=self.korcam_a, lifted_at=datetime(2026, 12, 1, 14, 5, tzinfo=JAKARTA),
+        )  # fmt: skip
+        self.client.force_login(self.korcam_a)
+        page = self.client.get(reverse("compliance:sanction_lift", args=[sanction.pk]))
+        self.assertContains(page, "pada 1 Des 2026 14.05")
+        self.assertContains(page, "Penangguhan · Lanjut usia")
+        family = self.client.get(reverse("registry:family_detail", args=[self.family_a.pk]))
+        self.assertContains(family, "pada 1 Des 2026:")
+        self.assertNotContains(family, "01-12-2026")
