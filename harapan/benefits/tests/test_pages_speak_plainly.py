@@ -19,7 +19,7 @@ from harapan.testing import DESA_A, PersonaTestCase, make_family
 STAGE = {"year": 2025, "stage": 3}
 
 
-class BenefitsPagesTest(PersonaTestCase):
+class SantosoFixture(PersonaTestCase):
     """Stage III 2025 (reference date 1 July 2025) for the Santoso family of Kuripan.
 
     Budi (1980) earns nothing; Andi (2022) is anak_usia_dini, 3,000,000 a year,
@@ -43,6 +43,8 @@ class BenefitsPagesTest(PersonaTestCase):
         cls.stage = Stage.objects.select_related("year").get(year_id=2025, number=3)
         compute_entitlements(cls.stage)
 
+
+class BenefitsPagesTest(SantosoFixture):
     def test_the_entitlement_list_names_components_by_their_labels(self):
         self.client.force_login(self.korcam_a)
         response = self.client.get(reverse("benefits:entitlement_list"), STAGE)
@@ -80,3 +82,33 @@ class BenefitsPagesTest(PersonaTestCase):
         listing = self.client.get(reverse("benefits:kks_not_held"))
         self.assertContains(listing, "sejak 3 Nov 2026")
         self.assertNotContains(listing, "03-11-2026")
+
+
+class BenefitsPagesNameFamiliesTest(SantosoFixture):
+    """The same Santoso family, named by its head and desa with its ID beside it."""
+
+    def named(self) -> str:
+        return (
+            '<span class="family-name">Budi Santoso · Kuripan</span>'
+            f' <span class="muted nowrap">{self.santoso.registry_id}</span>'
+        )
+
+    def test_the_entitlement_list_and_reconciliation_name_the_family(self):
+        self.client.force_login(self.korcam_a)
+        for name in ("benefits:entitlement_list", "benefits:reconciliation"):
+            response = self.client.get(reverse(name), STAGE)
+            self.assertContains(response, self.named(), html=True)
+
+    def test_the_card_pages_name_the_family(self):
+        KksCustody.objects.create(
+            family=self.santoso, region_code=DESA_A, status=KksStatus.LOST,
+            since=date(2026, 11, 3), recorded_by=self.pendamping_a,
+        )  # fmt: skip
+        self.client.force_login(self.pendamping_a)
+        family_page = self.client.get(reverse("benefits:kks_family", args=[self.santoso.pk]))
+        self.assertContains(
+            family_page, f"<title>Kartu KKS Budi Santoso · Kuripan ({self.santoso.registry_id})"
+        )
+        self.assertContains(family_page, self.named(), html=True)
+        listing = self.client.get(reverse("benefits:kks_not_held"))
+        self.assertContains(listing, self.named(), html=True)
