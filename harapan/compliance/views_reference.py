@@ -23,6 +23,7 @@ from harapan.jobs.models import RunKind
 from harapan.regions.models import Region
 from harapan.registry.actions import record_nik_view
 from harapan.registry.models import Family
+from harapan.registry.naming import family_label, name_families
 from harapan.uploads import recent_runs, start_import
 
 from . import actions, calendar, reference
@@ -177,7 +178,8 @@ def member_service(request: HttpRequest, family_pk: int) -> HttpResponse:
     if sees_full_nik(user):
         record_nik_view(user, family, len(rows))
     context = {
-        "family": family,
+        "family": name_families([family])[0],
+        "family_label": family_label(family),
         "form": form,
         "month": calendar.month_label(calendar.month_start(today)),
         "may_edit": may_edit,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from harapan.compliance.models import Sanction, SanctionKind
 
 from .test_monitoring import MonthFixture, elder
+from .test_monitoring_pages import terminate
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 SEPTEMBER = {"bulan": "2026-09"}
@@ -42,3 +43,43 @@ class CompliancePagesTest(MonthFixture):
         family = self.client.get(reverse("registry:family_detail", args=[self.family_a.pk]))
         self.assertContains(family, "pada 1 Des 2026:")
         self.assertNotContains(family, "01-12-2026")
+
+
+class CompliancePagesNameFamiliesTest(MonthFixture):
+    """family_a (Kuripan) owes a September ibu_hamil record; every component of family_a3
+    (the second desa of Kecamatan A) is terminated from stage 3 of 2026 on."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.family_a.members.filter(relation="kepala_keluarga").update(name="Siti Aminah")
+        cls.family_a3.members.filter(relation="kepala_keluarga").update(name="Budi Santoso")
+        terminate(cls.family_a3.members.get(school_level="sd"), "sd")
+        terminate(cls.toddler_a3, "anak_usia_dini")
+
+    def named(self, head: str, desa: str, family) -> str:
+        return (
+            f'<span class="family-name">{head} · {desa}</span>'
+            f' <span class="muted nowrap">{family.registry_id}</span>'
+        )
+
+    def test_the_monitoring_lists_name_the_family(self):
+        self.client.force_login(self.korcam_a)
+        missing = self.client.get(reverse("compliance:missing_list"), SEPTEMBER)
+        self.assertContains(missing, self.named("Siti Aminah", "Kuripan", self.family_a), html=True)
+        stage_4 = {"tahun": 2026, "tahap": 4}
+        a3 = self.named("Budi Santoso", "Wilayah 1806012002", self.family_a3)
+        for name in ("compliance:sanction_list", "compliance:forced_exit"):
+            self.assertContains(self.client.get(reverse(name), stage_4), a3, html=True)
+
+    def test_the_month_page_is_titled_with_the_family_name(self):
+        self.client.force_login(self.pendamping_a)
+        url = reverse("compliance:month_family", args=[self.family_a.pk, "2026-09"])
+        response = self.client.get(url)
+        self.assertContains(
+            response,
+            f"<title>Verifikasi September 2026 · Siti Aminah · Kuripan ({self.family_a.registry_id})",
+        )
+        self.assertContains(
+            response, self.named("Siti Aminah", "Kuripan", self.family_a), html=True
+        )
