@@ -24,9 +24,10 @@ from harapan.accounts.roles import Role, may_change_family_data
 from harapan.lib import regioncode
 from harapan.regions.models import Region
 from harapan.registry.models import Family
+from harapan.registry.naming import name_families_of
 
 from . import actions, progress
-from .forms_groups import AddFamilyForm, GroupForm, RemoveFamilyForm, head_names
+from .forms_groups import AddFamilyForm, GroupForm, RemoveFamilyForm
 from .models import Attendance, FdsRules, Group, Meeting, MeetingStatus, Membership, Presence
 
 PAGE_SIZE = 50
@@ -145,9 +146,9 @@ def _desa_names(groups) -> dict[str, str]:
 def _members_and_history(user, group: Group) -> tuple[list[Membership], list[Membership]]:
     """The current members (by name) and every membership, newest first, in one query."""
     history = list(Membership.objects.visible_to(user).filter(group=group).select_related("family"))
-    names = head_names(user, {m.family_id for m in history})
+    name_families_of(history)
     for membership in history:
-        membership.name = names.get(membership.family_id, "")
+        membership.name = membership.family.head_name
     # A family that left PKH is no longer a member, even before its membership is ended.
     current = sorted((m for m in history if m.left_on is None and m.family.is_active),
                      key=lambda m: (m.name.casefold(), m.family.registry_id))  # fmt: skip

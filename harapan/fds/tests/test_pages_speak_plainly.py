@@ -37,3 +37,29 @@ class FdsPagesTest(GroupPages):
         coverage = self.client.get(reverse("fds:report_coverage"), {"tingkat": "desa"})
         self.assertContains(coverage, '<span class="muted nowrap">18.06.01.2001</span>', html=True)
         self.assertNotContains(coverage, "1806012001")
+
+
+class FdsPagesNameFamiliesTest(GroupPages):
+    """family_a, headed by Siti Aminah of Kuripan, is in Melati."""
+
+    def named(self) -> str:
+        return (
+            '<span class="family-name">Siti Aminah · Kuripan</span>'
+            f' <span class="muted nowrap">{self.family_a.registry_id}</span>'
+        )
+
+    def test_the_group_and_meeting_pages_name_the_family(self):
+        meeting = hold(self.melati, MARCH, 1)
+        for user in (self.pendamping_a, self.korkab):  # the form, then the read-only table
+            self.client.force_login(user)
+            detail = self.client.get(reverse("fds:group_detail", args=[self.melati.pk]))
+            self.assertContains(detail, self.named(), html=True)
+            attendance = self.client.get(reverse("fds:meeting_detail", args=[meeting.pk]))
+            self.assertContains(attendance, self.named(), html=True)
+
+    def test_the_flagged_list_names_the_family(self):
+        for n, day in enumerate((date(2025, 2, 5), date(2025, 3, 5), date(2025, 4, 5)), start=1):
+            hold(self.melati, day, n, {self.family_a.pk: "absen"})
+        self.client.force_login(self.korcam_a)
+        response = self.client.get(reverse("fds:flagged"))
+        self.assertContains(response, self.named(), html=True)
