@@ -54,7 +54,7 @@ class Page:
 PAGES = {
     "sekolah": Page(
         reference.SCHOOLS, SchoolForm, "npsn", gettext_lazy("Sekolah"),
-        gettext_lazy("Kolom: npsn (8 angka), nama, jenjang (sd, smp atau sma), kode_desa. "
+        gettext_lazy("Kolom: npsn (8 angka), nama, jenjang (SD, SMP atau SMA), kode_desa. "
                      "Sekolah diperbarui menurut NPSN."),
         RunKind.SCHOOLS_IMPORT,
     ),

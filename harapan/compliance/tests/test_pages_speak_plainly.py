@@ -1,13 +1,18 @@
 """Verification pages name months, write moments and region codes one way, and show labels
 (DESIGN §11 "Pages")."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
+from django.utils.html import strip_tags
 
-from harapan.compliance.models import Sanction, SanctionKind
+from harapan.compliance.importing import import_verification
+from harapan.compliance.models import Sanction, SanctionKind, Verification
+from harapan.registry import eligibility
 
+from .test_import_verification import VerificationFileCase
 from .test_monitoring import MonthFixture, elder
 from .test_monitoring_pages import terminate
 
@@ -83,3 +88,35 @@ class CompliancePagesNameFamiliesTest(MonthFixture):
         self.assertContains(
             response, self.named("Siti Aminah", "Kuripan", self.family_a), html=True
         )
+
+
+class UploadHelpTest(VerificationFileCase):
+    def test_the_upload_pages_name_commitments_as_people_write_them(self):
+        self.client.force_login(self.operator)
+        for url in (reverse("compliance:verification_upload"),
+                    reverse("compliance:reference_list", args=["sekolah"])):  # fmt: skip
+            text = strip_tags(self.client.get(url).content.decode())
+            shown = [
+                c for c in eligibility.COMPONENTS if re.search(rf"(?<![\w.]){c}(?![\w.])", text)
+            ]
+            assert shown == [], url
+        self.assertContains(
+            self.client.get(reverse("compliance:verification_upload")),
+            "Ibu hamil, Anak usia dini, SD, SMP, SMA, Disabilitas berat atau Lansia",
+        )
+
+    def test_a_file_written_as_the_page_says_imports(self):
+        path = self.write(
+            f"{self.pupil.nik},2026-01,SD,Patuh,,",
+            f"{self.toddler.nik},2026-01,Anak usia dini,Tidak patuh,,",
+            f"{self.mother.nik},2026-01,Ibu hamil,Dikecualikan,,posyandu tutup",
+            f"{self.elder.nik},2026-01,Lansia,patuh,,",
+        )  # fmt: skip
+        import_verification(path, acting_user=self.operator)
+        found = Verification.objects.order_by("commitment").values_list("commitment", "result")
+        assert list(found) == [
+            ("anak_usia_dini", "tidak_patuh"),
+            ("ibu_hamil", "dikecualikan"),
+            ("lansia", "patuh"),
+            ("sd", "patuh"),
+        ]
