@@ -21,6 +21,7 @@ from django.utils.translation import pgettext
 
 from harapan.accounts.roles import Role, sees_full_nik
 from harapan.audit import trail
+from harapan.display import formats
 from harapan.downloads import csv_response
 from harapan.lib.nik import shown_nik
 from harapan.registry import eligibility
@@ -179,7 +180,7 @@ def monitoring_xlsx(request: HttpRequest) -> HttpResponse:
     lines += [[row.code, row.label, row.owed, row.verified, percent(row.share_verified),
                row.compliant, row.non_compliant, row.excused, row.missing,
                percent(row.compliance_rate)] for row in [*rows, total]]  # fmt: skip
-    about = [["bulan", calendar.month_label(month)], ["per", grouping],
+    about = [["bulan", formats.month(month)], ["per", str(GROUPING_LABELS[grouping])],
              ["cakupan", scope_heading(request.user)]]  # fmt: skip
     name = f"pemantauan-verifikasi-{calendar.month_label(month)}-{grouping}.xlsx"
     response = xlsx_response(name, "pemantauan", lines, about)

@@ -16,10 +16,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from harapan.accounts.roles import may_change_family_data
+from harapan.display import formats
 from harapan.lib import regioncode
 from harapan.regions.models import Region
 from harapan.registry import eligibility
@@ -168,7 +168,7 @@ def _save(request: HttpRequest, rows: list[Row], month: date) -> list[str] | Non
     messages.success(
         request,
         _("Verifikasi bulan %(month)s disimpan: %(changed)s catatan baru atau berubah.")
-        % {"month": date_format(month, "F Y"), "changed": changed},
+        % {"month": formats.month(month), "changed": changed},
     )
     return None
 

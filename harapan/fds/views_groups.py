@@ -15,16 +15,16 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harapan.accounts.models import User
 from harapan.accounts.roles import Role, may_change_family_data
+from harapan.display import formats
 from harapan.lib import regioncode
 from harapan.regions.models import Region
 from harapan.registry.models import Family
-from harapan.registry.naming import name_families_of
+from harapan.registry.naming import family_label, name_families, name_families_of
 
 from . import actions, progress
 from .forms_groups import AddFamilyForm, GroupForm, RemoveFamilyForm
@@ -292,7 +292,8 @@ def group_add_family(request: HttpRequest, pk: int) -> HttpResponse:
         actions.assign_family(group, family, on=on, acting_user=request.user)
     except ValidationError as error:
         return _refused(request, group, error.messages, add_form=form)
-    text = {"family": family.registry_id, "group": group.name, "on": date_format(on)}
+    text = {"family": family_label(name_families([family])[0]), "group": group.name,
+            "on": formats.day(on)}  # fmt: skip
     if moving_from is not None:
         text["from"] = moving_from.group.name
         messages.success(request, _("KPM %(family)s pindah dari %(from)s ke %(group)s sejak "
@@ -317,8 +318,8 @@ def group_remove_family(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         return _refused(request, group, error.messages)
     messages.success(request, _("KPM %(family)s keluar dari %(group)s sejak %(on)s.")
-                     % {"family": family.registry_id, "group": group.name,
-                        "on": date_format(on)})  # fmt: skip
+                     % {"family": family_label(name_families([family])[0]), "group": group.name,
+                        "on": formats.day(on)})  # fmt: skip
     return redirect("fds:group_detail", pk=group.pk)
 
 

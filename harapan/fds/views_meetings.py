@@ -16,11 +16,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harapan.accounts.roles import may_change_family_data
+from harapan.display import formats
 from harapan.lib.months import add_months, month_start, parse_month
 from harapan.registry.models import Family
 from harapan.registry.naming import name_families
@@ -198,7 +198,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             errors = _save(request, meeting, form, rows)
         if not errors:
             messages.success(request, _("Kehadiran pertemuan %(day)s disimpan: %(n)s KPM.")
-                             % {"day": date_format(form.cleaned_data["held_on"]),
+                             % {"day": formats.day(form.cleaned_data["held_on"]),
                                 "n": len(rows)})  # fmt: skip
             return redirect("fds:meeting_detail", pk=meeting.pk)
     context = {

@@ -268,6 +268,6 @@ class DoublePaymentPageTests(DisbursementCase):
                       (self.kks_family.registry_id, 125_000, 225_000)]),
         )  # fmt: skip
         wrong = [(r[1], r[9]) for r in rows if r[0] == Kind.WRONG_AMOUNT]
-        self.assertEqual(wrong, [(self.family_a.registry_id, "Selisih 750000")] * 2)
+        self.assertEqual(wrong, [(self.family_a.registry_id, "Selisih Rp 750.000")] * 2)
         self.assertIn((Kind.DOUBLE, 4, 1_725_000), summary)
         self.assertIn(("tepat", 2), [row[:2] for row in summary])

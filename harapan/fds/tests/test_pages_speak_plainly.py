@@ -4,7 +4,7 @@ from datetime import date
 
 from django.urls import reverse
 
-from .test_group_pages import GroupPages, hold
+from .test_group_pages import GroupPages, hold, make_group
 
 MARCH = date(2025, 3, 12)
 
@@ -63,3 +63,17 @@ class FdsPagesNameFamiliesTest(GroupPages):
         self.client.force_login(self.korcam_a)
         response = self.client.get(reverse("fds:flagged"))
         self.assertContains(response, self.named(), html=True)
+
+    def test_moving_a_family_says_who_and_when_in_words(self):
+        kenanga = make_group("Kenanga", self.pendamping_a)
+        self.client.force_login(self.pendamping_a)
+        response = self.client.post(
+            reverse("fds:group_add_family", args=[kenanga.pk]),
+            {"family": self.family_a.registry_id, "joined_on": "2025-03-01"},
+            follow=True,
+        )
+        self.assertContains(
+            response,
+            f"KPM Siti Aminah · Kuripan ({self.family_a.registry_id}) pindah dari Melati "
+            "ke Kenanga sejak 1 Mar 2025.",
+        )
