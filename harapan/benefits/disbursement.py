@@ -23,7 +23,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import connection, transaction
 from django.db.models import (
     Count,
@@ -44,6 +43,7 @@ from harapan import bulk
 from harapan.accounts import scoping
 from harapan.accounts.roles import Role
 from harapan.audit import trail
+from harapan.display import formats
 from harapan.lib import tabular
 from harapan.lib.tabular import (
     NUMBER_CELL,
@@ -521,13 +521,13 @@ def mismatch_note(kind: str, line: Disbursement, stage: Stage) -> str:
     if kind == Kind.NOT_TARGETED:
         return not_targeted_reason(line)
     if kind == Kind.LATE:
-        return f"Dibayar setelah akhir tahap ({stage.period_end.isoformat()})"
+        return f"Dibayar setelah akhir tahap ({formats.day(stage.period_end)})"
     if kind == Kind.WRONG_AMOUNT:
-        return f"Selisih {line.family_paid - line.entitled}"
+        return f"Selisih {formats.money(line.family_paid - line.entitled)}"
     if kind == Kind.DOUBLE:
-        return _("%(count)s pembayaran berhasil, jumlah Rp %(sum)s") % {
+        return _("%(count)s pembayaran berhasil, jumlah %(sum)s") % {
             "count": line.family_payments,
-            "sum": intcomma(line.family_paid),
+            "sum": formats.money(line.family_paid),
         }
     return ""
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from harapan.accounts.roles import may_change_family_data
 from harapan.audit import trail
+from harapan.display import formats
 from harapan.registry import changes
 from harapan.registry.models import ChangeKind, Family
 
@@ -146,7 +147,7 @@ def _validate(
         errors["since"] = _("Tanggal tidak boleh di masa depan.")
     elif previous is not None and since < previous.since:
         errors["since"] = _("Tanggal tidak boleh sebelum catatan terakhir (%(date)s).") % {
-            "date": previous.since.strftime("%d-%m-%Y")
+            "date": formats.day(previous.since)
         }
     if errors:
         raise ValidationError(errors)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from harapan.audit import trail
 from harapan.jobs.models import RunKind
+from harapan.registry.naming import name_families
 from harapan.registry.views.imports import may_import
 from harapan.uploads import TableFileField, recent_runs, start_import
 
@@ -54,6 +55,8 @@ def reconciliation(request):
                     line.reason = mismatch_note(kind, line, stage)
             tables.append({"kind": kind, "label": label, "count": count, "sum": total,
                            "rows": rows, "capped": count > TABLE_CAP})  # fmt: skip
+        # Every family on the page named at once: two queries, not two per table.
+        name_families(row.family for table in tables for row in table["rows"] if row.family_id)
         context.update(result=result, tables=tables, may_upload=may_import(request.user))
     return render(request, "benefits/reconciliation.html", context)
 

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from harapan.audit import trail
 from harapan.registry import eligibility
+from harapan.registry.naming import name_families
 
 from .export import HEADER, entitlement_rows
 from .models import Entitlement, EntitlementLine
@@ -50,9 +51,21 @@ def entitlement_list(request):
             rows.append(row)
             if len(rows) > PAGE:
                 break
-        context["rows"] = rows[:PAGE]
+        context["rows"] = _named_rows(entitlements, rows[:PAGE])
         context["next"] = rows[PAGE - 1][0] if len(rows) > PAGE else None
     return render(request, "benefits/entitlement_list.html", context)
+
+
+def _named_rows(entitlements, rows: list[list]) -> list[tuple]:
+    """The export's rows as a page shows them: the family by name, components by label."""
+    shown = entitlements.filter(family__registry_id__in=[row[0] for row in rows])
+    families = name_families(e.family for e in shown.select_related("family"))
+    by_id = {family.registry_id: family for family in families}
+    return [
+        (by_id[registry_id], ", ".join(str(eligibility.LABELS[c]) for c in components.split(";")),
+         total)
+        for registry_id, _year, _number, components, total in rows
+    ]  # fmt: skip
 
 
 @login_required

@@ -6,7 +6,6 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -16,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from harapan.accounts.roles import Role, may_change_family_data
 from harapan.lib import regioncode
-from harapan.regions.models import Region
-from harapan.registry.models import Family, Member, Relation
+from harapan.registry.models import Family
+from harapan.registry.naming import family_label, name_families
 
 from . import kks
 from .forms_kks import KksStatusForm
@@ -44,12 +43,12 @@ def _family_page(
     may_record = may_change_family_data(request.user)
     if may_record and form is None:
         form = KksStatusForm()
+    name_families([family])
     context = {
         "family": family,
+        "family_label": family_label(family),
         "current": history[0] if history else None,
         "history": history,
-        "region": Region.objects.filter(code=family.region_code).first(),
-        "dotted_code": regioncode.dotted(family.region_code),
         "form": form if may_record else None,
     }
     return render(request, "benefits/kks_family.html", context, status=status)
@@ -124,16 +123,8 @@ def kks_not_held(request: HttpRequest) -> HttpResponse:
     if request.GET.get("unduh") == "csv":
         return _csv(families)
     counts = kks.not_in_kpm_hands_counts(families)
-    heads = Prefetch(
-        "members", queryset=Member.objects.filter(relation=Relation.HEAD), to_attr="heads"
-    )
-    rows = list(families.prefetch_related(heads)[:MAX_ROWS])
-    names = dict(
-        Region.objects.filter(code__in={f.region_code for f in rows}).values_list("code", "name")
-    )
+    rows = name_families(families[:MAX_ROWS])
     for family in rows:
-        family.head = family.heads[0] if family.heads else None
-        family.desa_name = names.get(family.region_code, "")
         family.kks_status_label = STATUS_LABELS.get(family.kks_status, family.kks_status)
         family.kks_holder_label = HOLDER_LABELS.get(family.kks_holder, "")
     groups = []
@@ -187,8 +178,8 @@ def _csv(families) -> HttpResponse:
                 family.kk_number,
                 family.region_code,
                 family.kks_number,
-                family.kks_status,
-                family.kks_holder or "",
+                STATUS_LABELS.get(family.kks_status, family.kks_status),
+                HOLDER_LABELS.get(family.kks_holder, ""),
                 family.kks_holder_name or "",
                 family.kks_since.isoformat() if family.kks_since else "",
                 "ya" if family.kks_violation else "tidak",

@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -22,10 +21,12 @@ from django.utils.translation import pgettext
 
 from harapan.accounts.roles import Role, sees_full_nik
 from harapan.audit import trail
+from harapan.display import formats
 from harapan.downloads import csv_response
 from harapan.lib.nik import shown_nik
 from harapan.registry import eligibility
-from harapan.registry.models import Family, Member, Relation
+from harapan.registry.models import Family, Member
+from harapan.registry.naming import name_families, name_families_of
 from harapan.reporting import (
     audit_export,
     bound_form,
@@ -153,7 +154,8 @@ def monitoring_page(request: HttpRequest) -> HttpResponse:
             query["belum"] = "on"
         context.update(
             month_text=calendar.month_label(month), rows=rows, total=monitoring.total(rows),
-            grouping_label=GROUPING_LABELS[grouping], query=urlencode(query),
+            grouping_label=GROUPING_LABELS[grouping], by_region=grouping != monitoring.PENDAMPING,
+            query=urlencode(query),
         )  # fmt: skip
     return render(request, "compliance/monitoring.html", context)
 
@@ -186,7 +188,7 @@ def monitoring_xlsx(request: HttpRequest) -> HttpResponse:
     lines += [[row.code, row.label, row.owed, row.verified, percent(row.share_verified),
                row.compliant, row.non_compliant, row.excused, row.missing,
                percent(row.compliance_rate)] for row in [*rows, total]]  # fmt: skip
-    about = [["bulan", calendar.month_label(month)], ["per", grouping],
+    about = [["bulan", formats.month(month)], ["per", str(GROUPING_LABELS[grouping])],
              ["cakupan", scope_heading(request.user)]]  # fmt: skip
     if form.cleaned_data["belum"]:
         about.append(["belum", _t("Hanya yang verifikasinya belum lengkap")])
@@ -223,13 +225,12 @@ def _missing_rows(user, month: date) -> dict:
         )[:MAX_ROWS]
     )
     count = len(rows) if len(rows) < MAX_ROWS else missing.count()
-    names = region_names({m.region_code for m in rows})
+    name_families_of(rows)
     full = sees_full_nik(user)
     month_text = calendar.month_label(month)
     for member in rows:
         member.shown_nik = shown_nik(member.nik, full)
         member.commitment_label = eligibility.LABELS.get(member.commitment, member.commitment)
-        member.desa_name = names.get(member.region_code, "")
         member.month_url = reverse(
             "compliance:month_family", kwargs={"family_pk": member.family_id, "month": month_text}
         )
@@ -288,6 +289,7 @@ def sanction_list(request: HttpRequest) -> HttpResponse:
                 "region_code", "member__family__registry_id", "member_id", "component"
             )[:MAX_ROWS]
         )
+        name_families(sanction.member.family for sanction in rows)
         for sanction in rows:
             sanction.component_label = eligibility.LABELS.get(sanction.component, "")
         count = len(rows) if len(rows) < MAX_ROWS else sanctions.count()
@@ -327,15 +329,9 @@ def forced_exit(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         year, stage = form.cleaned_data["tahun"], form.cleaned_data["tahap"]
         families = _candidates(request.user, year, stage)
-        heads = Prefetch(
-            "members", queryset=Member.objects.filter(relation=Relation.HEAD), to_attr="heads"
-        )
-        rows = list(families.prefetch_related(heads)[:MAX_ROWS])
+        rows = name_families(families[:MAX_ROWS])
         components = _terminated_components(year, stage, [f.pk for f in rows])
-        names = region_names({f.region_code for f in rows})
         for family in rows:
-            family.head = family.heads[0] if family.heads else None
-            family.desa_name = names.get(family.region_code, "")
             family.terminated = [eligibility.LABELS[c] for c in components.get(family.pk, [])]
         count = len(rows) if len(rows) < MAX_ROWS else families.count()
         context.update(year=year, stage=stage, rows=rows, count=count,

@@ -16,14 +16,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from harapan.accounts.roles import may_change_family_data
+from harapan.display import formats
 from harapan.lib import regioncode
 from harapan.regions.models import Region
 from harapan.registry import eligibility
 from harapan.registry.models import Family, Member
+from harapan.registry.naming import family_label, name_families, name_families_of
 
 from . import actions, calendar, commitments
 from .forms_month import EXCUSE_LIST_ID, EXCUSE_REASONS, MonthRowForm, SchoolRowForm, initial_for
@@ -166,7 +167,7 @@ def _save(request: HttpRequest, rows: list[Row], month: date) -> list[str] | Non
     messages.success(
         request,
         _("Verifikasi bulan %(month)s disimpan: %(changed)s catatan baru atau berubah.")
-        % {"month": date_format(month, "F Y"), "changed": changed},
+        % {"month": formats.month(month), "changed": changed},
     )
     return None
 
@@ -212,13 +213,13 @@ def _month_page(request: HttpRequest, month: date, build_rows, subject, template
 def month_family(request: HttpRequest, family_pk: int, month: str) -> HttpResponse:
     month = _month_or_404(month)
     family = get_object_or_404(Family.objects.visible_to(request.user), pk=family_pk)
-    region = Region.objects.filter(code=family.region_code).first()
+    name_families([family])
     return _month_page(
         request, month,
         _family_rows, family,
         "compliance/month_family.html",
         ("compliance:month_family", {"family_pk": family.pk}),
-        family=family, region=region,
+        family=family, family_label=family_label(family),
     )  # fmt: skip
 
 
@@ -236,6 +237,7 @@ def _school_rows(request: HttpRequest, school: School, month: date, threshold: i
     pupils = Member.objects.filter(service__school=school)
     members = _owing(user, pupils, month, only=eligibility.SCHOOL_LEVELS)
     members.sort(key=lambda m: m.name.casefold())
+    name_families_of(members)
     records = _records(user, members, month)
     data = request.POST if request.method == "POST" else None
     rows = []
@@ -293,8 +295,9 @@ def school_choice(request: HttpRequest) -> HttpResponse:
 def sanction_lift(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     sanction = get_object_or_404(
-        Sanction.objects.visible_to(user).select_related("member", "lifted_by"), pk=pk
+        Sanction.objects.visible_to(user).select_related("member__family", "lifted_by"), pk=pk
     )
+    name_families([sanction.member.family])
     if not (user.is_superuser or user.role in actions.LIFTING_ROLES):
         raise PermissionDenied(_("Hanya koordinator wilayah ini yang dapat mencabut sanksi."))
     error, reason = "", ""

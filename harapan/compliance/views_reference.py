@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy
 
 from harapan.accounts.roles import may_change_family_data, sees_full_nik
 from harapan.jobs.models import RunKind
-from harapan.lib import regioncode
 from harapan.regions.models import Region
 from harapan.registry.actions import record_nik_view
 from harapan.registry.models import Family
+from harapan.registry.naming import family_label, name_families
 from harapan.uploads import recent_runs, start_import
 
 from . import actions, calendar, reference
@@ -54,7 +54,7 @@ class Page:
 PAGES = {
     "sekolah": Page(
         reference.SCHOOLS, SchoolForm, "npsn", gettext_lazy("Sekolah"),
-        gettext_lazy("Kolom: npsn (8 angka), nama, jenjang (sd, smp atau sma), kode_desa. "
+        gettext_lazy("Kolom: npsn (8 angka), nama, jenjang (SD, SMP atau SMA), kode_desa. "
                      "Sekolah diperbarui menurut NPSN."),
         RunKind.SCHOOLS_IMPORT,
     ),
@@ -98,7 +98,6 @@ def _list_page(request, kind: str, *, upload_form=None):
     )
     for row in page:
         row.desa_name = names.get(row.region_code, "")
-        row.desa_code = regioncode.dotted(row.region_code)
     query = request.GET.copy()
     query.pop("halaman", None)
     may_edit = reference.may_edit_reference(request.user)
@@ -179,7 +178,8 @@ def member_service(request: HttpRequest, family_pk: int) -> HttpResponse:
     if sees_full_nik(user):
         record_nik_view(user, family, len(rows))
     context = {
-        "family": family,
+        "family": name_families([family])[0],
+        "family_label": family_label(family),
         "form": form,
         "month": calendar.month_label(calendar.month_start(today)),
         "may_edit": may_edit,

@@ -15,9 +15,9 @@ from ninja.errors import HttpError
 
 from harapan.lib import regioncode
 from harapan.lib.months import add_months
+from harapan.registry.naming import name_families_of
 
 from . import progress
-from .forms_groups import head_names
 from .models import Attendance, Group, Meeting, MeetingStatus, Membership
 
 router = Router(tags=["p2k2"])
@@ -146,12 +146,12 @@ def group(request, group_id: int):
         Membership.objects.visible_to(user).current().filter(group=found)
         .select_related("family").order_by("family__registry_id")
     )  # fmt: skip
-    names = head_names(user, [m.family_id for m in members])
+    name_families_of(members)
     taught = progress.taught_sessions(Group.objects.filter(pk=found.pk)).get(found.pk, set())
     following = progress.next_session(taught, progress.curriculum())
     return {
         **_group_out(found),
-        "anggota": [{"id_keluarga": m.family.registry_id, "nama": names.get(m.family_id, ""),
+        "anggota": [{"id_keluarga": m.family.registry_id, "nama": m.family.head_name,
                      "masuk": m.joined_on} for m in members],  # fmt: skip
         "sesi_diajarkan": sorted(taught),
         "sesi_berikutnya": {"nomor": following.number, "kode": following.code,

@@ -17,23 +17,12 @@ from harapan.accounts.models import User
 from harapan.accounts.roles import Role
 from harapan.lib import regioncode
 from harapan.regions.models import Region
-from harapan.registry.models import Family, Member, Relation
+from harapan.registry.models import Family
+from harapan.registry.naming import family_label, name_families
 
 from .models import Group, Membership
 
 MAX_CHOICES = 500
-
-
-def head_names(user, family_ids) -> dict[int, str]:
-    """{family id: name of its head of household} for the families given (one query)."""
-    heads = Member.objects.visible_to(user).filter(family_id__in=family_ids, relation=Relation.HEAD)
-    # Should a family carry two heads (a data error), the first recorded wins.
-    return dict(heads.order_by("family_id", "-pk").values_list("family_id", "name"))
-
-
-def family_label(family: Family, names: dict[int, str]) -> str:
-    name = names.get(family.pk)
-    return f"{name} ({family.registry_id})" if name else family.registry_id
 
 
 def _date_input(**kwargs) -> forms.DateField:
@@ -111,9 +100,8 @@ class GroupForm(forms.Form):
 
     def _member_choices(self) -> list[tuple[int, str]]:
         current = Membership.objects.visible_to(self.user).current().filter(group=self.group)
-        families = [m.family for m in current.select_related("family")]
-        names = head_names(self.user, [f.pk for f in families])
-        return sorted(((f.pk, family_label(f, names)) for f in families), key=lambda c: c[1])
+        families = name_families(m.family for m in current.select_related("family"))
+        return sorted(((f.pk, family_label(f)) for f in families), key=lambda c: c[1])
 
     def clean_pendamping(self) -> User:
         username = self.cleaned_data["pendamping"].strip()
@@ -186,8 +174,8 @@ class AddFamilyForm(forms.Form):
             ids = [f.pk for f in rows]
             current = Membership.objects.current().filter(family_id__in=ids).select_related("group")
             self.moving_from = {m.family_id: m.group for m in current}
-            names = head_names(user, ids)
-            _offer(self.fields["family"], [(f.registry_id, self._label(f, names)) for f in rows],
+            name_families(rows)
+            _offer(self.fields["family"], [(f.registry_id, self._label(f)) for f in rows],
                    blank=_("Pilih KPM"))  # fmt: skip
             self.fields["family"].help_text = _(
                 "KPM aktif di kecamatan kelompok. KPM yang sudah di kelompok lain akan "
@@ -204,8 +192,8 @@ class AddFamilyForm(forms.Form):
             .exclude(pk__in=in_group)
         )
 
-    def _label(self, family: Family, names: dict[int, str]) -> str:
-        label = family_label(family, names)
+    def _label(self, family: Family) -> str:
+        label = family_label(family)
         other = self.moving_from.get(family.pk)
         if other is not None:
             return _("%(family)s — pindah dari %(group)s") % {"family": label, "group": other.name}

@@ -15,18 +15,19 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harapan.accounts.models import User
 from harapan.accounts.roles import Role, may_change_family_data
+from harapan.display import formats
 from harapan.lib import regioncode
 from harapan.regions.models import Region
 from harapan.registry.models import Family
+from harapan.registry.naming import family_label, name_families, name_families_of
 
 from . import actions, progress
-from .forms_groups import AddFamilyForm, GroupForm, RemoveFamilyForm, head_names
+from .forms_groups import AddFamilyForm, GroupForm, RemoveFamilyForm
 from .models import Attendance, FdsRules, Group, Meeting, MeetingStatus, Membership, Presence
 
 PAGE_SIZE = 50
@@ -145,9 +146,9 @@ def _desa_names(groups) -> dict[str, str]:
 def _members_and_history(user, group: Group) -> tuple[list[Membership], list[Membership]]:
     """The current members (by name) and every membership, newest first, in one query."""
     history = list(Membership.objects.visible_to(user).filter(group=group).select_related("family"))
-    names = head_names(user, {m.family_id for m in history})
+    name_families_of(history)
     for membership in history:
-        membership.name = names.get(membership.family_id, "")
+        membership.name = membership.family.head_name
     # A family that left PKH is no longer a member, even before its membership is ended.
     current = sorted((m for m in history if m.left_on is None and m.family.is_active),
                      key=lambda m: (m.name.casefold(), m.family.registry_id))  # fmt: skip
@@ -208,7 +209,6 @@ def _detail_context(request: HttpRequest, group: Group, *, add_form=None, errors
     return {
         "group": group,
         "desa_name": region.name if region else "",
-        "dotted_code": regioncode.dotted(group.region_code),
         "members": members,
         "history": history,
         "leader_name": next(
@@ -292,7 +292,8 @@ def group_add_family(request: HttpRequest, pk: int) -> HttpResponse:
         actions.assign_family(group, family, on=on, acting_user=request.user)
     except ValidationError as error:
         return _refused(request, group, error.messages, add_form=form)
-    text = {"family": family.registry_id, "group": group.name, "on": date_format(on)}
+    text = {"family": family_label(name_families([family])[0]), "group": group.name,
+            "on": formats.day(on)}  # fmt: skip
     if moving_from is not None:
         text["from"] = moving_from.group.name
         messages.success(request, _("KPM %(family)s pindah dari %(from)s ke %(group)s sejak "
@@ -317,8 +318,8 @@ def group_remove_family(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         return _refused(request, group, error.messages)
     messages.success(request, _("KPM %(family)s keluar dari %(group)s sejak %(on)s.")
-                     % {"family": family.registry_id, "group": group.name,
-                        "on": date_format(on)})  # fmt: skip
+                     % {"family": family_label(name_families([family])[0]), "group": group.name,
+                        "on": formats.day(on)})  # fmt: skip
     return redirect("fds:group_detail", pk=group.pk)
 
 

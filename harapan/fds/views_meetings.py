@@ -16,14 +16,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harapan.accounts.roles import may_change_family_data
+from harapan.display import formats
 from harapan.lib.months import add_months, month_start
-from harapan.regions.models import Region
-from harapan.registry.models import Family, Member, Relation
+from harapan.registry.models import Family
+from harapan.registry.naming import name_families
 
 from . import actions, progress
 from .forms_meetings import CancelForm, MarkForm, MeetingForm, MeetingListForm, PlanForm
@@ -46,10 +46,9 @@ def _check_may_change(user) -> None:
         raise PermissionDenied(_("Peran Anda hanya dapat membaca data P2K2."))
 
 
-def _head_name() -> Subquery:
-    """The name of the family's head, as a subquery: one query for a whole list."""
-    heads = Member.objects.filter(family=OuterRef("pk"), relation=Relation.HEAD)
-    return Subquery(heads.order_by("pk").values("name")[:1])
+def _by_name(families) -> list[Family]:
+    """The families named (registry/naming.py), in the order of their heads' names."""
+    return sorted(name_families(families), key=lambda f: (f.head_name, f.registry_id))
 
 
 # Planning ---------------------------------------------------------------------------------
@@ -107,7 +106,7 @@ def _default_day(meeting: Meeting) -> date:
 
 def _families_on(user, group: Group, day: date) -> list[Family]:
     families = actions.members_on(group, day) & Family.objects.visible_to(user)
-    return list(families.annotate(head_name=_head_name()).order_by("head_name", "registry_id"))
+    return _by_name(families)
 
 
 def _facilitators(user, meeting: Meeting) -> list:
@@ -147,8 +146,7 @@ def _rows(request: HttpRequest, meeting: Meeting, day: date, editable: bool) -> 
     records = {a.family_id: a for a in meeting.attendance.visible_to(user)}
     if not editable:
         families = Family.objects.visible_to(user).filter(pk__in=records.keys())
-        families = families.annotate(head_name=_head_name()).order_by("head_name", "registry_id")
-        return [Row(family, None, records.get(family.pk)) for family in families]
+        return [Row(family, None, records.get(family.pk)) for family in _by_name(families)]
     data = request.POST if request.method == "POST" else None
     rows = []
     for family in _families_on(user, meeting.group, day):
@@ -200,7 +198,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             errors = _save(request, meeting, form, rows)
         if not errors:
             messages.success(request, _("Kehadiran pertemuan %(day)s disimpan: %(n)s KPM.")
-                             % {"day": date_format(form.cleaned_data["held_on"]),
+                             % {"day": formats.day(form.cleaned_data["held_on"]),
                                 "n": len(rows)})  # fmt: skip
             return redirect("fds:meeting_detail", pk=meeting.pk)
     context = {
@@ -306,7 +304,6 @@ def _flagged_families(user, rules: FdsRules) -> QuerySet:
         progress.flagged_in_scope(user, rules)
         .select_related("pendamping")
         .annotate(
-            head_name=_head_name(),
             group_id=Subquery(current.values("group_id")[:1]),
             group_name=Subquery(current.values("group__name")[:1]),
         )
@@ -321,14 +318,8 @@ def flagged(request: HttpRequest) -> HttpResponse:
     families = list(flagged_families[: MAX_FLAGGED + 1])
     truncated = len(families) > MAX_FLAGGED
     total = flagged_families.count() if truncated else len(families)
-    families = families[:MAX_FLAGGED]
-    names = dict(
-        Region.objects.filter(code__in={f.region_code for f in families}).values_list(
-            "code", "name"
-        )
-    )
+    families = name_families(families[:MAX_FLAGGED])
     for family in families:
-        family.desa_name = names.get(family.region_code, family.region_code)
         family.group_url = group_url(family.group_id) if family.group_id else None
     context = {"families": families, "truncated": truncated, "limit": MAX_FLAGGED,
                "total": total, "absence_flag": rules.absence_flag}  # fmt: skip

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from harapan.accounts.roles import Role
+from harapan.display import formats
 from harapan.lib import months as calendar
 from harapan.registry.models import Family
 from harapan.reporting import (
@@ -136,7 +137,8 @@ def report_meetings_xlsx(request: HttpRequest) -> HttpResponse:
          row.present, row.excused, row.absent, percent(row.attendance_rate)]
         for row in [*rows, total]
     ]  # fmt: skip
-    about = [["bulan", month_text], ["cakupan", scope_heading(request.user)]]
+    about = [["bulan", formats.month(form.cleaned_data["bulan"])],
+             ["cakupan", scope_heading(request.user)]]  # fmt: skip
     response = xlsx_response(f"p2k2-pertemuan-{month_text}.xlsx", "pertemuan", lines, about)
     audit_export(request.user, "fds.report.meetings.export", bulan=month_text, rows=len(rows))
     return response
@@ -194,7 +196,8 @@ def report_coverage_xlsx(request: HttpRequest) -> HttpResponse:
     lines = [_coverage_header(coverage)]
     lines += [_coverage_line(row) for row in [*coverage.rows, coverage.total]]
     modules = [[f"modul_{m.number}", m.title] for m in coverage.modules]
-    about = [["tingkat", level], ["cakupan", scope_heading(request.user)], *modules]
+    about = [["tingkat", str(LEVEL_LABELS[level])], ["cakupan", scope_heading(request.user)],
+             *modules]  # fmt: skip
     response = xlsx_response(f"p2k2-cakupan-modul-{level}.xlsx", "cakupan", lines, about)
     audit_export(request.user, "fds.report.coverage.export", tingkat=level,
                   rows=len(coverage.rows))  # fmt: skip

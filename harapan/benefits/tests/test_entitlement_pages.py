@@ -26,7 +26,7 @@ class EntitlementPagesTest(PersonaTestCase):
         self.client.force_login(self.pendamping_a)
         response = self.client.get(reverse("benefits:entitlement_list"), STAGE)
         assert response.context["summary"] == {"families": 1, "paid": 1, "total": 375_000}
-        assert [r[0] for r in response.context["rows"]] == [self.family_a.registry_id]
+        assert [r[0] for r in response.context["rows"]] == [self.family_a]
 
     def test_the_korkab_sees_the_kabupaten(self):
         self.client.force_login(self.korkab)

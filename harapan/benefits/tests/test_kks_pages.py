@@ -152,8 +152,8 @@ class FamilyPageTest(PersonaTestCase):
                 acting_user=self.pendamping_a if n % 2 else self.korcam_a,
             )
         self.client.force_login(self.pendamping_a)
-        # session, user, family, history with who recorded it, desa
-        with self.assertNumQueries(5):
+        # session, user, family, history with who recorded it, head of family, desa name
+        with self.assertNumQueries(6):
             self.client.get(page(self.family_a))
 
 
@@ -237,7 +237,7 @@ class NotHeldListTest(PersonaTestCase):
             "KPM-HILANG",
             self.family_a2.registry_id,
         ]
-        assert rows[0][5:7] == ["dipegang_lain", "pendamping"]
+        assert rows[0][5:7] == ["Dipegang orang lain", "Pendamping"]  # labels, not codes
         assert rows[0][9] == "ya"
         assert rows[1][9] == "tidak"
 

@@ -145,6 +145,10 @@ class MonitoringPageTest(MonthFixture):
         assert rows[1] == [DESA_A, "Kuripan", 5, 4, 80.0, 2, 1, 1, 1, 66.7]
         assert rows[2][:4] == [DESA_A2, "Wilayah 1806012002", 2, 1]
         assert rows[3] == [None, "Jumlah", 7, 5, 71.4, 3, 1, 1, 2, 75.0]
+        notes = load_workbook(io.BytesIO(response.content))["keterangan"]
+        about = {r[0]: r[1] for r in notes.iter_rows(values_only=True)}
+        # The month and the grouping by name, not 2026-09 and desa.
+        assert (about["bulan"], about["per"]) == ("September 2026", "Desa/kelurahan")
         entry = AuditEntry.objects.get(action="compliance.monitoring.export")
         assert entry.actor == self.korcam_a
         assert entry.region_code == KEC_A

@@ -41,8 +41,10 @@ def test_a_pendamping_takes_attendance_on_a_360px_phone(live_server, phone_page,
     page.check(f"#id_f{absent.pk}-presence_2")  # tidak hadir
     page.click("text=Simpan kehadiran")
     page.wait_for_selector(".messages li.success")
-    assert f"Kehadiran pertemuan {date_format(today)} disimpan: 15 KPM." in page.inner_text(
-        ".messages"
+    # The day as every page writes it: 1 Des 2026.
+    assert (
+        f"Kehadiran pertemuan {date_format(today, 'j M Y')} disimpan: 15 KPM."
+        in page.inner_text(".messages")
     )
     # Shown again as held, ready for a correction, the marks kept.
     assert page.is_checked(f"#id_f{excused.pk}-presence_1")

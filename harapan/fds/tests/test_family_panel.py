@@ -32,7 +32,7 @@ class FamilyPanelTest(PersonaTestCase):
         hold(self.melati, START + timedelta(days=61), 5)
         html = self.panel(self.pendamping_a)
         assert reverse("fds:group_detail", args=[self.melati.pk]) in html
-        assert "Melati" in html and "sejak 10-01-2025" in html
+        assert "Melati" in html and "sejak 10 Jan 2025" in html
         assert "Sesi selesai: 2 dari 14" in html
         assert (
             '1. Pengasuhan dan Pendidikan Anak</td><td class="nowrap">1/4</td><td>S2, S3, S4'
@@ -48,7 +48,7 @@ class FamilyPanelTest(PersonaTestCase):
             )
         html = self.panel(self.korcam_a)
         assert (
-            "Ditandai: 3 kali berturut-turut tidak hadir tanpa izin, terakhir 12-03-2025." in html
+            "Ditandai: 3 kali berturut-turut tidak hadir tanpa izin, terakhir 12 Mar 2025." in html
         )
         assert html.count('<strong class="error">Tidak hadir</strong>') == 3
 
@@ -65,8 +65,8 @@ class FamilyPanelTest(PersonaTestCase):
         actions.assign_family(kenanga, self.family_a, on=moved, acting_user=self.pendamping_a)
         html = self.panel(self.pendamping_a)
         assert reverse("fds:group_detail", args=[kenanga.pk]) in html
-        assert "Melati: 10-01-2025 – 19-02-2025" in html
-        assert "Kenanga: 19-02-2025 – sekarang" in html
+        assert "Melati: 10 Jan 2025 – 19 Feb 2025" in html
+        assert "Kenanga: 19 Feb 2025 – sekarang" in html
 
     def test_a_family_in_no_group_says_so(self):
         html = self.panel(self.pendamping_b, self.family_b)

@@ -185,17 +185,17 @@ class GroupDetailTest(GroupPages):
         self.client.force_login(self.pendamping_a)
         hold(self.melati, START + timedelta(days=1), 1)
         make_family(region_code=DESA_A, pendamping=self.pendamping_a)  # a candidate to add
-        # session, user, group, rules, memberships, heads, completed, flagged,
-        # meetings, attendance counts, curriculum, taught, region, and the add
-        # form: candidates, their memberships, their heads
-        with self.assertNumQueries(16):
+        # session, user, group, rules, memberships, their heads and desa names,
+        # completed, flagged, meetings, attendance counts, curriculum, taught, region,
+        # and the add form: candidates, their memberships, their heads and desa names
+        with self.assertNumQueries(18):
             self.client.get(detail(self.melati))
         for _ in range(10):
             family = make_family(region_code=DESA_A, pendamping=self.pendamping_a)
             actions.assign_family(self.melati, family, on=START, acting_user=self.pendamping_a)
             make_family(region_code=DESA_A, pendamping=self.pendamping_a)  # a candidate
         hold(self.melati, START + timedelta(days=2), 2)
-        with self.assertNumQueries(16):
+        with self.assertNumQueries(18):
             response = self.client.get(detail(self.melati))
         assert len(response.context["members"]) == 14
 
@@ -295,7 +295,7 @@ class MembershipPagesTest(GroupPages):
         form = self.client.get(detail(other)).context["add_form"]
         labels = dict(form.fields["family"].widget.choices)
         assert labels[self.family_a.registry_id] == (
-            f"Siti Aminah ({self.family_a.registry_id}) — pindah dari Melati"
+            f"Siti Aminah · Kuripan ({self.family_a.registry_id}) — pindah dari Melati"
         )
         response = self.client.post(add(other), {"family": self.family_a.registry_id,
                                                  "joined_on": "2025-03-01"}, follow=True)  # fmt: skip

@@ -200,7 +200,7 @@ class Recording(MeetingPages):
         data = attendance_post(self.meeting, presence={excused.pk: "izin", absent.pk: "absen"})
         data[f"f{excused.pk}-attendee"] = "Nenek Sumi"
         page = self.client.post(detail_url(self.meeting), data, follow=True)
-        assert "Kehadiran pertemuan 12 Maret 2025 disimpan: 5 KPM." in page.content.decode()
+        assert "Kehadiran pertemuan 12 Mar 2025 disimpan: 5 KPM." in page.content.decode()
         self.meeting.refresh_from_db()
         assert self.meeting.status == MeetingStatus.HELD
         assert (self.meeting.held_on, self.meeting.place) == (DAY, "Balai desa")

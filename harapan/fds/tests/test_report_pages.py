@@ -104,6 +104,8 @@ class MeetingsPageTest(ReportFixture):
         assert rows[1] == ["pendamping_a", "Pendamping A", 3, 1, 1, 33.3, 4, 0, 1, 80.0]
         assert rows[2] == [None, "Jumlah", 3, 1, 1, 33.3, 4, 0, 1, 80.0]
         assert len(rows) == 3
+        about = dict((r[0], r[1]) for r in sheet_rows(response, "keterangan"))
+        assert about["bulan"] == "Maret 2025"  # the month named, not 2025-03
         entry = AuditEntry.objects.get(action="fds.report.meetings.export")
         assert entry.actor == self.korcam_a and entry.region_code == KEC_A
         assert entry.details == {"bulan": "2025-03", "rows": 1}
@@ -178,7 +180,7 @@ class CoveragePageTest(ReportFixture):
         assert rows[2][:5] == [KEC_B, "Talang Padang", 2, 0, 0.0]
         assert rows[3][:5] == [None, "Jumlah", 7, 2, 28.6]
         about = dict((r[0], r[1]) for r in sheet_rows(response, "keterangan"))
-        assert about["tingkat"] == "kecamatan"
+        assert about["tingkat"] == "Kecamatan"
         assert about["modul_1"] == "Pengasuhan dan Pendidikan Anak"
         entry = AuditEntry.objects.get(action="fds.report.coverage.export")
         assert entry.actor == self.korkab and entry.region_code == "1806"
