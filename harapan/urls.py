@@ -13,7 +13,6 @@ urlpatterns = [
     path("p2k2/", include("harapan.fds.urls")),
     path("graduasi/", include("harapan.graduation.urls")),
     path("pekerjaan/", include("harapan.jobs.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
