@@ -83,3 +83,15 @@ def may_change_family_data(user) -> bool:
         and user.is_active
         and (user.is_superuser or (user.role and user.role not in READ_ONLY_ROLES))
     )
+
+
+# The pendamping work in the field, with families; every other role works in an office
+# (coordination, imports, reconciliation, monitoring). Menus show office work to the office.
+FIELD_ROLES = {Role.PENDAMPING}
+
+
+def works_in_office(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and (user.is_superuser or (user.role and user.role not in FIELD_ROLES))
+    )
