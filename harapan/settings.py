@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "harapan.navigation.main_menu",
             ],
             # The display filters (number, money, day, month, region …) on every page.
             "builtins": ["harapan.display.filters"],
