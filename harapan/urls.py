@@ -16,3 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# The app's own 500 page; 403 and 404 are Django's handlers with the app's 403.html/404.html.
+handler500 = views.server_error
