@@ -38,6 +38,13 @@ class ProfileTest(PersonaTestCase):
         self.assertContains(response, "Kota Agung (18.06.01)")
         self.assertContains(response, reverse("password_change"))
 
+    def test_each_language_is_offered_by_its_own_name(self):
+        self.client.force_login(self.pendamping_a)
+        response = self.client.get(reverse("profile"))
+        self.assertContains(response, "Bahasa Indonesia")
+        self.assertContains(response, "English")
+        self.assertNotContains(response, "Inggris")
+
     def test_a_national_role_is_shown_as_all_of_indonesia(self):
         self.client.force_login(self.auditor)
         self.assertContains(self.client.get(reverse("profile")), "Seluruh Indonesia")
