@@ -169,7 +169,7 @@ def sign_in(page, base_url: str, username: str, password: str = PASSWORD) -> Non
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit].primary")
-    page.wait_for_selector("text=Keluar")
+    page.wait_for_selector("text=Keluar", state="attached")  # in the menu, closed on a phone
 
 
 class PersonaTestCase(TestCase):

@@ -14,7 +14,9 @@ urlpatterns = [
     path("graduasi/", include("harapan.graduation.urls")),
     path("pekerjaan/", include("harapan.jobs.urls")),
     path("audit/", include("harapan.audit.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# The app's own 500 page; 403 and 404 are Django's handlers with the app's 403.html/404.html.
+handler500 = views.server_error

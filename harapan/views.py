@@ -1,7 +1,8 @@
-"""Project-level pages that draw on several apps (the home page)."""
+"""Project-level pages that draw on several apps (the home dashboard, the error page)."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -28,3 +29,19 @@ def home(request):
         "gsm": home_progress(user, today.year),
     }
     return render(request, "home.html", context)
+
+
+def server_error(request):
+    """The 500 page in the app's layout and the user's language (handler500).
+
+    Django's own handler renders 500.html without the request, so the layout could not
+    draw the menu; this one passes it. If even that fails (the database being what broke),
+    the answer is still a plain 500.
+    """
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:
+        return HttpResponseServerError(
+            '<!doctype html><html lang="id"><title>Harapan</title>'
+            '<h1>Terjadi kesalahan (500)</h1><p><a href="/">Beranda</a></p></html>'
+        )

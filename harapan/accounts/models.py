@@ -1,10 +1,12 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from harapan.lib import regioncode
 from harapan.regions.models import Region
@@ -33,6 +35,8 @@ class User(AbstractUser):
         related_name="+",
     )
     phone = models.CharField("telepon", max_length=20, blank=True)
+    # Blank: the default, Indonesian (settings.LANGUAGE_CODE); the browser never decides.
+    language = models.CharField(_("bahasa"), max_length=10, choices=settings.LANGUAGES, blank=True)
 
     objects = HarapanUserManager()
 

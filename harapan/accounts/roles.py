@@ -96,3 +96,15 @@ def reads_audit_trail(user) -> bool:
         and user.is_active
         and (user.is_superuser or user.role in AUDIT_TRAIL_ROLES)
     )
+
+
+# The pendamping work in the field, with families; every other role works in an office
+# (coordination, imports, reconciliation, monitoring). Menus show office work to the office.
+FIELD_ROLES = {Role.PENDAMPING}
+
+
+def works_in_office(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and (user.is_superuser or (user.role and user.role not in FIELD_ROLES))
+    )

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 urlpatterns = [
     path(
         "masuk/",
@@ -10,4 +12,7 @@ urlpatterns = [
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profil/", views.profile, name="profile"),
+    path("profil/sandi/", views.password_change, name="password_change"),
+    path("profil/sandi/selesai/", views.password_change_done, name="password_change_done"),
 ]

@@ -11,11 +11,10 @@ class LoginPageTest(PersonaTestCase):
         self.assertContains(response, "Masuk ke Harapan")
         self.assertContains(response, 'lang="id"')
 
-    def test_english_can_be_chosen(self):
-        self.client.post(reverse("set_language"), {"language": "en", "next": "/masuk/"})
-        response = self.client.get(reverse("login"))
-        self.assertContains(response, "Sign in to Harapan")
-        self.assertContains(response, 'lang="en"')
+    def test_a_browser_set_to_english_still_gets_indonesian(self):
+        response = self.client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en")
+        self.assertContains(response, "Masuk ke Harapan")
+        self.assertContains(response, 'lang="id"')
 
     def test_a_wrong_password_says_so_in_indonesian_and_is_audited(self):
         response = self.client.post(
