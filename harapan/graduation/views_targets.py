@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from harapan.accounts.roles import Role
 from harapan.downloads import streaming_csv_response
+from harapan.paging import paginate
 from harapan.registry.models import Family
 from harapan.reporting import (
     audit_export,
@@ -176,13 +176,14 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
         return _candidate_form_page(request, form)
     day = form.cleaned_data["tanggal"]
     rows = _candidates(request.user, day)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page, pager = paginate(request, rows, PAGE_SIZE)
     now = [r for r in page if r.exit_on is None]
     soon = [r for r in page if r.exit_on is not None]
     names = region_names({r.region_code for r in page})
     now_count, soon_count = rows.counts()
     context = {
-        "form": form, "scope": scope_heading(request.user), "day": day, "page": page,
+        "form": form, "scope": scope_heading(request.user), "day": day,
+        "page": page, "pager": pager,
         "now": [(r, names.get(r.region_code, "")) for r in now],
         "soon": [(r, names.get(r.region_code, "")) for r in soon],
         "now_count": now_count, "soon_count": soon_count,

@@ -1,7 +1,6 @@
 """The run page (progress, then the result) and the task page: thin over runs.py."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from harapan.accounts.roles import sees_full_nik
 from harapan.downloads import error_csv_response
 from harapan.lib.nik import shown_nik
+from harapan.paging import paginate
 from harapan.uploads import ERRORS_ON_PAGE
 
 from . import runs
@@ -71,8 +71,8 @@ def run_errors(request, pk: int):
 def run_list(request):
     """My runs; for admin pusat and operators every run of their region, and the task queue."""
     runs.reap_orphans()
-    page = Paginator(runs_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("halaman"))
-    context = {"page": page, "oversees": oversees_tasks(request.user)}
+    page, pager = paginate(request, runs_visible_to(request.user), PAGE_SIZE)
+    context = {"page": page, "pager": pager, "oversees": oversees_tasks(request.user)}
     if context["oversees"]:
         tasks = list(DBTaskResult.objects.order_by("-enqueued_at")[:TASK_ROWS])
         for task in tasks:

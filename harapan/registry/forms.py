@@ -25,7 +25,7 @@ _DIGITS = re.compile(r"[0-9]+")  # not \d, which also matches other scripts' dig
 
 
 class FamilySearchForm(forms.Form):
-    """`?q=&desa=&status=&component=&after=` of the family list (and the API)."""
+    """`?q=&desa=&status=&component=&after=&before=` of the family list (and the API: `after`)."""
 
     q = forms.CharField(label=_("Cari"), required=False, max_length=150, strip=True)
     desa = forms.CharField(label=_("Desa/kelurahan"), required=False, max_length=14)
@@ -38,6 +38,7 @@ class FamilySearchForm(forms.Form):
         choices=[("", _("Semua"))] + list(eligibility.LABELS.items()),
     )
     after = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+    before = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
 
     def __init__(self, *args, desa_choices: list[tuple[str, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, DateField, IntegerField, Q, Value, When
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
 from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
+from harapan.paging import paginate
 from harapan.regions.models import Region
 from harapan.registry import changes
 from harapan.registry.forms_changes import (
@@ -134,11 +134,11 @@ def change_list(request: HttpRequest) -> HttpResponse:
             output_field=IntegerField(),
         )
     ).order_by("waiting", "-requested_at", "-id")
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page, pager = paginate(request, requests, PAGE_SIZE)
     return render(
         request,
         "registry/change_list.html",
-        {"page": page, "filters": filters, "status": status},
+        {"page": page, "pager": pager, "filters": filters, "status": status},
     )
 
 

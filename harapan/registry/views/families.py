@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from harapan import paging
 from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
 from harapan.audit.models import AuditEntry
 from harapan.lib import regioncode
@@ -22,13 +23,7 @@ from harapan.regions.models import Region
 
 from .. import actions, panels
 from ..eligibility import COMPONENTS, LABELS, component_for
-from ..forms import (
-    FamilyForm,
-    FamilySearchForm,
-    MemberForm,
-    initial_of,
-    page_of,
-)
+from ..forms import PAGE_SIZE, FamilyForm, FamilySearchForm, MemberForm, initial_of
 from ..models import ChangeRequest, Family, Member, Relation
 
 # Beyond this many desa a select is unreadable: a national user types a code instead.
@@ -75,20 +70,22 @@ def desa_in(visible) -> tuple[list[Region], list[tuple[str, str]] | None]:
 def list_page(request: HttpRequest, form, visible, desa: list[Region], with_choices: bool):
     """One page of the families `form` selects, named by head and desa, and its links.
 
-    Returns the context shared by the family lists: families, total, next/first query.
+    Returns the context shared by the family lists: form, families, pager, total.
     """
-    families, next_cursor, total = [], None, 0
+    families, pager = [], paging.pager(request.GET, 1, 1, 0, previous_query=None, next_query=None)
     if form.is_valid():
         matching = form.filter(visible, request.user)
-        total = matching.count()
         heads = Prefetch(
             "members",
             queryset=Member.objects.filter(relation=Relation.HEAD),
             to_attr="heads",
         )
-        families, next_cursor = page_of(
+        families, pager = paging.keyset_page(
             matching.select_related("pendamping").prefetch_related(heads),
-            form.cleaned_data.get("after", ""),
+            "registry_id",
+            request.GET,
+            total=matching.count(),
+            size=PAGE_SIZE,
         )
     names = {r.code: r.name for r in desa} if with_choices else _region_names(families)
     for family in families:
@@ -97,23 +94,7 @@ def list_page(request: HttpRequest, form, visible, desa: list[Region], with_choi
         if family.head:
             # Lists show masked NIKs to everyone: they are where shoulder-surfing happens.
             family.head_nik = shown_nik(family.head.nik, full=False)
-    next_query = None
-    if next_cursor:
-        query = request.GET.copy()
-        query["after"] = next_cursor
-        next_query = query.urlencode()
-    first_query = None
-    if request.GET.get("after"):
-        query = request.GET.copy()
-        del query["after"]
-        first_query = query.urlencode()
-    return {
-        "form": form,
-        "families": families,
-        "total": total,
-        "next_query": next_query,
-        "first_query": first_query,
-    }
+    return {"form": form, "families": families, "pager": pager, "total": pager.total}
 
 
 @login_required
