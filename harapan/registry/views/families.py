@@ -1,6 +1,7 @@
 """Family pages for staff: list and search, detail, correction forms."""
 
 from collections import Counter
+from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +10,7 @@ from django.db.models import CharField, Prefetch, Q
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,11 +18,13 @@ from django.utils.translation import gettext_lazy
 from harapan import paging
 from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
 from harapan.audit.models import AuditEntry
+from harapan.display import formats
 from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
 from harapan.regions.models import Region
+from harapan.reporting import audit_export, require_role, scope_heading, xlsx_response
 
-from .. import actions, panels
+from .. import actions, exports, panels
 from ..eligibility import COMPONENTS, LABELS, component_for
 from ..forms import PAGE_SIZE, FamilyForm, FamilySearchForm, MemberForm, initial_of
 from ..models import ChangeRequest, Family, Member, Relation
@@ -42,6 +45,7 @@ ACTION_LABELS = {
     "registry.family.add": gettext_lazy("Ditambahkan"),
     "registry.family.assign": gettext_lazy("Penugasan pendamping"),
     "registry.member.add": gettext_lazy("Ditambahkan"),
+    "registry.family.export": gettext_lazy("Ekspor daftar KPM"),
 }
 
 
@@ -94,7 +98,14 @@ def list_page(request: HttpRequest, form, visible, desa: list[Region], with_choi
         if family.head:
             # Lists show masked NIKs to everyone: they are where shoulder-surfing happens.
             family.head_nik = shown_nik(family.head.nik, full=False)
-    return {"form": form, "families": families, "pager": pager, "total": pager.total}
+    return {
+        "form": form,
+        "families": families,
+        "pager": pager,
+        "total": pager.total,
+        # The export takes the filters, not the page: it holds every matching family.
+        "export_query": paging.query_with(request.GET),
+    }
 
 
 @login_required
@@ -107,6 +118,31 @@ def family_list(request: HttpRequest) -> HttpResponse:
     context = list_page(request, form, visible, desa, desa_choices is not None)
     context["heading"] = _heading(user)
     return render(request, "registry/family_list.html", context)
+
+
+@login_required
+def family_export(request: HttpRequest) -> HttpResponse:
+    """The families of the list, with its filters, as XLSX (every page of them)."""
+    user = request.user
+    require_role(user)
+    form = FamilySearchForm(request.GET)
+    if not form.is_valid():
+        return redirect(f"{reverse('registry:family_list')}?{request.GET.urlencode()}")
+    today = timezone.localdate()
+    families = form.filter(Family.objects.visible_to(user), user, today)
+    count = families.count()
+    filters = exports.filter_notes(form.cleaned_data)
+    about = [
+        ["cakupan", scope_heading(user)],
+        ["diekspor oleh", user.get_username()],
+        *filters,
+        ["jumlah KPM", formats.number(count)],
+        ["komponen per", formats.day(today)],
+    ]
+    lines = chain([exports.FAMILY_HEADER], exports.family_lines(families, user, today))
+    response = xlsx_response(f"kpm-{today.isoformat()}.xlsx", "kpm", lines, about)
+    audit_export(user, "registry.family.export", rows=count, **dict(filters))
+    return response
 
 
 def _region_names(families: list[Family]) -> dict[str, str]:
@@ -249,6 +285,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("", family_list, name="family_list"),
+    path("ekspor.xlsx", family_export, name="family_export"),
     path("<int:pk>/", family_detail, name="family_detail"),
     path("<int:pk>/ubah/", family_edit, name="family_edit"),
     path("anggota/<int:pk>/ubah/", member_edit, name="member_edit"),
