@@ -2,8 +2,11 @@
 
 from django.template.loader import render_to_string
 from django.test import RequestFactory, SimpleTestCase
+from django.urls import reverse
 
+from harapan.compliance.models import School
 from harapan.paging import page_window, paginate
+from harapan.testing import DESA_A, PersonaTestCase
 
 
 class WindowTest(SimpleTestCase):
@@ -59,3 +62,37 @@ class PaginatedListTest(SimpleTestCase):
         html = render_to_string("pager.html", {"pager": pager})
         assert 'data-total="3"' in html
         assert "<nav" not in html
+
+
+class ListsOnThePagerTest(PersonaTestCase):
+    """Every Paginator list shows its total by the shared include, even when empty."""
+
+    def test_each_list_shows_its_total_and_numbered_pages(self):
+        self.client.force_login(self.korkab)
+        empty = [
+            reverse("jobs:run_list"),
+            reverse("graduation:proposal_list"),
+            reverse("compliance:reference_list", args=["sekolah"]),
+            reverse("fds:group_list"),
+            reverse("registry:change_list"),
+            reverse("registry:data_findings"),
+        ]
+        for url in empty:
+            response = self.client.get(url)
+            self.assertContains(response, '<p class="total muted" data-total="0">Jumlah: 0</p>')
+        # The kabupaten's three persona families earn no component: all leave "now".
+        response = self.client.get(reverse("graduation:candidates"), {"tanggal": "2025-06-01"})
+        self.assertContains(response, '<p class="total muted" data-total="3">Jumlah: 3</p>')
+
+    def test_a_list_of_two_pages_numbers_them_and_keeps_its_filter(self):
+        School.objects.bulk_create(
+            School(npsn=f"{10810000 + n}", name=f"SD {n:02d}", level="sd", region_code=DESA_A)
+            for n in range(51)
+        )
+        self.client.force_login(self.operator)
+        url = reverse("compliance:reference_list", args=["sekolah"])
+        response = self.client.get(url, {"wilayah": "180601"})
+        self.assertContains(response, 'href="?wilayah=180601&amp;halaman=2">2</a>')
+        self.assertContains(response, 'href="?wilayah=180601&amp;halaman=2" rel="next"')
+        self.assertContains(response, '<span class="button current" aria-current="page">1</span>')
+        self.assertContains(response, 'data-total="51"')
