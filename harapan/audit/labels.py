@@ -40,6 +40,7 @@ ACTIONS: dict[str, Action] = {
         _("Lihat NIK lengkap anggota"), _("melihat NIK lengkap anggota keluarga")
     ),
     "registry.family.assign": Action(_("Penugasan pendamping"), _("menugaskan pendamping")),
+    "registry.family.export": Action(_("Ekspor daftar KPM"), _("mengunduh daftar KPM")),
     "registry.family.move": Action(
         _("Pindah domisili"), _("memindahkan domisili keluarga beserta datanya")
     ),

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from harapan.accounts.roles import may_change_family_data, sees_full_nik
 from harapan.jobs.models import RunKind
+from harapan.paging import paginate
 from harapan.regions.models import Region
 from harapan.registry.actions import record_nik_view
 from harapan.registry.models import Family
@@ -92,14 +92,12 @@ def _list_page(request, kind: str, *, upload_form=None):
         rows = filters.filter(rows, page_spec.code_field)
     else:
         rows = rows.none()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page, pager = paginate(request, rows, PAGE_SIZE)
     names = dict(
         Region.objects.filter(code__in={r.region_code for r in page}).values_list("code", "name")
     )
     for row in page:
         row.desa_name = names.get(row.region_code, "")
-    query = request.GET.copy()
-    query.pop("halaman", None)
     may_edit = reference.may_edit_reference(request.user)
     if may_edit and upload_form is None:
         upload_form = ReferenceUploadForm()
@@ -108,7 +106,7 @@ def _list_page(request, kind: str, *, upload_form=None):
         "spec": page_spec,
         "filters": filters,
         "page": page,
-        "query": query.urlencode(),
+        "pager": pager,
         "may_edit": may_edit,
         "upload_form": upload_form if may_edit else None,
         "runs": recent_runs(request.user, page_spec.run_kind) if may_edit else [],

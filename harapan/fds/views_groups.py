@@ -9,7 +9,6 @@ read-only roles see the pages without their forms and get 403 on POST.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +21,7 @@ from harapan.accounts.models import User
 from harapan.accounts.roles import Role, may_change_family_data
 from harapan.display import formats
 from harapan.lib import regioncode
+from harapan.paging import paginate
 from harapan.regions.models import Region
 from harapan.registry.models import Family
 from harapan.registry.naming import family_label, name_families, name_families_of
@@ -105,9 +105,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     pendamping = request.GET.get("pendamping", "").strip()
     desa_choices, people_choices = _filter_choices(user)
     groups = _filtered(_visible_groups(user), desa, pendamping).select_related("pendamping")
-    page = Paginator(groups.order_by("region_code", "name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("halaman")
-    )
+    page, pager = paginate(request, groups.order_by("region_code", "name", "pk"), PAGE_SIZE)
     rows = list(page.object_list)
     rules = FdsRules.current()
     taught = progress.taught_sessions(Group.objects.filter(pk__in=[g.pk for g in rows]))
@@ -118,12 +116,10 @@ def group_list(request: HttpRequest) -> HttpResponse:
         group.size_warning = size_warning(group.member_count, rules)
         group.taught_count = len(taught.get(group.pk, set()) & {s.number for s in sessions})
         group.next_session = progress.next_session(taught.get(group.pk, set()), sessions)
-    query = request.GET.copy()
-    query.pop("halaman", None)
     context = {
         "groups": rows,
         "page": page,
-        "query": query.urlencode(),
+        "pager": pager,
         "session_total": len(sessions),
         "rules": rules,
         "desa": desa,

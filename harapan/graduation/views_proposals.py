@@ -4,19 +4,18 @@ steps and decisions, and follow-up visits to a family that has left."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harapan.accounts.roles import Role, may_change_family_data
 from harapan.display import formats
+from harapan.paging import paginate
 from harapan.registry.models import Family
 from harapan.registry.naming import name_families, name_families_of
 
@@ -112,12 +111,9 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
                          output_field=IntegerField())
         )  # fmt: skip
         order.insert(0, "waiting")
-    page = Paginator(proposals.order_by(*order), PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page, pager = paginate(request, proposals.order_by(*order), PAGE_SIZE)
     page.object_list = name_families_of(page.object_list)
-    query = urlencode(
-        {"status": status, "kind": kind, **({"dikembalikan": "on"} if returned else {})}
-    )
-    context = {"page": page, "filters": filters, "query": query, "waiting_for": first}
+    context = {"page": page, "pager": pager, "filters": filters, "waiting_for": first}
     return render(request, "graduation/proposal_list.html", context)
 
 

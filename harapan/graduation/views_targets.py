@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from harapan.accounts.roles import Role
 from harapan.downloads import streaming_csv_response
+from harapan.paging import paginate
 from harapan.registry.models import Family
 from harapan.registry.naming import name_families
 from harapan.reporting import (
@@ -176,7 +176,7 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
         return _candidate_form_page(request, form)
     day = form.cleaned_data["tanggal"]
     rows = _candidates(request.user, day)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page, pager = paginate(request, rows, PAGE_SIZE)
     # The rows are not Family rows: name the families they stand for.
     families = name_families(
         Family(pk=r.family_id, registry_id=r.registry_id, region_code=r.region_code) for r in page
@@ -184,7 +184,8 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
     named = list(zip(page, families, strict=True))
     now_count, soon_count = rows.counts()
     context = {
-        "form": form, "scope": scope_heading(request.user), "day": day, "page": page,
+        "form": form, "scope": scope_heading(request.user), "day": day,
+        "page": page, "pager": pager,
         "now": [(r, family) for r, family in named if r.exit_on is None],
         "soon": [(r, family) for r, family in named if r.exit_on is not None],
         "now_count": now_count, "soon_count": soon_count,

@@ -1,10 +1,8 @@
 """The run page (progress, then the result) and the task page: thin over runs.py."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_tasks import TaskResultStatus
@@ -13,6 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from harapan.accounts.roles import sees_full_nik
 from harapan.downloads import error_csv_response
 from harapan.lib.nik import shown_nik
+from harapan.paging import paginate
 from harapan.uploads import ERRORS_ON_PAGE
 
 from . import runs
@@ -75,15 +74,13 @@ def run_list(request):
     runs.reap_orphans()
     shown = runs_visible_to(request.user)
     filters = RunFilterForm(request.GET)
-    query = ""
     if filters.is_valid():
         shown = filters.filter(shown)
-        query = urlencode({k: v for k, v in filters.cleaned_data.items() if v})
-    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page, pager = paginate(request, shown, PAGE_SIZE)
     context = {
         "page": page,
+        "pager": pager,
         "filters": filters,
-        "query": query,
         "oversees": oversees_tasks(request.user),
     }
     if context["oversees"]:

@@ -25,7 +25,8 @@ _DIGITS = re.compile(r"[0-9]+")  # not \d, which also matches other scripts' dig
 
 
 class FamilySearchForm(forms.Form):
-    """`?q=&desa=&status=&component=&unassigned=&after=` of the family list (and the API)."""
+    """`?q=&desa=&status=&component=&unassigned=&after=&before=` of the family list (and the
+    API: `after`)."""
 
     q = forms.CharField(label=_("Cari"), required=False, max_length=150, strip=True)
     desa = forms.CharField(label=_("Desa/kelurahan"), required=False, max_length=14)
@@ -39,6 +40,7 @@ class FamilySearchForm(forms.Form):
     )
     unassigned = forms.BooleanField(label=_("Hanya yang belum punya pendamping"), required=False)
     after = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+    before = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
 
     def __init__(self, *args, desa_choices: list[tuple[str, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 from datetime import date, datetime, timedelta
 from unittest import mock
 
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -252,10 +253,12 @@ class PaginationTest(PersonaTestCase):
             assert len(page) <= 50
             seen += page
             pages += 1
-            if not response.context["next_query"]:
+            next_query = response.context["pager"].next_query
+            if not next_query:
                 break
-            params = {"after": page[-1]}
+            assert f"after={page[-1]}" in next_query
             self.assertContains(response, f"after={page[-1]}")
+            params = QueryDict(next_query)
         assert pages == 3
         assert seen == expected  # no duplicates, no gaps, in order
         assert response.context["total"] == 122
@@ -263,7 +266,7 @@ class PaginationTest(PersonaTestCase):
     def test_the_next_page_keeps_the_filters(self):
         self.client.force_login(self.korcam_a)
         response = self.client.get(LIST, {"status": "aktif"})
-        assert "status=aktif" in response.context["next_query"]
+        assert "status=aktif" in response.context["pager"].next_query
 
     def test_the_list_costs_the_same_queries_for_one_page_of_any_size(self):
         self.client.force_login(self.korcam_a)
@@ -276,6 +279,68 @@ class PaginationTest(PersonaTestCase):
         with self.assertNumQueries(7):
             response = self.client.get(LIST, {"q": "Warga", "desa": DESA_A, "status": "aktif"})
         assert len(response.context["families"]) == 50
+
+    def page_ids(self, response) -> list[str]:
+        return [f.registry_id for f in response.context["families"]]
+
+    def follow(self, response, link: str):
+        return self.client.get(LIST, QueryDict(getattr(response.context["pager"], link)))
+
+    def expected(self) -> list[str]:
+        return list(
+            Family.objects.visible_to(self.korcam_a)
+            .order_by("registry_id")
+            .values_list("registry_id", flat=True)
+        )
+
+    def test_next_then_previous_returns_the_first_page(self):
+        self.client.force_login(self.korcam_a)
+        first = self.client.get(LIST, {"status": "aktif"})
+        second = self.follow(first, "next_query")
+        back = self.follow(second, "previous_query")
+        assert self.page_ids(second) == self.expected()[50:100]
+        assert self.page_ids(back) == self.page_ids(first) == self.expected()[:50]
+        assert back.context["pager"].number == 1
+        assert back.context["pager"].previous_query is None
+        assert QueryDict(back.context["pager"].next_query)["status"] == "aktif"
+
+    def test_previous_from_the_third_page_is_read_by_a_cursor(self):
+        self.client.force_login(self.korcam_a)
+        third = self.follow(self.follow(self.client.get(LIST), "next_query"), "next_query")
+        assert self.page_ids(third) == self.expected()[100:]  # 122 families: 22 on page 3
+        previous = third.context["pager"].previous_query
+        assert f"before={self.expected()[100]}" in previous
+        second = self.client.get(LIST, QueryDict(previous))
+        assert self.page_ids(second) == self.expected()[50:100]
+        pager = second.context["pager"]
+        assert (pager.number, pager.num_pages) == (2, 3)
+        assert pager.previous_query == ""  # the first page: the list without a cursor
+        assert f"after={self.expected()[99]}" in pager.next_query
+
+    def test_a_numbered_page_far_away_is_offered_and_read_by_its_number(self):
+        self.client.force_login(self.korcam_a)
+        response = self.client.get(LIST)
+        self.assertContains(response, 'href="?halaman=3">3</a>')
+        self.assertContains(response, '<p class="total muted" data-total="122">Jumlah: 122</p>')
+        third = self.client.get(LIST, {"halaman": 3})
+        assert self.page_ids(third) == self.expected()[100:]
+        assert third.context["pager"].next_query is None
+
+    def test_its_queries_do_not_grow_with_the_page_number(self):
+        self.client.force_login(self.korcam_a)
+        with mock.patch.object(families_view, "PAGE_SIZE", 10):
+            # session, user, desa options, count, page, heads, user's region (heading)
+            with self.assertNumQueries(7):
+                first = self.client.get(LIST)
+            assert first.context["pager"].num_pages == 13
+            with self.assertNumQueries(7):
+                last = self.client.get(LIST, {"halaman": 13})
+            with self.assertNumQueries(7):
+                before_last = self.follow(last, "previous_query")
+            with self.assertNumQueries(7):
+                self.follow(before_last, "next_query")
+        assert self.page_ids(last) == self.expected()[120:]
+        assert self.page_ids(before_last) == self.expected()[110:120]
 
     def test_the_list_is_a_scrollable_table_on_a_phone(self):
         self.client.force_login(self.korcam_a)

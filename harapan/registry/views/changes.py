@@ -5,13 +5,11 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, DateField, IntegerField, Q, Value, When
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +18,7 @@ from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
 from harapan.display import formats
 from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
+from harapan.paging import paginate
 from harapan.regions.models import Region
 from harapan.registry import changes
 from harapan.registry.forms_changes import (
@@ -137,16 +136,12 @@ def change_list(request: HttpRequest) -> HttpResponse:
             output_field=IntegerField(),
         )
     ).order_by("waiting", "-requested_at", "-id")
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page, pager = paginate(request, requests, PAGE_SIZE)
     page.object_list = name_families_of(page.object_list)
     return render(
         request,
         "registry/change_list.html",
-        {
-            "page": page,
-            "filters": filters,
-            "query": urlencode({"status": status, **({"menunggu_saya": "on"} if mine else {})}),
-        },
+        {"page": page, "pager": pager, "filters": filters, "status": status},
     )
 
 

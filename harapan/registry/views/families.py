@@ -1,6 +1,7 @@
 """Family pages for staff: list and search, detail, correction forms."""
 
 from collections import Counter
+from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,26 +10,23 @@ from django.db.models import CharField, Prefetch, Q
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from harapan import paging
 from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
 from harapan.audit.models import AuditEntry
 from harapan.audit.wording import Sentence, describe
+from harapan.display import formats
 from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
 from harapan.regions.models import Region
+from harapan.reporting import audit_export, require_role, scope_heading, xlsx_response
 
-from .. import actions, panels
+from .. import actions, exports, panels
 from ..eligibility import COMPONENTS, LABELS, component_for
-from ..forms import (
-    FamilyForm,
-    FamilySearchForm,
-    MemberForm,
-    initial_of,
-    page_of,
-)
+from ..forms import PAGE_SIZE, FamilyForm, FamilySearchForm, MemberForm, initial_of
 from ..models import ChangeRequest, Family, Member, Relation
 from ..naming import family_label, name_families
 
@@ -62,20 +60,22 @@ def desa_in(visible) -> tuple[list[Region], list[tuple[str, str]] | None]:
 def list_page(request: HttpRequest, form, visible, desa: list[Region], with_choices: bool):
     """One page of the families `form` selects, named by head and desa, and its links.
 
-    Returns the context shared by the family lists: families, total, next/first query.
+    Returns the context shared by the family lists: form, families, pager, total.
     """
-    families, next_cursor, total = [], None, 0
+    families, pager = [], paging.pager(request.GET, 1, 1, 0, previous_query=None, next_query=None)
     if form.is_valid():
         matching = form.filter(visible, request.user)
-        total = matching.count()
         heads = Prefetch(
             "members",
             queryset=Member.objects.filter(relation=Relation.HEAD),
             to_attr="heads",
         )
-        families, next_cursor = page_of(
+        families, pager = paging.keyset_page(
             matching.select_related("pendamping").prefetch_related(heads),
-            form.cleaned_data.get("after", ""),
+            "registry_id",
+            request.GET,
+            total=matching.count(),
+            size=PAGE_SIZE,
         )
     names = {r.code: r.name for r in desa} if with_choices else _region_names(families)
     # Named as registry/naming.py names families, from what this page reads anyway:
@@ -87,22 +87,13 @@ def list_page(request: HttpRequest, form, visible, desa: list[Region], with_choi
         if family.head:
             # Lists show masked NIKs to everyone: they are where shoulder-surfing happens.
             family.head_nik = shown_nik(family.head.nik, full=False)
-    next_query = None
-    if next_cursor:
-        query = request.GET.copy()
-        query["after"] = next_cursor
-        next_query = query.urlencode()
-    first_query = None
-    if request.GET.get("after"):
-        query = request.GET.copy()
-        del query["after"]
-        first_query = query.urlencode()
     return {
         "form": form,
         "families": families,
-        "total": total,
-        "next_query": next_query,
-        "first_query": first_query,
+        "pager": pager,
+        "total": pager.total,
+        # The export takes the filters, not the page: it holds every matching family.
+        "export_query": paging.query_with(request.GET),
     }
 
 
@@ -116,6 +107,31 @@ def family_list(request: HttpRequest) -> HttpResponse:
     context = list_page(request, form, visible, desa, desa_choices is not None)
     context["heading"] = _heading(user)
     return render(request, "registry/family_list.html", context)
+
+
+@login_required
+def family_export(request: HttpRequest) -> HttpResponse:
+    """The families of the list, with its filters, as XLSX (every page of them)."""
+    user = request.user
+    require_role(user)
+    form = FamilySearchForm(request.GET)
+    if not form.is_valid():
+        return redirect(f"{reverse('registry:family_list')}?{request.GET.urlencode()}")
+    today = timezone.localdate()
+    families = form.filter(Family.objects.visible_to(user), user, today)
+    count = families.count()
+    filters = exports.filter_notes(form.cleaned_data)
+    about = [
+        ["cakupan", scope_heading(user)],
+        ["diekspor oleh", user.get_username()],
+        *filters,
+        ["jumlah KPM", formats.number(count)],
+        ["komponen per", formats.day(today)],
+    ]
+    lines = chain([exports.FAMILY_HEADER], exports.family_lines(families, user, today))
+    response = xlsx_response(f"kpm-{today.isoformat()}.xlsx", "kpm", lines, about)
+    audit_export(user, "registry.family.export", rows=count, **dict(filters))
+    return response
 
 
 def _region_names(families: list[Family]) -> dict[str, str]:
@@ -236,6 +252,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("", family_list, name="family_list"),
+    path("ekspor.xlsx", family_export, name="family_export"),
     path("<int:pk>/", family_detail, name="family_detail"),
     path("<int:pk>/ubah/", family_edit, name="family_edit"),
     path("anggota/<int:pk>/ubah/", member_edit, name="member_edit"),

@@ -5,7 +5,6 @@ lists those the user may see, with the date of the check and the count per check
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +13,7 @@ from django.urls import path
 from harapan.accounts.roles import sees_full_nik
 from harapan.audit import trail
 from harapan.lib.nik import shown_nik
+from harapan.paging import paginate
 from harapan.reporting import require_role, scope_heading
 
 from ..forms import FindingFilterForm
@@ -44,7 +44,7 @@ def data_findings(request: HttpRequest) -> HttpResponse:
     findings = findings.select_related("family").order_by(
         "region_code", "family__registry_id", "code", "nik", "pk"
     )
-    page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page, pager = paginate(request, findings, PAGE_SIZE)
     page.object_list = name_families_of(page.object_list)
     full = sees_full_nik(user)
     for finding in page.object_list:
@@ -63,6 +63,7 @@ def data_findings(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "chosen": chosen,
             "page": page,
+            "pager": pager,
             "checks": [(code, label, counts.get(code, 0)) for code, label in DataCheck.choices],
             "total": sum(counts.values()),
             "checked": checked,
