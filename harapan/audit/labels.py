@@ -41,6 +41,8 @@ ACTIONS: dict[str, Action] = {
     ),
     "registry.family.assign": Action(_("Penugasan pendamping"), _("menugaskan pendamping")),
     "registry.family.export": Action(_("Ekspor daftar KPM"), _("mengunduh daftar KPM")),
+    "accounts.user.language": Action(_("Ganti bahasa tampilan"), _("mengganti bahasa tampilan")),
+    "auth.password_change": Action(_("Ganti kata sandi"), _("mengganti kata sandi")),
     "registry.family.move": Action(
         _("Pindah domisili"), _("memindahkan domisili keluarga beserta datanya")
     ),

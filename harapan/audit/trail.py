@@ -99,6 +99,22 @@ def record_set(
         return cursor.rowcount
 
 
+def sql_label(expr: str, labels) -> str:
+    """SQL giving the label of the code in `expr` (codes not in `labels` as they are), so
+    that a batch's `object_repr` reads like the model's `__str__`: labels, never codes."""
+    quoted = {code: str(label).replace("'", "''") for code, label in dict(labels).items()}
+    whens = " ".join(f"WHEN '{code}' THEN '{label}'" for code, label in quoted.items())
+    return f"(CASE {expr} {whens} ELSE {expr} END)"
+
+
+def sql_month(month_text: str) -> str:
+    """SQL writing a 'YYYY-MM' text expression as the month's name and year (November 2026)."""
+    from django.utils.dates import MONTHS
+
+    names = {f"{number:02d}": name for number, name in MONTHS.items()}
+    return f"{sql_label(f'SUBSTR({month_text}, 6, 2)', names)} || ' ' || SUBSTR({month_text}, 1, 4)"
+
+
 def record_queryset(actor, action: str, rows: models.QuerySet, *, label: str, details=None) -> int:
     """One audit row per row of `rows` (a batch job's set), in one statement.
 

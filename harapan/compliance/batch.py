@@ -49,6 +49,18 @@ from . import calendar
 from .models import ComplianceRules, Result, Sanction, SanctionKind, Verification
 
 FOUND = "harapan_sanction_found"
+
+
+def _sanction_text(alias: str) -> str:
+    """SQL writing a sanction as `Sanction.__str__` does, for the audit rows of a batch."""
+    kinds = trail.sql_label(f"{alias}.kind", SanctionKind.choices)
+    components = trail.sql_label(f"{alias}.component", eligibility.LABELS)
+    return (
+        f"{kinds} || ' · ' || {components} || ' · tahap ' || CAST({alias}.stage AS varchar(2))"
+        f" || ' ' || CAST({alias}.year AS varchar(4))"
+    )
+
+
 NEW = "harapan_sanction_new"
 
 
@@ -186,7 +198,7 @@ def write_sanctions(
     stale_params = [like, year, stage, ordinal]
     trail.record_set(
         acting_user, "compliance.sanction.remove", "compliance.sanction",
-        f"SELECT s.id AS object_id, s.kind || ' ' || s.component AS object_repr, "
+        f"SELECT s.id AS object_id, {_sanction_text('s')} AS object_repr, "
         f"s.region_code AS region_code {stale}", stale_params,
         details={"tahun": year, "tahap": stage, "alasan": "tidak lagi didukung data verifikasi"},
     )  # fmt: skip
@@ -215,7 +227,7 @@ def write_sanctions(
     )  # fmt: skip
     trail.record_set(
         acting_user, "compliance.sanction.create", "compliance.sanction",
-        f"""SELECT s.id AS object_id, s.kind || ' ' || s.component AS object_repr,
+        f"""SELECT s.id AS object_id, {_sanction_text('s')} AS object_repr,
                    s.region_code AS region_code
             FROM compliance_sanction s JOIN {NEW} n
               ON n.member_id = s.member_id AND n.component = s.component AND n.kind = s.kind

@@ -33,7 +33,7 @@ from harapan.registry import eligibility
 from harapan.registry.models import FamilyStatus, Member
 
 from . import calendar, commitments
-from .models import ComplianceRules, Result, Source
+from .models import ComplianceRules, Result, Source, Verification
 
 COLUMNS = ("nik", "bulan", "komitmen", "hasil", "persen_kehadiran", "alasan", "npsn", "catatan")
 REQUIRED = ("nik", "bulan", "komitmen")
@@ -460,8 +460,9 @@ def _write(result: VerificationImportResult, actor, file_name: str, region: str)
     trail.record_set(
         actor, ACTION, "compliance.verification",
         f"""SELECT v.id AS object_id,
-                   CAST(v.member_id AS varchar(20)) || ' ' || v.commitment || ' '
-                   || x.month_text || ': ' || v.result AS object_repr,
+                   {trail.sql_label("v.commitment", Verification.COMMITMENT_CHOICES)} || ' '
+                   || {trail.sql_month("x.month_text")} || ': '
+                   || {trail.sql_label("v.result", Result.choices)} AS object_repr,
                    v.region_code AS region_code
             FROM {same}""",
         details={"berkas": file_name},

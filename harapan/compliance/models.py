@@ -190,7 +190,10 @@ class Verification(models.Model):
         verbose_name_plural = "verifikasi komitmen"
 
     def __str__(self) -> str:
-        return f"{self.member_id} {self.commitment} {self.month:%Y-%m}: {self.result}"
+        # Read in the audit trail: labels, not codes.
+        from harapan.display.formats import month
+
+        return f"{self.get_commitment_display()} {month(self.month)}: {self.get_result_display()}"
 
 
 class SanctionKind(models.TextChoices):
@@ -254,7 +257,9 @@ class Sanction(models.Model):
         verbose_name_plural = "sanksi"
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.component} {self.year}/{self.stage}"
+        # Read in the audit trail: the component by its label, never its code.
+        component = eligibility.LABELS.get(self.component, self.component)
+        return f"{self.get_kind_display()} · {component} · tahap {self.stage} {self.year}"
 
     def save(self, *args, **kwargs):
         self.stage_ordinal = self.year * 4 + self.stage

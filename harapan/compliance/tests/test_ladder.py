@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import SimpleTestCase
+from django.utils import translation
 
 from harapan.audit.models import AuditEntry
 from harapan.benefits.batch import compute_entitlements
@@ -139,3 +141,19 @@ class PupilLadder(PersonaTestCase):
         # A second earner who is not terminated keeps the family in.
         make_member(self.family_a, birth_date=date(2016, 3, 1), school_level="sd")
         assert not forced_exit_candidates(2026, 1).exists()
+
+
+class SanctionAndVerificationTextTests(SimpleTestCase):
+    """How the audit trail names them: labels, not codes (issue 13)."""
+
+    def test_a_sanction_reads_by_its_labels(self):
+        sanction = Sanction(kind="penangguhan", component="anak_usia_dini", year=2026, stage=3)
+        with translation.override("id"):
+            assert str(sanction) == "Penangguhan · Anak usia dini · tahap 3 2026"
+
+    def test_a_verification_reads_by_its_labels(self):
+        record = Verification(commitment="sd", month=date(2026, 11, 1), result="tidak_patuh")
+        with translation.override("id"):
+            text = str(record)
+        assert "sd " not in text and "tidak_patuh" not in text
+        assert text.endswith("November 2026: Tidak patuh")

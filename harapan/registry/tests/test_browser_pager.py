@@ -13,7 +13,7 @@ LIST = reverse("registry:family_list")
 
 
 def shown_ids(page) -> list[str]:
-    return page.locator("tbody tr td:nth-child(2) a").all_inner_texts()
+    return page.locator("tbody tr td:first-child a .muted").all_inner_texts()
 
 
 @pytest.mark.browser
