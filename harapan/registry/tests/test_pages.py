@@ -56,6 +56,10 @@ class ScopeTest(PersonaTestCase):
         assert self.client.get(detail(self.family_a)).status_code == 200
         # Another pendamping of the same kecamatan has their own caseload.
         assert self.client.get(detail(self.family_a2)).status_code == 404
+        # Every family on it is theirs: no "without a pendamping" filter to puzzle over.
+        self.assertNotContains(response, 'name="unassigned"')
+        self.client.force_login(self.korcam_a)
+        self.assertContains(self.client.get(LIST), 'name="unassigned"')
 
     def test_a_korcam_sees_both_families_of_their_kecamatan(self):
         self.client.force_login(self.korcam_a)

@@ -104,6 +104,9 @@ def family_list(request: HttpRequest) -> HttpResponse:
     desa, desa_choices = desa_in(visible)
     # Always bound: with no parameters every field is empty, which is valid.
     form = FamilySearchForm(request.GET, desa_choices=desa_choices)
+    if user.role == Role.PENDAMPING:
+        # Every family on a pendamping's list is theirs: the filter would only confuse.
+        del form.fields["unassigned"]
     context = list_page(request, form, visible, desa, desa_choices is not None)
     context["heading"] = _heading(user)
     return render(request, "registry/family_list.html", context)
