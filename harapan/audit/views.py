@@ -1,7 +1,5 @@
 """The audit trail for the auditor, admin pusat and korkab: filter, page, export."""
 
-from dataclasses import dataclass
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -9,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from harapan import paging
 from harapan.accounts.roles import reads_audit_trail
 from harapan.accounts.scoping import audit_filter
 from harapan.display import formats
@@ -25,8 +24,6 @@ EXPORT_HEADER = [
     "waktu", "nama_pengguna", "pengguna", "tindakan", "jenis_objek", "id_objek", "objek",
     "wilayah", "perubahan", "rincian",
 ]  # fmt: skip
-# The paging keys of the query string: the filters are everything else.
-AFTER, BEFORE, PAGE = "setelah", "sebelum", "halaman"
 
 
 def visible_entries(user) -> QuerySet:
@@ -36,66 +33,60 @@ def visible_entries(user) -> QuerySet:
     return AuditEntry.objects.filter(audit_filter(user))
 
 
-@dataclass
-class KeysetPage:
-    rows: list
-    number: int
-    pages: int
-    previous_query: str | None
-    next_query: str | None
-
-
 def _number(text) -> int:
     return int(text) if text and str(text).isdigit() else 0
 
 
-def _without_paging(query: QueryDict) -> QueryDict:
-    """The filters of the query string (a mutable copy)."""
-    kept = query.copy()
-    for name in (AFTER, BEFORE, PAGE):
-        kept.pop(name, None)
-    return kept
-
-
-def keyset_page(entries: QuerySet, query: QueryDict, total: int) -> KeysetPage:
+def keyset_page(entries: QuerySet, query: QueryDict, total: int) -> tuple[list, paging.Pager]:
     """One page of `entries`, newest first, by (at, id) from the entry named in the query.
 
-    `setelah=<id>` gives the entries older than that one, `sebelum=<id>` the
-    newer ones; no row is skipped over with OFFSET, however deep the page.
+    `after=<id>` gives the entries older than that one, `before=<id>` the newer
+    ones, so previous and next skip nothing with OFFSET however deep the page. A
+    numbered page (`?halaman=N`, no cursor) is read with OFFSET, as
+    `paging.keyset_page` explains; the links are the shared pager's.
     """
-    after, before = _number(query.get(AFTER)), _number(query.get(BEFORE))
+    after, before = _number(query.get(paging.AFTER)), _number(query.get(paging.BEFORE))
     anchor = None
     if after or before:
         anchor = AuditEntry.objects.filter(pk=after or before).values("at", "id").first()
-    number = max(_number(query.get(PAGE)), 1)
+    num_pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    number = min(paging.requested_number(query), num_pages)
     if anchor and before:
         newer = Q(at__gt=anchor["at"]) | Q(at=anchor["at"], id__gt=anchor["id"])
         rows = list(entries.filter(newer).order_by("at", "id")[: PAGE_SIZE + 1])
         has_previous, has_next = len(rows) > PAGE_SIZE, True
         rows = rows[:PAGE_SIZE][::-1]
     else:
+        newest_first = entries.order_by("-at", "-id")
         if anchor:
-            entries = entries.filter(
-                Q(at__lt=anchor["at"]) | Q(at=anchor["at"], id__lt=anchor["id"])
-            )
-        rows = list(entries.order_by("-at", "-id")[: PAGE_SIZE + 1])
-        has_previous, has_next = anchor is not None, len(rows) > PAGE_SIZE
+            older = Q(at__lt=anchor["at"]) | Q(at=anchor["at"], id__lt=anchor["id"])
+            rows = list(newest_first.filter(older)[: PAGE_SIZE + 1])
+        else:
+            rows = list(newest_first[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
+        has_previous, has_next = anchor is not None or number > 1, len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    number = min(number, pages) if has_previous else 1
-
-    def link(key: str, row: AuditEntry, page: int) -> str:
-        moved = _without_paging(query)
-        moved[key], moved[PAGE] = str(row.pk), str(page)
-        return moved.urlencode()
-
-    return KeysetPage(
-        rows,
-        number,
-        pages,
-        link(BEFORE, rows[0], number - 1) if rows and has_previous else None,
-        link(AFTER, rows[-1], number + 1) if rows and has_next else None,
+    # The number rides in the links; at either end the rows themselves say where we are.
+    if not has_previous:
+        number = 1
+    elif not has_next:
+        number = num_pages
+    else:
+        number = max(2, min(number, num_pages - 1))
+    previous_query = next_query = None
+    if rows and has_previous:
+        previous_query = (
+            paging.numbered_query(query, 1)
+            if number == 2
+            else paging.query_with(query, **{paging.BEFORE: rows[0].pk, paging.PAGE: number - 1})
+        )
+    if rows and has_next:
+        next_query = paging.query_with(
+            query, **{paging.AFTER: rows[-1].pk, paging.PAGE: number + 1}
+        )
+    links = paging.pager(
+        query, number, num_pages, total, previous_query=previous_query, next_query=next_query
     )
+    return rows, links
 
 
 @login_required
@@ -107,12 +98,12 @@ def trail(request: HttpRequest) -> HttpResponse:
         return render(request, "audit/trail.html", context, status=400)
     matching = form.filter(entries)
     total = matching.count()
-    page = keyset_page(matching.select_related("actor"), request.GET, total)
+    rows, pager = keyset_page(matching.select_related("actor"), request.GET, total)
     context.update(
         total=total,
-        page=page,
-        lines=describe(page.rows),
-        filters_query=_without_paging(request.GET).urlencode(),
+        pager=pager,
+        lines=describe(rows),
+        filters_query=paging.query_with(request.GET),
     )
     return render(request, "audit/trail.html", context)
 
@@ -145,5 +136,5 @@ def trail_xlsx(request: HttpRequest) -> HttpResponse:
     ]
     response = xlsx_response("jejak-audit.xlsx", "jejak audit", lines, about)
     audit_export(user, "audit.trail.export", rows=len(lines) - 1,
-                 filter=_without_paging(request.GET).urlencode())  # fmt: skip
+                 filter=paging.query_with(request.GET))  # fmt: skip
     return response

@@ -2,13 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from openpyxl import Workbook
 
 from harapan.audit import trail
+from harapan.paging import keyset_page
 from harapan.registry import eligibility
 from harapan.registry.naming import name_families
 
@@ -45,14 +46,15 @@ def entitlement_list(request):
             for c in eligibility.COMPONENTS
             if c in totals
         ]
-        after = request.GET.get("after", "")
-        rows = []
-        for row in entitlement_rows(stage, entitlements.filter(family__registry_id__gt=after)):
-            rows.append(row)
-            if len(rows) > PAGE:
-                break
-        context["rows"] = _named_rows(entitlements, rows[:PAGE])
-        context["next"] = rows[PAGE - 1][0] if len(rows) > PAGE else None
+        # Families with something paid, one page at a time by id_keluarga (a keyset: a
+        # kabupaten holds tens of thousands), numbered like every long list.
+        paid = entitlements.filter(total__gt=0).annotate(registry_id=F("family__registry_id"))
+        page, pager = keyset_page(
+            paid, "registry_id", request.GET, total=context["summary"]["paid"], size=PAGE
+        )
+        rows = list(entitlement_rows(stage, entitlements.filter(pk__in=[e.pk for e in page])))
+        context["rows"] = _named_rows(entitlements, rows)
+        context["pager"] = pager
     return render(request, "benefits/entitlement_list.html", context)
 
 

@@ -169,21 +169,27 @@ class TrailPagingTest(PersonaTestCase):
         assert data_total(first) == 120
         assert shown_ids(first) == newest_first[:50]
         self.assertContains(first, "Halaman 1 dari 3")
-        assert first.context["page"].previous_query is None
-        second = self.client.get(f"{TRAIL}?{first.context['page'].next_query}")
+        assert first.context["pager"].previous_query is None
+        second = self.client.get(f"{TRAIL}?{first.context['pager'].next_query}")
         assert shown_ids(second) == newest_first[50:100]
         self.assertContains(second, "Halaman 2 dari 3")
-        third = self.client.get(f"{TRAIL}?{second.context['page'].next_query}")
+        third = self.client.get(f"{TRAIL}?{second.context['pager'].next_query}")
         assert shown_ids(third) == newest_first[100:]
         self.assertContains(third, "Halaman 3 dari 3")
-        assert third.context["page"].next_query is None
-        back = self.client.get(f"{TRAIL}?{third.context['page'].previous_query}")
+        assert third.context["pager"].next_query is None
+        back = self.client.get(f"{TRAIL}?{third.context['pager'].previous_query}")
         assert shown_ids(back) == newest_first[50:100]
         self.assertContains(back, "Halaman 2 dari 3")
-        assert "pengguna=pendamping_a" in back.context["page"].previous_query
-        front = self.client.get(f"{TRAIL}?{back.context['page'].previous_query}")
+        assert "pengguna=pendamping_a" in back.context["pager"].previous_query
+        front = self.client.get(f"{TRAIL}?{back.context['pager'].previous_query}")
         assert shown_ids(front) == newest_first[:50]
-        assert front.context["page"].previous_query is None
+        assert front.context["pager"].previous_query is None
+        # Numbered pages too: the third straight from the first, its filter kept.
+        numbered = {link.number: link.query for link in first.context["pager"].links}
+        assert sorted(numbered) == [1, 2, 3]
+        jumped = self.client.get(f"{TRAIL}?{numbered[3]}")
+        assert shown_ids(jumped) == newest_first[100:]
+        self.assertContains(jumped, "Halaman 3 dari 3")
 
     def test_a_page_costs_the_same_few_queries_however_deep(self):
         self.client.force_login(self.auditor)
@@ -192,7 +198,7 @@ class TrailPagingTest(PersonaTestCase):
         with self.assertNumQueries(4):
             self.client.get(TRAIL)
         with self.assertNumQueries(5):
-            self.client.get(f"{TRAIL}?{first.context['page'].next_query}")
+            self.client.get(f"{TRAIL}?{first.context['pager'].next_query}")
 
 
 class TrailExportTest(PersonaTestCase):

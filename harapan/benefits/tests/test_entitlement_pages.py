@@ -85,3 +85,43 @@ class BenefitsApiTest(PersonaTestCase):
         self.client.force_login(self.pendamping_a)
         body = self.client.get("/api/v1/disbursements", STAGE).json()
         assert [d["id_keluarga"] for d in body["items"]] == [self.family_a.registry_id]
+
+
+class EntitlementListPagesTest(PersonaTestCase):
+    """Five paid families of Kecamatan A, two to a page: pages 1-2-3, and back by cursor."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from harapan.testing import DESA_A, make_family
+
+        cls.paid = []
+        for n in range(5):
+            family = make_family(region_code=DESA_A, registry_id=f"PAGE{n}")
+            make_member(family, birth_date=date(2012, 1, 1), school_level="smp")
+            cls.paid.append(family)
+        make_family(region_code=DESA_A, registry_id="PAGE9")  # nothing to pay: not listed
+        stage = Stage.objects.select_related("year").get(year_id=2025, number=3)
+        compute_entitlements(stage)
+
+    def ids(self, response) -> list[str]:
+        return [family.registry_id for family, _components, _total in response.context["rows"]]
+
+    def test_numbered_pages_and_previous_and_next(self):
+        from unittest import mock
+
+        from harapan.benefits import views_entitlements
+
+        self.client.force_login(self.korcam_a)
+        url = reverse("benefits:entitlement_list")
+        with mock.patch.object(views_entitlements, "PAGE", 2):
+            first = self.client.get(url, STAGE)
+            assert self.ids(first) == ["PAGE0", "PAGE1"]
+            self.assertContains(first, 'data-total="5"')
+            self.assertContains(first, "Halaman 1 dari 3")
+            second = self.client.get(url + "?" + first.context["pager"].next_query)
+            assert self.ids(second) == ["PAGE2", "PAGE3"]
+            third = self.client.get(url, {**STAGE, "halaman": 3})
+            assert self.ids(third) == ["PAGE4"]
+            back = self.client.get(url + "?" + third.context["pager"].previous_query)
+            assert self.ids(back) == ["PAGE2", "PAGE3"]
