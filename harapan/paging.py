@@ -146,6 +146,23 @@ def keyset_page(
             found = list(ordered[(number - 1) * size : number * size + 1])
         has_previous, has_next = bool(after) or number > 1, len(found) > size
         page = found[:size]
+    first, last = (getattr(page[0], key), getattr(page[-1], key)) if page else (None, None)
+    links = cursor_pager(params, number, num_pages, total, has_previous, has_next, first, last)
+    return page, links
+
+
+def cursor_pager(
+    params: QueryDict,
+    number: int,
+    num_pages: int,
+    total: int,
+    has_previous: bool,
+    has_next: bool,
+    first,
+    last,
+) -> Pager:
+    """The links of a page read by cursor: previous `before` its first row's key, next
+    `after` its last one's, and the numbered window (pages by number, read with OFFSET)."""
     # The number is carried in the link; at either end the rows themselves say where we are.
     if not has_previous:
         number = 1
@@ -154,19 +171,13 @@ def keyset_page(
     else:
         number = max(2, min(number, num_pages - 1))
     previous_query = next_query = None
-    if has_previous and page:
+    if has_previous and first is not None:
         if number == 2:
             previous_query = numbered_query(params, 1)  # the first page has no cursor
         else:
-            previous_query = query_with(params, **{BEFORE: getattr(page[0], key), PAGE: number - 1})
-    if has_next and page:
-        next_query = query_with(params, **{AFTER: getattr(page[-1], key), PAGE: number + 1})
-    links = pager(
-        params,
-        number,
-        num_pages,
-        total,
-        previous_query=previous_query,
-        next_query=next_query,
+            previous_query = query_with(params, **{BEFORE: first, PAGE: number - 1})
+    if has_next and last is not None:
+        next_query = query_with(params, **{AFTER: last, PAGE: number + 1})
+    return pager(
+        params, number, num_pages, total, previous_query=previous_query, next_query=next_query
     )
-    return page, links

@@ -65,26 +65,9 @@ def keyset_page(entries: QuerySet, query: QueryDict, total: int) -> tuple[list, 
             rows = list(newest_first[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
         has_previous, has_next = anchor is not None or number > 1, len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
-    # The number rides in the links; at either end the rows themselves say where we are.
-    if not has_previous:
-        number = 1
-    elif not has_next:
-        number = num_pages
-    else:
-        number = max(2, min(number, num_pages - 1))
-    previous_query = next_query = None
-    if rows and has_previous:
-        previous_query = (
-            paging.numbered_query(query, 1)
-            if number == 2
-            else paging.query_with(query, **{paging.BEFORE: rows[0].pk, paging.PAGE: number - 1})
-        )
-    if rows and has_next:
-        next_query = paging.query_with(
-            query, **{paging.AFTER: rows[-1].pk, paging.PAGE: number + 1}
-        )
-    links = paging.pager(
-        query, number, num_pages, total, previous_query=previous_query, next_query=next_query
+    first, last = (rows[0].pk, rows[-1].pk) if rows else (None, None)
+    links = paging.cursor_pager(
+        query, number, num_pages, total, has_previous, has_next, first, last
     )
     return rows, links
 
