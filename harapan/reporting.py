@@ -11,6 +11,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from harapan.accounts.roles import Role
 from harapan.audit import trail
+from harapan.display import formats
 from harapan.lib import regioncode
 from harapan.regions.models import Region
 
@@ -74,7 +75,7 @@ def xlsx_response(filename: str, sheet_name: str, lines: list[list], about: list
     workbook = Workbook(write_only=True)
     for name, rows in (
         (sheet_name, lines),
-        ("keterangan", [*about, ["dibuat", timezone.localtime().isoformat(timespec="seconds")]]),
+        ("keterangan", [*about, ["dibuat", formats.moment(timezone.now())]]),
     ):
         sheet = workbook.create_sheet(name)
         for line in rows:

@@ -27,3 +27,17 @@ class XlsxResponseTest(SimpleTestCase):
         response = xlsx_response("uji.xlsx", "data", [["nama"], ["Siti Aminah"]], [])
         cell = load_workbook(BytesIO(response.content))["data"]["A2"]
         assert (cell.value, cell.data_type, cell.quotePrefix) == ("Siti Aminah", "s", False)
+
+    def test_the_notes_say_when_in_the_one_way_of_writing_dates(self):
+        from datetime import datetime
+        from unittest import mock
+        from zoneinfo import ZoneInfo
+
+        from django.utils import translation
+
+        made = datetime(2026, 12, 1, 7, 5, tzinfo=ZoneInfo("Asia/Jakarta"))
+        with mock.patch("django.utils.timezone.now", return_value=made):
+            with translation.override("id"):
+                response = xlsx_response("uji.xlsx", "data", [["nama"]], [])
+        notes = load_workbook(BytesIO(response.content))["keterangan"]
+        assert [notes["A1"].value, notes["B1"].value] == ["dibuat", "1 Des 2026 07.05"]
