@@ -340,3 +340,11 @@ def queued_run(test: TestCase, response):
     test.assertEqual(task.status, TaskResultStatus.READY)
     test.assertEqual(task.args_kwargs["args"], [run.pk])
     return run
+
+
+def csv_rows(content: bytes) -> list[list[str]]:
+    """The rows of a CSV file or download as the app writes them (UTF-8, BOM or none)."""
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))

@@ -121,6 +121,9 @@ ACTIONS: dict[str, Action] = {
         _("Ekspor rekonsiliasi penyaluran"), _("mengekspor rekonsiliasi penyaluran")
     ),
     "benefits.kks.record": Action(_("Pencatatan status KKS"), _("mencatat status KKS")),
+    "benefits.kks.not_held.export": Action(
+        _("Ekspor KKS tidak di tangan KPM"), _("mengunduh daftar KKS yang tidak di tangan KPM")
+    ),
     "benefits.kks.violation": Action(
         _("Pelanggaran penguasaan KKS"), _("mencatat pelanggaran penguasaan KKS")
     ),

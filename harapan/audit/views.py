@@ -11,7 +11,8 @@ from harapan import paging
 from harapan.accounts.roles import reads_audit_trail
 from harapan.accounts.scoping import audit_filter
 from harapan.display import formats
-from harapan.reporting import audit_export, scope_heading, xlsx_response
+from harapan.exports import audit_export, xlsx_response
+from harapan.reporting import scope_heading
 
 from .forms import TrailFilterForm
 from .models import AuditEntry
@@ -117,7 +118,7 @@ def trail_xlsx(request: HttpRequest) -> HttpResponse:
         ["baris", formats.number(len(lines) - 1)],
         ["batas_baris", formats.number(EXPORT_LIMIT)],
     ]
-    response = xlsx_response("jejak-audit.xlsx", "jejak audit", lines, about)
+    response = xlsx_response("jejak-audit.xlsx", "jejak audit", lines, about, request.user)
     audit_export(user, "audit.trail.export", rows=len(lines) - 1,
                  filter=paging.query_with(request.GET))  # fmt: skip
     return response

@@ -44,6 +44,7 @@ from harapan.accounts import scoping
 from harapan.accounts.roles import Role
 from harapan.audit import trail
 from harapan.display import formats
+from harapan.exports import write_errors
 from harapan.lib import tabular
 from harapan.lib.tabular import (
     NUMBER_CELL,
@@ -51,7 +52,6 @@ from harapan.lib.tabular import (
     number_cell_message,
     read_date,
     read_table,
-    write_errors,
 )
 from harapan.registry.models import FamilyStatus
 

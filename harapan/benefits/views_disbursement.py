@@ -1,16 +1,13 @@
 """Disbursement upload and the stage reconciliation page (DESIGN §10): thin over disbursement.py."""
 
-import tempfile
-from pathlib import Path
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from harapan.audit import trail
+from harapan.exports import Counted, audit_export, workbook_response
 from harapan.jobs.models import RunKind
 from harapan.registry.naming import name_families
 from harapan.registry.views.imports import may_import
@@ -71,37 +68,19 @@ def reconciliation_export(request):
     stage = form.get_stage()
     result = disbursement.reconcile(stage, user=request.user)
 
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("selisih")
-    sheet.append(EXPORT_HEADER)
-    count = 0
-    for row in disbursement.mismatch_rows(result):
-        sheet.append(row)
-        count += 1
-    summary = workbook.create_sheet("ringkasan")
-    summary.append(["jenis", "jumlah_baris", "jumlah_rupiah"])
-    for kind, _label, n, total in result.tiles():
-        summary.append([kind, n, total])
-    summary.append(["penetapan", result.entitled_families, result.entitled_sum])
-    summary.append(["dibayar_berhasil", result.paid_lines, result.paid_sum])
-    summary.append(["tepat", result.correct_lines, None])
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as stored:
-        workbook.save(stored.name)
-        content = Path(stored.name).read_bytes()
-    trail.record(
-        request.user,
-        "benefits.reconciliation.export",
-        stage,
-        region_code=request.user.region_id or "",
-        details={"rows": count},
-    )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    lines = Counted(EXPORT_HEADER, disbursement.mismatch_rows(result))
+    summary = [
+        ["jenis", "jumlah_baris", "jumlah_rupiah"],
+        *([kind, n, total] for kind, _label, n, total in result.tiles()),
+        ["penetapan", result.entitled_families, result.entitled_sum],
+        ["dibayar_berhasil", result.paid_lines, result.paid_sum],
+        ["tepat", result.correct_lines, None],
+    ]
+    about = [["tahun", stage.year_id], ["tahap", stage.number]]
     name = f"rekonsiliasi-{stage.year_id}-tahap-{stage.number}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    sheets = [("selisih", lines), ("ringkasan", summary)]
+    response = workbook_response(name, sheets, about, request.user)
+    audit_export(request.user, "benefits.reconciliation.export", stage, rows=lines.count)
     return response
 
 

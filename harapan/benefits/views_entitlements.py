@@ -3,12 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from openpyxl import Workbook
 
-from harapan.audit import trail
+from harapan.exports import Counted, audit_export, xlsx_response
 from harapan.paging import keyset_page
 from harapan.registry import eligibility
 from harapan.registry.naming import name_families
@@ -78,21 +76,11 @@ def entitlement_export(request):
     if stage is None:
         raise PermissionDenied
     entitlements = Entitlement.objects.visible_to(request.user)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("penetapan")
-    sheet.append(HEADER)
-    count = 0
-    for row in entitlement_rows(stage, entitlements):
-        sheet.append(row)
-        count += 1
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    lines = Counted(HEADER, entitlement_rows(stage, entitlements))
+    about = [["tahun", stage.year_id], ["tahap", stage.number]]
     name = f"penetapan-{stage.year_id}-tahap-{stage.number}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    workbook.save(response)
-    trail.record(request.user, "benefits.entitlements.export", stage,
-                 region_code=request.user.region_id or "", details={"rows": count})  # fmt: skip
+    response = xlsx_response(name, "penetapan", lines, about, request.user)
+    audit_export(request.user, "benefits.entitlements.export", stage, rows=lines.count)
     return response
 
 

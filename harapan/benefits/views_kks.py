@@ -1,6 +1,5 @@
 """KKS card pages: a family's card status and history, and the cards not in the KPM's hands."""
 
-import csv
 from itertools import groupby
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from harapan.accounts.roles import Role, may_change_family_data
+from harapan.exports import audit_export, csv_response
 from harapan.lib import regioncode
 from harapan.registry.models import Family
 from harapan.registry.naming import family_label, name_families
@@ -121,7 +121,7 @@ def _heading(user) -> str:
 def kks_not_held(request: HttpRequest) -> HttpResponse:
     families = kks.not_in_kpm_hands(request.user)
     if request.GET.get("unduh") == "csv":
-        return _csv(families)
+        return _csv(request.user, families)
     counts = kks.not_in_kpm_hands_counts(families)
     rows = name_families(families[:MAX_ROWS])
     for family in rows:
@@ -149,13 +149,9 @@ def kks_not_held(request: HttpRequest) -> HttpResponse:
     return render(request, "benefits/kks_not_held.html", context)
 
 
-def _csv(families) -> HttpResponse:
+def _csv(user, families) -> HttpResponse:
     today = timezone.localdate()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="kks-tidak-dipegang-kpm-{today:%Y%m%d}.csv"'
-    )
-    writer = csv.writer(response)
+    response, writer = csv_response(f"kks-tidak-dipegang-kpm-{today:%Y%m%d}.csv")
     writer.writerow(
         [
             "pendamping",
@@ -170,6 +166,7 @@ def _csv(families) -> HttpResponse:
             "pelanggaran",
         ]
     )
+    count = 0
     for family in families.iterator(chunk_size=2000):
         writer.writerow(
             [
@@ -185,6 +182,8 @@ def _csv(families) -> HttpResponse:
                 "ya" if family.kks_violation else "tidak",
             ]
         )
+        count += 1
+    audit_export(user, "benefits.kks.not_held.export", rows=count)
     return response
 
 

@@ -14,7 +14,6 @@
 Results are not turned into sanctions here: `compute_sanctions` reads them.
 """
 
-import csv
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -26,9 +25,10 @@ from django.utils import timezone
 
 from harapan import bulk
 from harapan.audit import trail
+from harapan.exports import fetched, stream_errors, write_errors
 from harapan.lib import tabular
 from harapan.lib.nik import InvalidNik, clean_nik
-from harapan.lib.tabular import ERROR_HEADER, FileProblem, read_table, write_errors
+from harapan.lib.tabular import FileProblem, read_table
 from harapan.registry import eligibility
 from harapan.registry.models import FamilyStatus, Member
 
@@ -474,21 +474,8 @@ def _write(result: VerificationImportResult, actor, file_name: str, region: str)
 
 def _write_errors(errors_out, result: VerificationImportResult, keep: int) -> None:
     """Stream every error to `errors_out`; keep the first `keep` on the result."""
-    handle = open(errors_out, "w", encoding="utf-8", newline="") if errors_out else None
-    try:
-        writer = csv.writer(handle) if handle else None
-        if writer:
-            writer.writerow(ERROR_HEADER)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT line, kolom, nilai, pesan FROM {ERRORS} "
-                           "ORDER BY line, kolom, pesan")  # fmt: skip
-            while batch := cursor.fetchmany(5000):
-                room = keep - len(result.error_lines)
-                result.error_lines.extend(list(row) for row in batch[:room])
-                if writer:
-                    writer.writerows(batch)
-                elif room <= 0:
-                    break
-    finally:
-        if handle:
-            handle.close()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT line, kolom, nilai, pesan FROM {ERRORS} "
+                       "ORDER BY line, kolom, pesan")  # fmt: skip
+        room = keep - len(result.error_lines)
+        result.error_lines.extend(stream_errors(errors_out, fetched(cursor), room))

@@ -30,8 +30,9 @@ from django.db import models, transaction
 
 from harapan.accounts.roles import Role
 from harapan.audit import trail
+from harapan.exports import write_errors
 from harapan.lib import regioncode, tabular
-from harapan.lib.tabular import FileProblem, read_table, write_errors
+from harapan.lib.tabular import FileProblem, read_table
 from harapan.regions.models import Region
 from harapan.registry.importing.cli import reading
 

@@ -22,20 +22,12 @@ from django.utils.translation import pgettext
 from harapan.accounts.roles import Role, sees_full_nik
 from harapan.audit import trail
 from harapan.display import formats
-from harapan.downloads import csv_response
+from harapan.exports import audit_export, csv_response, xlsx_response
 from harapan.lib.nik import shown_nik
 from harapan.registry import eligibility
 from harapan.registry.models import Family, Member
 from harapan.registry.naming import name_families, name_families_of
-from harapan.reporting import (
-    audit_export,
-    bound_form,
-    percent,
-    region_names,
-    require_role,
-    scope_heading,
-    xlsx_response,
-)
+from harapan.reporting import bound_form, percent, region_names, require_role, scope_heading
 
 from . import batch, calendar, monitoring
 from .models import Sanction, SanctionKind
@@ -193,7 +185,7 @@ def monitoring_xlsx(request: HttpRequest) -> HttpResponse:
     if form.cleaned_data["belum"]:
         about.append(["belum", _t("Hanya yang verifikasinya belum lengkap")])
     name = f"pemantauan-verifikasi-{calendar.month_label(month)}-{grouping}.xlsx"
-    response = xlsx_response(name, "pemantauan", lines, about)
+    response = xlsx_response(name, "pemantauan", lines, about, request.user)
     audit_export(request.user, "compliance.monitoring.export",
                   bulan=calendar.month_label(month), per=grouping, rows=len(rows))  # fmt: skip
     return response

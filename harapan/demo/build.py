@@ -5,7 +5,6 @@ per kecamatan served, and pendamping with caseloads of real size (≈250 KPM).
 Everyone's password is DEMO_PASSWORD. It grows as features land.
 """
 
-import csv
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +17,7 @@ from harapan.audit import trail
 from harapan.benefits.batch import compute_entitlements
 from harapan.benefits.models import Stage
 from harapan.benefits.panels import current_stage
+from harapan.exports import csv_writer
 from harapan.regions.models import Region
 from harapan.registry.importing.engine import import_registry
 from harapan.registry.models import Family
@@ -92,10 +92,10 @@ def _families_for(pendamping: User, count: int, seed: int, today: date) -> int:
     generator = Generator(desa, seed=seed, today=today)
     ids = set()
     with tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=FIELDS)
-        writer.writeheader()
+        writer = csv_writer(file)
+        writer.writerow(FIELDS)
         for row in generator.rows(count):
-            writer.writerow(row)
+            writer.writerow([row.get(field, "") for field in FIELDS])
             ids.add(row["id_keluarga"])
         file.flush()
         result = import_registry(

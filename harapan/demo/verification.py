@@ -6,7 +6,6 @@ office uses. The newest month is left a third unverified, so the monitoring
 page has missing verifications to show.
 """
 
-import csv
 import tempfile
 from datetime import date
 
@@ -24,6 +23,7 @@ from harapan.compliance.synthetic import (
     VerificationGenerator,
     reference_rows,
 )
+from harapan.exports import csv_writer
 from harapan.regions.models import Region
 from harapan.registry import eligibility
 from harapan.registry.models import Member
@@ -34,9 +34,9 @@ MONTHS = 7
 
 def _import_file(fields: list[str], rows, load) -> object:
     with tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv_writer(file)
+        writer.writerow(fields)
+        writer.writerows([row.get(field, "") for field in fields] for row in rows)
         file.flush()
         result = load(file.name)
     if not result.ok:

@@ -20,17 +20,10 @@ from django.utils.translation import pgettext
 
 from harapan.accounts.roles import Role
 from harapan.display import formats
+from harapan.exports import audit_export, xlsx_response
 from harapan.lib import months as calendar
 from harapan.registry.models import Family
-from harapan.reporting import (
-    audit_export,
-    bound_form,
-    percent,
-    region_names,
-    require_role,
-    scope_heading,
-    xlsx_response,
-)
+from harapan.reporting import bound_form, percent, region_names, require_role, scope_heading
 
 from . import reports
 from .models import Meeting
@@ -139,7 +132,9 @@ def report_meetings_xlsx(request: HttpRequest) -> HttpResponse:
     ]  # fmt: skip
     about = [["bulan", formats.month(form.cleaned_data["bulan"])],
              ["cakupan", scope_heading(request.user)]]  # fmt: skip
-    response = xlsx_response(f"p2k2-pertemuan-{month_text}.xlsx", "pertemuan", lines, about)
+    response = xlsx_response(
+        f"p2k2-pertemuan-{month_text}.xlsx", "pertemuan", lines, about, request.user
+    )
     audit_export(request.user, "fds.report.meetings.export", bulan=month_text, rows=len(rows))
     return response
 
@@ -198,7 +193,9 @@ def report_coverage_xlsx(request: HttpRequest) -> HttpResponse:
     modules = [[f"modul_{m.number}", m.title] for m in coverage.modules]
     about = [["tingkat", str(LEVEL_LABELS[level])], ["cakupan", scope_heading(request.user)],
              *modules]  # fmt: skip
-    response = xlsx_response(f"p2k2-cakupan-modul-{level}.xlsx", "cakupan", lines, about)
+    response = xlsx_response(
+        f"p2k2-cakupan-modul-{level}.xlsx", "cakupan", lines, about, request.user
+    )
     audit_export(request.user, "fds.report.coverage.export", tingkat=level,
                   rows=len(coverage.rows))  # fmt: skip
     return response

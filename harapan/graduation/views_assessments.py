@@ -11,9 +11,10 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 
 from harapan.accounts.roles import Role
+from harapan.exports import audit_export, xlsx_response
 from harapan.registry.models import Family
 from harapan.registry.naming import name_families
-from harapan.reporting import audit_export, require_role, scope_heading, xlsx_response
+from harapan.reporting import require_role, scope_heading
 
 from . import assessment
 from .forms_assessments import AssessmentForm
@@ -134,7 +135,7 @@ def readiness_xlsx(request: HttpRequest) -> HttpResponse:
         ["skor_siap_graduasi", rules.threshold],
         ["keterangan", "penilaian terakhir tiap KPM aktif, skor tertinggi dahulu"],
     ]
-    response = xlsx_response("graduasi-kesiapan.xlsx", "kesiapan", lines, about)
+    response = xlsx_response("graduasi-kesiapan.xlsx", "kesiapan", lines, about, request.user)
     audit_export(user, "graduation.readiness.export", rows=len(rows))
     return response
 

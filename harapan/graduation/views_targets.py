@@ -18,18 +18,11 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from harapan.accounts.roles import Role
-from harapan.downloads import streaming_csv_response
+from harapan.exports import audit_export, streaming_csv_response, xlsx_response
 from harapan.paging import paginate
 from harapan.registry.models import Family
 from harapan.registry.naming import name_families
-from harapan.reporting import (
-    audit_export,
-    bound_form,
-    percent,
-    require_role,
-    scope_heading,
-    xlsx_response,
-)
+from harapan.reporting import bound_form, percent, require_role, scope_heading
 
 from . import targets
 from .candidates import CandidateList
@@ -150,7 +143,7 @@ def target_progress_xlsx(request: HttpRequest) -> HttpResponse:
     lines += [[k.kind, k.label, k.count, None] for k in totals.kinds if not k.graduation]
     lines += [["jumlah", _t("Jumlah keluar"), totals.total, None]]
     about = [["tahun", year], ["cakupan", scope_heading(request.user)]]
-    response = xlsx_response(f"target-gsm-{year}.xlsx", "target", lines, about)
+    response = xlsx_response(f"target-gsm-{year}.xlsx", "target", lines, about, request.user)
     audit_export(request.user, "graduation.targets.export", tahun=year,
                  rows=len(figures["people"]))  # fmt: skip
     return response

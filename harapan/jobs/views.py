@@ -9,7 +9,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from harapan.accounts.roles import sees_full_nik
-from harapan.downloads import error_csv_response
+from harapan.exports import error_csv_response
 from harapan.lib.nik import shown_nik
 from harapan.paging import paginate
 from harapan.uploads import ERRORS_ON_PAGE

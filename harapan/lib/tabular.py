@@ -204,11 +204,3 @@ def _read_xlsx(path: Path, columns, required, missing_also, text_only) -> Iterat
             yield number, values
     finally:
         workbook.close()
-
-
-def write_errors(path: Path | str, rows) -> None:
-    """The `baris,kolom,nilai,pesan` CSV of an import's errors (DESIGN §12)."""
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(ERROR_HEADER)
-        writer.writerows(rows)

@@ -1,6 +1,6 @@
 """The family list as a spreadsheet: the columns, read a chunk of families at a time.
 
-`harapan.reporting.xlsx_response` writes the workbook (write-only, so a kabupaten's
+`harapan.exports.xlsx_response` writes the workbook (write-only, so a kabupaten's
 hundreds of thousands of rows are not held as cells); this module only says what
 each row holds. Five queries per chunk, whatever the number of members.
 """

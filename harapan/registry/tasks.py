@@ -1,7 +1,5 @@
 """The registry's background tasks: thin wrappers over the import engine and batch.py (STYLE.md)."""
 
-import csv
-import io
 import itertools
 
 from django.urls import reverse
@@ -10,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django_tasks import task
 
+from harapan.exports import error_lines
 from harapan.jobs import runs, scheduling
 from harapan.jobs.labels import labelled
 from harapan.jobs.models import Run
@@ -76,9 +75,7 @@ def _verdict(result) -> str:
 
 def _error_lines(errors_csv: str) -> list[list[str]]:
     """The stored `baris,kolom,nilai,pesan` text as lines (its header dropped)."""
-    rows = csv.reader(io.StringIO(errors_csv))
-    next(rows, None)
-    return list(itertools.islice(rows, runs.STORED_ERRORS))
+    return list(itertools.islice(error_lines(errors_csv), runs.STORED_ERRORS))
 
 
 @task()

@@ -1,7 +1,7 @@
 """Every action code the app writes has its words in the catalogue (audit/labels.py).
 
 The test reads the source: each call that writes the trail (`trail.record`,
-`record_set`, `record_queryset`, `reporting.audit_export`) and the code it
+`record_set`, `record_queryset`, `exports.audit_export`) and the code it
 passes. A literal, a module constant, `a if x else b` and f-strings built from
 those are read directly; a code built from a model's name is declared below
 with the codes it can make. A new call whose code cannot be read fails until
@@ -84,7 +84,7 @@ class _Calls(ast.NodeVisitor):
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
         writes = name in WRITERS and (
-            isinstance(func, ast.Name) or getattr(func.value, "id", None) in ("trail", "reporting")
+            isinstance(func, ast.Name) or getattr(func.value, "id", None) in ("trail", "exports")
         )
         action = None
         if writes:
@@ -153,7 +153,7 @@ class ActionLabelsTest(SimpleTestCase):
             "fds.group.create",  # an f-string of a conditional
             "compliance.healthfacility.import",  # built from a model's name
             "registry.family.change",  # the admin
-            "graduation.readiness.export",  # reporting.audit_export
+            "graduation.readiness.export",  # exports.audit_export
             "registry.family.exit",  # record_queryset
             "compliance.sanction.remove",  # record_set
             "auth.login_failed",  # a signal

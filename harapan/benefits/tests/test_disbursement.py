@@ -161,7 +161,7 @@ class ImportTests(DisbursementCase):
             {
                 ("3", "id_keluarga", ""),
                 ("4", "jumlah", "750.000"),
-                ("5", "jumlah", "-5"),
+                ("5", "jumlah", "'-5"),  # a formula start, neutralised for a spreadsheet
                 ("5", "status", "lunas"),
                 ("6", "no_kks", "12AB"),
                 ("6", "tanggal", "2025-02-30"),

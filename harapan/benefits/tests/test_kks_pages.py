@@ -226,7 +226,7 @@ class NotHeldListTest(PersonaTestCase):
         self.client.force_login(self.korcam_a)
         response = self.client.get(reverse(NOT_HELD), {"unduh": "csv"})
         assert response["Content-Type"].startswith("text/csv")
-        lines = response.content.decode().splitlines()
+        lines = response.content.decode("utf-8-sig").splitlines()
         assert lines[0] == (
             "pendamping,id_keluarga,no_kk,kode_desa,no_kks,status,pemegang,nama_pemegang,"
             "sejak,pelanggaran"

@@ -8,7 +8,6 @@
    family that changed. --dry-run counts without writing.
 """
 
-import csv
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -19,8 +18,9 @@ from django.utils import timezone
 
 from harapan import bulk
 from harapan.audit import trail
+from harapan.exports import fetched, stored_error_text, stream_errors, write_errors
 from harapan.lib import tabular
-from harapan.lib.tabular import ERROR_HEADER, FileProblem
+from harapan.lib.tabular import FileProblem
 from harapan.registry.models import ImportRun
 
 from . import staging, upsert
@@ -166,39 +166,16 @@ def _write(result: ImportResult, acting_user, run: ImportRun) -> None:
     )
 
 
-class _Lines:
-    """A file-like sink that keeps the first STORED_ERRORS lines in memory too."""
-
-    def __init__(self, handle):
-        self.handle, self.kept, self.count = handle, [], 0
-
-    def write(self, text: str) -> None:
-        if self.handle:
-            self.handle.write(text)
-        if self.count <= STORED_ERRORS:
-            self.kept.append(text)
-        self.count += 1
-
-
 def _errors_csv(errors_out) -> str:
-    handle = open(errors_out, "w", encoding="utf-8", newline="") if errors_out else None
-    try:
-        sink = _Lines(handle)
-        writer = csv.writer(sink)
-        writer.writerow(ERROR_HEADER)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT line, kolom, nilai, pesan FROM {staging.ERRORS} "
-                           "ORDER BY line, kolom, pesan")  # fmt: skip
-            while batch := cursor.fetchmany(5000):
-                writer.writerows(batch)
-        return "".join(sink.kept)
-    finally:
-        if handle:
-            handle.close()
+    """Every error to `errors_out`; the first STORED_ERRORS as the run keeps them."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT line, kolom, nilai, pesan FROM {staging.ERRORS} "
+                       "ORDER BY line, kolom, pesan")  # fmt: skip
+        return stored_error_text(stream_errors(errors_out, fetched(cursor), STORED_ERRORS))
 
 
 def _file_problem_csv(problem: FileProblem, errors_out) -> str:
-    text = f'{",".join(ERROR_HEADER)}\r\n1,,,"{str(problem).replace(chr(34), chr(39))}"\r\n'
+    lines = [[1, "", "", str(problem)]]
     if errors_out:
-        Path(errors_out).write_text(text, encoding="utf-8")
-    return text
+        write_errors(errors_out, lines)
+    return stored_error_text(lines)

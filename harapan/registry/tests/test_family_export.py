@@ -128,7 +128,7 @@ class FamilyExportTest(PersonaTestCase):
         self.client.force_login(make_user("tanpa_peran"))
         assert self.client.get(EXPORT).status_code == 403
 
-    # The one export path (reporting.xlsx_response) writes such a text as text.
+    # The one export path (exports.xlsx_response) writes such a text as text.
     def test_a_name_that_looks_like_a_formula_stays_text(self):
         sheet = self.export(self.korkab)["kpm"]
         cell = next(row[0] for row in sheet.iter_rows(min_row=2) if row[2].value == "EKS-003")

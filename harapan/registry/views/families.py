@@ -19,10 +19,11 @@ from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
 from harapan.audit.models import AuditEntry
 from harapan.audit.wording import Sentence, describe
 from harapan.display import formats
+from harapan.exports import audit_export, xlsx_response
 from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
 from harapan.regions.models import Region
-from harapan.reporting import audit_export, require_role, scope_heading, xlsx_response
+from harapan.reporting import require_role, scope_heading
 
 from .. import actions, exports, panels
 from ..eligibility import COMPONENTS, LABELS, component_for
@@ -132,7 +133,7 @@ def family_export(request: HttpRequest) -> HttpResponse:
         ["komponen per", formats.day(today)],
     ]
     lines = chain([exports.FAMILY_HEADER], exports.family_lines(families, user, today))
-    response = xlsx_response(f"kpm-{today.isoformat()}.xlsx", "kpm", lines, about)
+    response = xlsx_response(f"kpm-{today.isoformat()}.xlsx", "kpm", lines, about, request.user)
     audit_export(user, "registry.family.export", rows=count, **dict(filters))
     return response
 

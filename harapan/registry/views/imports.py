@@ -1,18 +1,16 @@
 """The registry upload page: a worker runs the same engine as `harapan import_registry`."""
 
-import csv
-import io
 import itertools
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from harapan.accounts.roles import Role
+from harapan.exports import error_csv_response, error_lines
 from harapan.jobs import runs
 from harapan.jobs.access import runs_visible_to
 from harapan.jobs.models import RunKind
@@ -84,9 +82,7 @@ def run_detail(request, pk: int):
 
 def _first_errors(errors_csv: str) -> list[list[str]]:
     """The first ERRORS_ON_PAGE rows of the stored `baris,kolom,nilai,pesan` text."""
-    rows = csv.reader(io.StringIO(errors_csv))
-    next(rows, None)  # the header
-    return list(itertools.islice(rows, ERRORS_ON_PAGE))
+    return list(itertools.islice(error_lines(errors_csv), ERRORS_ON_PAGE))
 
 
 @login_required
@@ -94,10 +90,7 @@ def run_errors(request, pk: int):
     if not may_import(request.user):
         raise PermissionDenied
     run = get_object_or_404(_runs_for(request.user), pk=pk)
-    # A BOM so that Excel opens the UTF-8 file with its accents intact.
-    response = HttpResponse("\ufeff" + run.errors_csv, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="galat-impor-{run.pk}.csv"'
-    return response
+    return error_csv_response(error_lines(run.errors_csv), f"galat-impor-{run.pk}.csv")
 
 
 urlpatterns = [

@@ -1,11 +1,10 @@
-import csv
-
 from django.core.management.base import BaseCommand
 
 from harapan.audit import trail
 from harapan.benefits.export import HEADER, entitlement_rows
 from harapan.benefits.models import Entitlement
 from harapan.benefits.stages import check_year, computed_stage
+from harapan.exports import csv_writer
 from harapan.outfile import out_file
 from harapan.regions.options import region_option
 
@@ -27,7 +26,7 @@ class Command(BaseCommand):
             entitlements = Entitlement.objects.all()
             if region:
                 entitlements = entitlements.filter(region_code__startswith=region)
-            writer = csv.writer(handle)
+            writer = csv_writer(handle)
             writer.writerow(HEADER)
             count = 0
             for row in entitlement_rows(target, entitlements):

@@ -1,8 +1,8 @@
-import csv
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from harapan.exports import csv_writer
 from harapan.graduation.candidates import CandidateList
 from harapan.outfile import out_file
 from harapan.regions.options import region_option
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             families = families.filter(region_code__startswith=prefix)
         now = soon = 0
         with out_file(out) as handle:
-            writer = csv.writer(handle)
+            writer = csv_writer(handle)
             writer.writerow(HEADER)
             for row in CandidateList(day, families):
                 writer.writerow([row.registry_id, "alamiah", row.reason,

@@ -1,10 +1,10 @@
-import csv
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from harapan.audit import trail
+from harapan.exports import csv_writer
 from harapan.lib import regioncode
 from harapan.outfile import out_file
 from harapan.regions.options import region_option
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         verbose = options["verbosity"] >= 1
         counts = {code: 0 for code in checks.CHECKS}
         with out_file(out) as file:
-            writer = csv.writer(file)
+            writer = csv_writer(file)
             writer.writerow(HEADER)
             for code, check in checks.CHECKS.items():
                 for finding in check(prefix or "", on):

@@ -1,9 +1,9 @@
-import csv
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from harapan.exports import csv_writer
 from harapan.lib import regioncode
 from harapan.outfile import out_file
 from harapan.regions.models import Region
@@ -40,10 +40,10 @@ class Command(BaseCommand):
         generator = Generator(desa, seed=seed, today=date)
         rows = 0
         with out_file(out) as handle:
-            writer = csv.DictWriter(handle, fieldnames=FIELDS)
-            writer.writeheader()
+            writer = csv_writer(handle)
+            writer.writerow(FIELDS)
             for number in tqdm(range(1, families + 1), desc="Keluarga", disable=verbosity < 1):
                 for row in generator.family(number):
-                    writer.writerow(row)
+                    writer.writerow([row.get(field, "") for field in FIELDS])
                     rows += 1
         self.stdout.write(f"{families:,} keluarga, {rows:,} anggota ditulis ke {out}")
