@@ -115,8 +115,13 @@ class XlsxResponseTest(SimpleTestCase):
 
 
 class NoBypassTest(SimpleTestCase):
-    # A csv writer or a workbook opened anywhere else would write cells unneutralised.
-    OPENERS = re.compile(r"\bcsv\.(writer|DictWriter)\(|\bWorkbook\(|\bopenpyxl\.Workbook\b")
+    # A csv writer or a workbook opened anywhere else would write cells unneutralised; so would
+    # a CSV or XLSX response put together by hand.
+    OPENERS = re.compile(
+        r"\bcsv\.(writer|DictWriter)\(|from csv import[^\n]*\b(writer|DictWriter)\b|\bWorkbook\("
+        r"|openpyxl import Workbook"
+        r"|text/csv|spreadsheetml"
+    )
 
     def test_no_module_but_the_export_module_opens_a_csv_writer_or_a_workbook(self):
         app = ROOT / "harapan"
@@ -131,5 +136,7 @@ class NoBypassTest(SimpleTestCase):
 
     def test_the_check_would_see_one(self):
         for line in ["writer = csv.writer(handle)", "csv.DictWriter(f, fieldnames=F)",
-                     "book = Workbook(write_only=True)"]:  # fmt: skip
+                     "from csv import writer", "book = Workbook(write_only=True)",
+                     "from openpyxl import Workbook", 'HttpResponse(content_type="text/csv")',
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]:  # fmt: skip
             assert self.OPENERS.search(line), line
