@@ -1,10 +1,11 @@
 """The REST API under /api/v1/ (DESIGN §11): session auth for the browser,
 token auth for integrations. Each app adds its router here."""
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.security import APIKeyHeader, django_auth
 
 from harapan.accounts.models import ApiToken
+from harapan.api_contract import ErrorOut, send_errors_as_documented
 from harapan.benefits.api import router as benefits_router
 from harapan.compliance.api import router as compliance_router
 from harapan.fds.api import router as fds_router
@@ -36,7 +37,17 @@ api = NinjaAPI(
 )
 
 
-@api.get("/me", summary="Pengguna yang sedang masuk")
+send_errors_as_documented(api)
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    role: str
+    region: str
+
+
+@api.get("/me", response={200: MeOut, 401: ErrorOut}, summary="Pengguna yang sedang masuk")
 def me(request):
     user = request.user
     return {

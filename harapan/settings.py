@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "harapan.graduation",
     "harapan.demo",
 ]
+# The API docs page renders with the swagger-ui that django-ninja ships as static files,
+# not from a CDN (issue 14): ninja does so only when it is an installed app.
+INSTALLED_APPS += ["ninja"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

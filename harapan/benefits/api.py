@@ -5,6 +5,7 @@ from datetime import date
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from harapan.api_contract import After, Key, StageNumber, Year, documented, limit
 from harapan.registry.models import Family
 
 from .disbursement import disbursements_visible_to
@@ -12,6 +13,7 @@ from .models import Entitlement, Stage
 
 router = Router(tags=["bantuan"])
 MAX_LIMIT = 500
+PageSize = limit(MAX_LIMIT)
 
 
 class EntitlementLineOut(Schema):
@@ -62,11 +64,14 @@ def _entitlement(e: Entitlement) -> dict:
     }
 
 
-@router.get("/entitlements", response=EntitlementPage, summary="Penetapan bantuan satu tahap")
-def entitlements(request, year: int, stage: int, after: int = 0, limit: int = 100):
+@router.get(
+    "/entitlements",
+    response=documented(EntitlementPage, 404),
+    summary="Penetapan bantuan satu tahap",
+)
+def entitlements(request, year: Year, stage: StageNumber, after: After = 0, limit: PageSize = 100):
     """Keyset pagination: pass `next` back as `after`."""
     target = get_object_or_404(Stage, year_id=year, number=stage)
-    limit = max(1, min(limit, MAX_LIMIT))
     rows = list(
         Entitlement.objects.visible_to(request.user)
         .filter(stage=target, pk__gt=after)
@@ -82,10 +87,10 @@ def entitlements(request, year: int, stage: int, after: int = 0, limit: int = 10
 
 @router.get(
     "/families/{family_id}/entitlements",
-    response=list[EntitlementOut],
+    response=documented(list[EntitlementOut], 404),
     summary="Riwayat penetapan satu keluarga",
 )
-def family_entitlements(request, family_id: int):
+def family_entitlements(request, family_id: Key):
     family = get_object_or_404(Family.objects.visible_to(request.user), pk=family_id)
     rows = (
         Entitlement.objects.filter(family=family)
@@ -96,10 +101,11 @@ def family_entitlements(request, family_id: int):
     return [_entitlement(e) for e in rows]
 
 
-@router.get("/disbursements", response=DisbursementPage, summary="Penyaluran satu tahap")
-def disbursements(request, year: int, stage: int, after: int = 0, limit: int = 100):
+@router.get(
+    "/disbursements", response=documented(DisbursementPage, 404), summary="Penyaluran satu tahap"
+)
+def disbursements(request, year: Year, stage: StageNumber, after: After = 0, limit: PageSize = 100):
     target = get_object_or_404(Stage, year_id=year, number=stage)
-    limit = max(1, min(limit, MAX_LIMIT))
     rows = list(
         disbursements_visible_to(request.user)
         .filter(stage=target, pk__gt=after)

@@ -4,11 +4,20 @@ Lists carry the member's id and a masked NIK: the full NIK of one member is
 at /members/{nik}, where viewing it is logged.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 
-from django.http import Http404
 from ninja import Router, Schema
 
+from harapan.api_contract import (
+    After,
+    Month,
+    Offset,
+    StageNumber,
+    Year,
+    api_month,
+    documented,
+    limit,
+)
 from harapan.lib.nik import shown_nik
 
 from . import calendar
@@ -16,6 +25,7 @@ from .models import Sanction, Verification
 
 router = Router(tags=["verifikasi"])
 MAX_LIMIT = 500
+PageSize = limit(MAX_LIMIT)
 
 
 class VerificationOut(Schema):
@@ -51,20 +61,16 @@ class SanctionOut(Schema):
     alasan_pencabutan: str
 
 
-def _month(text: str) -> date:
-    try:
-        return calendar.parse_month(text)
-    except ValueError as exc:
-        raise Http404(str(exc)) from exc
-
-
-@router.get("/verifications", response=VerificationPage, summary="Verifikasi komitmen sebulan")
-def verifications(request, month: str, after: int = 0, limit: int = 100):
+@router.get(
+    "/verifications",
+    response=documented(VerificationPage),
+    summary="Verifikasi komitmen sebulan",
+)
+def verifications(request, month: Month, after: After = 0, limit: PageSize = 100):
     """`month` as YYYY-MM. Keyset pagination: pass `next` back as `after`."""
-    limit = max(1, min(limit, MAX_LIMIT))
     rows = list(
         Verification.objects.visible_to(request.user)
-        .filter(month=_month(month), pk__gt=after)
+        .filter(month=api_month(month), pk__gt=after)
         .select_related("member__family", "school", "facility")
         .order_by("pk")[: limit + 1]
     )
@@ -79,13 +85,12 @@ def verifications(request, month: str, after: int = 0, limit: int = 100):
     return {"items": items, "next": rows[limit - 1].pk if len(rows) > limit else None}
 
 
-@router.get("/sanctions", response=list[SanctionOut], summary="Sanksi satu tahap")
-def sanctions(request, year: int, stage: int, in_force: bool = True, limit: int = 100,
-              offset: int = 0):  # fmt: skip
+@router.get("/sanctions", response=documented(list[SanctionOut]), summary="Sanksi satu tahap")
+def sanctions(request, year: Year, stage: StageNumber, in_force: bool = True,
+              limit: PageSize = 100, offset: Offset = 0):  # fmt: skip
     """With `in_force` (default) the sanctions stopping payment in the stage, including
     terminations from earlier stages; without it, every sanction decided for the stage,
     lifted ones too."""
-    limit = max(1, min(limit, MAX_LIMIT))
     rows = Sanction.objects.visible_to(request.user)
     rows = rows.in_force(year, stage) if in_force else rows.filter(year=year, stage=stage)
     rows = rows.select_related("member__family").order_by("pk")[offset : offset + limit]

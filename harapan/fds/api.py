@@ -4,7 +4,6 @@ Lists are keyset-paged like the other routers: pass `next` back as `after`.
 No NIKs here: families are named by `id_keluarga`.
 """
 
-import re
 from datetime import date
 
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
@@ -13,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from harapan.api_contract import After, Key, Month, api_month, documented, limit
 from harapan.lib import regioncode
 from harapan.lib.months import add_months
 from harapan.registry.naming import name_families_of
@@ -22,7 +22,7 @@ from .models import Attendance, Group, Meeting, MeetingStatus, Membership
 
 router = Router(tags=["p2k2"])
 MAX_LIMIT = 500
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+PageSize = limit(MAX_LIMIT)
 
 
 class GroupOut(Schema):
@@ -41,7 +41,7 @@ class GroupPage(Schema):
     next: int | None
 
 
-class MemberOut(Schema):
+class GroupMemberOut(Schema):
     id_keluarga: str
     nama: str
     masuk: date
@@ -55,7 +55,7 @@ class SessionOut(Schema):
 
 
 class GroupDetailOut(GroupOut):
-    anggota: list[MemberOut]
+    anggota: list[GroupMemberOut]
     sesi_diajarkan: list[int]
     sesi_berikutnya: SessionOut | None
 
@@ -81,10 +81,6 @@ class AttendanceOut(Schema):
     id_keluarga: str
     kehadiran: str
     yang_hadir: str
-
-
-def _limit(limit: int) -> int:
-    return max(1, min(limit, MAX_LIMIT))
 
 
 def _groups(user):
@@ -123,22 +119,25 @@ def _page(rows: list, limit: int) -> int | None:
     return rows[limit - 1].pk if len(rows) > limit else None
 
 
-@router.get("/p2k2/groups", response=GroupPage, summary="Kelompok P2K2")
-def groups(request, desa: str = "", after: int = 0, limit: int = 100):
+@router.get("/p2k2/groups", response=documented(GroupPage), summary="Kelompok P2K2")
+def groups(request, desa: str = "", after: After = 0, limit: PageSize = 100):
     """`desa`: a region code prefix (desa, kecamatan…) to narrow the list."""
-    limit = _limit(limit)
     rows = _groups(request.user).filter(pk__gt=after)
     if desa:
         try:
             rows = rows.filter(region_code__startswith=regioncode.normalize(desa))
         except regioncode.InvalidRegionCode as error:
-            raise HttpError(400, "Kode wilayah tidak sah.") from error
+            raise HttpError(422, "Kode wilayah tidak sah.") from error
     rows = list(rows.order_by("pk")[: limit + 1])
     return {"items": [_group_out(g) for g in rows[:limit]], "next": _page(rows, limit)}
 
 
-@router.get("/p2k2/groups/{group_id}", response=GroupDetailOut, summary="Satu kelompok P2K2")
-def group(request, group_id: int):
+@router.get(
+    "/p2k2/groups/{group_id}",
+    response=documented(GroupDetailOut, 404),
+    summary="Satu kelompok P2K2",
+)
+def group(request, group_id: Key):
     """The group with its current members and where it stands in the curriculum."""
     user = request.user
     found = get_object_or_404(_groups(user), pk=group_id)
@@ -160,25 +159,16 @@ def group(request, group_id: int):
     }  # fmt: skip
 
 
-def _month(text: str) -> tuple[date, date]:
-    """The first day of the month `YYYY-MM` and of the month after it."""
-    match = MONTH.match(text.strip())
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise HttpError(400, "Bulan tidak sah: tulis YYYY-MM, mis. 2025-03.")
-    start = date(int(match[1]), int(match[2]), 1)
-    return start, add_months(start, 1)
-
-
-@router.get("/p2k2/meetings", response=MeetingPage, summary="Pertemuan P2K2")
-def meetings(request, group: int | None = None, month: str = "", after: int = 0,
-             limit: int = 100):  # fmt: skip
+@router.get("/p2k2/meetings", response=documented(MeetingPage), summary="Pertemuan P2K2")
+def meetings(request, group: Key | None = None, month: Month | None = None, after: After = 0,
+             limit: PageSize = 100):  # fmt: skip
     """`month` (YYYY-MM) matches the date held, or the planned date of a meeting not held."""
-    limit = _limit(limit)
     rows = Meeting.objects.visible_to(request.user).filter(pk__gt=after)
     if group is not None:
         rows = rows.filter(group_id=group)
     if month:
-        start, end = _month(month)
+        start = api_month(month)
+        end = add_months(start, 1)
         rows = rows.annotate(day=Coalesce("held_on", "planned_on")).filter(
             day__gte=start, day__lt=end
         )
@@ -193,9 +183,10 @@ def meetings(request, group: int | None = None, month: str = "", after: int = 0,
     return {"items": items, "next": _page(rows, limit)}
 
 
-@router.get("/p2k2/meetings/{meeting_id}/attendance", response=list[AttendanceOut],
+@router.get("/p2k2/meetings/{meeting_id}/attendance",
+            response=documented(list[AttendanceOut], 404),
             summary="Kehadiran satu pertemuan")  # fmt: skip
-def attendance(request, meeting_id: int):
+def attendance(request, meeting_id: Key):
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=meeting_id)
     marks = (
         Attendance.objects.visible_to(request.user)

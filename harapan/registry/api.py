@@ -9,10 +9,11 @@ from datetime import date
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from harapan.accounts.roles import sees_full_nik
+from harapan.api_contract import Key, documented, limit
 from harapan.lib.nik import InvalidNik, clean_nik, shown_nik
 
 from . import actions
@@ -23,6 +24,7 @@ from .models import Family, FamilyStatus, Member
 router = Router(tags=["registri"])
 
 MAX_LIMIT = 200
+PageSize = limit(MAX_LIMIT)
 
 
 class FamilyOut(Schema):
@@ -68,10 +70,6 @@ class FamilyPage(Schema):
     next: str | None
 
 
-class Error(Schema):
-    detail: str
-
-
 def _family(family: Family) -> dict:
     return {
         "id": family.pk,
@@ -107,13 +105,13 @@ def _member(member: Member, *, full_nik: bool, on: date) -> dict:
 
 @router.get(
     "/families",
-    response={200: FamilyPage, 422: Error},
+    response=documented(FamilyPage),
     summary="Daftar KPM dalam cakupan pengguna",
 )
 def list_families(
     request: HttpRequest,
     after: str = "",
-    limit: int = Query(50, ge=1, le=MAX_LIMIT),
+    limit: PageSize = 50,
     q: str = "",
     desa: str = "",
     status: FamilyStatus | None = None,
@@ -137,10 +135,10 @@ def list_families(
 
 @router.get(
     "/families/{family_id}",
-    response={200: FamilyDetailOut, 404: Error},
+    response=documented(FamilyDetailOut, 404),
     summary="Satu KPM dengan anggotanya",
 )
-def get_family(request: HttpRequest, family_id: int):
+def get_family(request: HttpRequest, family_id: Key):
     user = request.user
     family = get_object_or_404(
         Family.objects.visible_to(user).select_related("pendamping"), pk=family_id
@@ -157,7 +155,7 @@ def get_family(request: HttpRequest, family_id: int):
 
 @router.get(
     "/members/{nik}",
-    response={200: list[MemberInFamilyOut], 404: Error, 422: Error},
+    response=documented(list[MemberInFamilyOut], 404),
     summary="Anggota keluarga dengan NIK ini dalam cakupan pengguna",
 )
 def get_members(request: HttpRequest, nik: str):

@@ -29,7 +29,10 @@ class VerificationApi(PersonaTestCase):
 
     def test_a_bad_month_is_refused(self):
         self.client.force_login(self.korkab)
-        assert self.client.get("/api/v1/verifications", {"month": "April"}).status_code == 404
+        for month in ("April", "2025-13", "0000-01", "2101-01"):
+            response = self.client.get("/api/v1/verifications", {"month": month})
+            assert response.status_code == 422, month
+            assert "tidak" in response.json()["detail"], month
 
     def test_sanctions_in_force_and_lifted(self):
         self.client.force_login(self.korcam_a)

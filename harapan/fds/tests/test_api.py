@@ -11,6 +11,7 @@ from django.urls import path
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from harapan.api_contract import send_errors_as_documented
 from harapan.fds import actions
 from harapan.fds.api import router
 from harapan.testing import DESA_A, DESA_B, PersonaTestCase, make_family
@@ -18,6 +19,7 @@ from harapan.testing import DESA_A, DESA_B, PersonaTestCase, make_family
 from .test_group_pages import START, hold, make_group
 
 _api = NinjaAPI(auth=[django_auth], urls_namespace="fds-api-test")
+send_errors_as_documented(_api)
 _api.add_router("/", router)
 urlpatterns = [path("api/v1/", _api.urls)]
 
@@ -93,8 +95,10 @@ class P2K2Api(PersonaTestCase):
             "items"] == []  # fmt: skip
 
     def test_a_bad_month_is_refused(self):
-        for month in ("2025-13", "Januari", "2025-1"):
-            assert self.get(self.korkab, "/p2k2/meetings", month=month).status_code == 400
+        for month in ("2025-13", "Januari", "2025-1", "0000-01", "9999-12"):
+            response = self.get(self.korkab, "/p2k2/meetings", month=month)
+            assert response.status_code == 422, month
+            assert isinstance(response.json()["detail"], str), month
 
     def test_attendance_of_a_meeting(self):
         body = self.get(self.korcam_a, f"/p2k2/meetings/{self.held.pk}/attendance").json()
