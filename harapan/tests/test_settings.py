@@ -1,6 +1,9 @@
 import os
+import re
 import subprocess
 import sys
+
+from harapan.testing import ROOT
 
 # The environment of a production site behind nginx (docs/deploy.md).
 PRODUCTION = {
@@ -55,3 +58,12 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_harapan("check", env_extra={"DJANGO_DEBUG": "0", "ALLOWED_HOSTS": "x"})
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_deploy_guide_lists_every_environment_variable_the_settings_read():
+    settings = (ROOT / "harapan" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'(?:environ\.get|env_flag)\("([A-Z_]+)"', settings))
+    guide = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([A-Z_]+)` \|", guide, re.MULTILINE))
+    assert "TRUST_X_FORWARDED_PROTO" in read
+    assert read - listed == set()
