@@ -15,6 +15,8 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.db import connection
 
+from harapan.audit import trail
+
 # The first bytes of each kind of copy, to refuse the wrong file before touching the database.
 SIGNATURES = {"sqlite": b"SQLite format 3\x00", "postgresql": b"PGDMP"}
 KINDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL (pg_dump)"}
@@ -28,14 +30,18 @@ def _vendor() -> str:
     return connection.vendor
 
 
-def _run_postgres_tool(tool: str, *args: str) -> None:
-    """Run pg_dump or pg_restore against the site's database (DATABASES["default"])."""
-    executable = shutil.which(tool)
-    if executable is None:
+def _executable(tool: str) -> str:
+    found = shutil.which(tool)
+    if found is None:
         raise CommandError(
             f"{tool} tidak ditemukan: pasang klien PostgreSQL (Debian: paket postgresql-client) "
             "dengan versi yang sama atau lebih baru dari servernya."
         )
+    return found
+
+
+def _run_postgres_tool(executable: str, *args: str) -> None:
+    """Run pg_dump or pg_restore against the site's database (DATABASES["default"])."""
     database = connection.settings_dict
     # Django's own libpq environment (password, SSL, service file), plus where to connect:
     # nothing secret on the command line, where `ps` would show it.
@@ -44,12 +50,16 @@ def _run_postgres_tool(tool: str, *args: str) -> None:
     env = {**os.environ, **(env or {}), **{k: str(v) for k, v in where.items() if v}}
     result = subprocess.run([executable, *args], env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise CommandError(f"{tool} gagal: {result.stderr.strip()}")
+        raise CommandError(f"{Path(executable).name} gagal: {result.stderr.strip()}")
 
 
-def back_up(path: Path) -> None:
-    """Write a consistent copy of the whole database to `path` (an existing, empty file)."""
-    if _vendor() == "sqlite":
+def back_up(path: Path, *, name: str) -> None:
+    """Write a consistent copy of the whole database to `path` (an existing, empty file),
+    recorded in the trail as the backup `name`."""
+    pg_dump = _executable("pg_dump") if _vendor() == "postgresql" else None
+    # Before the copy, so that the copy itself says when it was made.
+    trail.record(None, "database.backup", details={"file": name})
+    if pg_dump is None:
         connection.ensure_connection()
         target = sqlite3.connect(path)
         try:
@@ -60,7 +70,7 @@ def back_up(path: Path) -> None:
             target.close()
     else:
         _run_postgres_tool(
-            "pg_dump", "--format=custom", f"--file={path}", connection.settings_dict["NAME"]
+            pg_dump, "--format=custom", f"--file={path}", connection.settings_dict["NAME"]
         )
 
 
@@ -82,7 +92,8 @@ def restore(path: Path) -> None:
             "basis data baru yang kosong (jangan jalankan `harapan migrate` sebelumnya): buat "
             "basis data baru (PostgreSQL: createdb) atau pindahkan berkas SQLite yang lama."
         )
-    if vendor == "sqlite":
+    pg_restore = _executable("pg_restore") if vendor == "postgresql" else None
+    if pg_restore is None:
         connection.ensure_connection()
         source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -91,7 +102,7 @@ def restore(path: Path) -> None:
             source.close()
     else:
         _run_postgres_tool(
-            "pg_restore",
+            pg_restore,
             "--no-owner",
             "--no-privileges",
             "--exit-on-error",

@@ -2,7 +2,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from harapan.audit import trail
 from harapan.backup import back_up
 from harapan.outfile import out_path
 
@@ -18,8 +17,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, out, **options):
         with out_path(out, private=True) as partial:
-            # Before the copy, so that the copy itself says when it was made.
-            trail.record(None, "database.backup", details={"file": out})
-            back_up(partial)
+            back_up(partial, name=out)
         size = Path(out).stat().st_size / 1024 / 1024
         self.stdout.write(f"Cadangan basis data ditulis ke {out} ({size:.1f} MB).")
