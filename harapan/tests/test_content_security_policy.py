@@ -2,9 +2,11 @@
 
 import re
 
+import pytest
 from django.test import SimpleTestCase
 
-from harapan.testing import ROOT
+from harapan.accounts.roles import Role
+from harapan.testing import DESA_A, ROOT, make_family, make_user, sign_in
 
 # What a strict policy refuses to run or apply when it is written in a template.
 INLINE_CODE = re.compile(
@@ -42,3 +44,36 @@ class ContentSecurityPolicyTest(SimpleTestCase):
             for match in INLINE_CODE.finditer(path.read_text(encoding="utf-8"))
         ]
         self.assertEqual(offending, [])
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_no_page_breaks_under_the_policy(live_server, browser):
+    """Chromium reports every resource, script or style the policy blocks: none, on the
+    app's pages, a form, and the admin's list and change form (its own scripts)."""
+    make_user("admin_pusat", Role.ADMIN_PUSAT, is_staff=True, is_superuser=True)
+    family = make_family(region_code=DESA_A)
+    context = browser.new_context()
+    context.add_init_script(
+        "window.blocked = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.blocked.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page = context.new_page()
+    sign_in(page, live_server.url, "admin_pusat")
+    blocked = {}
+    for url in [
+        "/",
+        "/kpm/",
+        f"/kpm/{family.pk}/",
+        f"/kpm/{family.pk}/ubah/",
+        "/admin/",
+        "/admin/registry/family/",
+        f"/admin/registry/family/{family.pk}/change/",
+    ]:
+        page.goto(live_server.url + url)
+        page.wait_for_load_state("networkidle")
+        if found := page.evaluate("window.blocked"):
+            blocked[url] = found
+    context.close()
+    assert blocked == {}
