@@ -28,19 +28,22 @@ def ensure_writable(out: str | None) -> None:
 
 
 @contextmanager
-def out_file(out: str) -> Iterator[TextIO]:
-    """A UTF-8 text handle whose content becomes `out` only when the block succeeds.
+def out_path(out: str, *, private: bool = False) -> Iterator[Path]:
+    """The path to write `out` through: it becomes `out` only when the block succeeds.
 
     It is written beside the target and moved in at the end, so a run that
     fails (a refusal, an error, Ctrl+C) never leaves a missing, empty or
-    half-written file that looks like a result.
+    half-written file that looks like a result. A `private` file (a copy of
+    the database) is readable by its owner only, from its first byte.
     """
     ensure_writable(out)
     path = Path(out)
     partial = path.with_name(path.name + ".part")
     try:
-        with partial.open("w", encoding="utf-8", newline="") as handle:
-            yield handle
+        if private:
+            partial.unlink(missing_ok=True)
+            os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        yield partial
         os.replace(partial, path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
@@ -48,3 +51,10 @@ def out_file(out: str) -> Iterator[TextIO]:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def out_file(out: str) -> Iterator[TextIO]:
+    """A UTF-8 text handle whose content becomes `out` only when the block succeeds."""
+    with out_path(out) as partial, partial.open("w", encoding="utf-8", newline="") as handle:
+        yield handle
