@@ -28,6 +28,9 @@ ACTIONS: dict[str, Action] = {
     "auth.login_failed": Action(_("Gagal masuk"), _("gagal masuk ke aplikasi")),
     # Background work
     "jobs.run.start": Action(_("Pekerjaan latar dimulai"), _("memulai pekerjaan latar")),
+    "upload.refuse": Action(
+        _("Berkas unggahan ditolak"), _("mengunggah berkas yang ditolak pemeriksaan")
+    ),
     # Regions and demo data (commands)
     "regions.load": Action(_("Muat data wilayah"), _("memuat data wilayah")),
     "demo.build": Action(_("Pembuatan data demo"), _("membuat data demo")),

@@ -254,10 +254,9 @@ def _match(scope_prefix: str) -> None:
             INSERT INTO {ERRORS} (line, kolom, nilai, pesan)
             SELECT line, CASE WHEN registry_id <> '' THEN 'id_keluarga' ELSE 'no_kks' END,
                    CASE WHEN registry_id <> '' THEN registry_id ELSE kks END,
-                   'Keluarga ini terdaftar di wilayah lain (' || family_region ||
-                   '), di luar wilayah Anda (' || %s || ')'
+                   'Keluarga ini tidak ditemukan di wilayah Anda'
             FROM {ROWS} WHERE family_id IS NOT NULL AND family_region NOT LIKE %s""",
-            [scope_prefix, f"{scope_prefix}%"],
+            [f"{scope_prefix}%"],
         )  # fmt: skip
 
 
@@ -319,6 +318,8 @@ def _audit_rejected(actor, stage: Stage, file_name: str, scope_prefix: str, resu
             "file": file_name,
             "stage": str(stage),
             "rejected": True,
+            "reason": result.file_problem
+            or tabular.errors_reason(result.errors, result.error_rows),
             "rows": result.rows,
             "errors": result.errors,
             "file_problem": result.file_problem,

@@ -14,7 +14,7 @@ from harapan.audit import trail
 from harapan.jobs.models import RunKind
 from harapan.registry.naming import name_families
 from harapan.registry.views.imports import may_import
-from harapan.uploads import TableFileField, recent_runs, start_import
+from harapan.uploads import TableFileField, accepted, recent_runs, start_import
 
 from . import disbursement
 from .disbursement import EXPORT_HEADER, Kind, mismatch_note
@@ -120,7 +120,7 @@ def disbursement_upload(request):
     if stage := default_stage():
         initial = {"year": stage.year_id, "stage": stage.number}
     form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and accepted(request, form, kind=RunKind.DISBURSEMENT_IMPORT):
         return start_import(
             request, import_disbursement_upload, kind=RunKind.DISBURSEMENT_IMPORT,
             upload=form.cleaned_data["file"], region_code=request.user.region_id or "",

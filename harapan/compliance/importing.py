@@ -38,6 +38,8 @@ from .models import ComplianceRules, Result, Source, Verification
 COLUMNS = ("nik", "bulan", "komitmen", "hasil", "persen_kehadiran", "alasan", "npsn", "catatan")
 REQUIRED = ("nik", "bulan", "komitmen")
 ACTION = "compliance.verification.import"
+NOT_REGISTERED = "NIK tidak terdaftar sebagai anggota KPM aktif"
+NOT_IN_SCOPE = "NIK tidak ditemukan di wilayah Anda"
 # PKH began in 2007: an earlier month is a typo, and the age rules of the
 # component expression cannot reach back to the year 1.
 FIRST_MONTH = date(2007, 1, 1)
@@ -261,8 +263,19 @@ def import_verification(
         result.error_lines = [[1, "", "", str(problem)]]
         if errors_out:
             write_errors(errors_out, result.error_lines)
+        _audit_rejected(actor, file_name or path.name, str(problem), scope_user, result)
         raise
+    if not result.ok and not dry_run:
+        reason = tabular.errors_reason(result.errors, result.error_rows)
+        _audit_rejected(actor, file_name or path.name, reason, scope_user, result)
     return result
+
+
+def _audit_rejected(actor, file_name: str, reason: str, scope_user, result) -> None:
+    """A refused file writes nothing, but the attempt itself is on the record."""
+    trail.record(actor, ACTION, None, region_code=_region_of(scope_user or actor),
+                 details={"berkas": file_name, "rejected": True, "reason": reason,
+                          **result.summary()})  # fmt: skip
 
 
 def _region_of(user) -> str:
@@ -321,11 +334,15 @@ def _match_members(scope_user) -> None:
     )
     bulk.execute(f"CREATE UNIQUE INDEX {NIKS}_nik ON {NIKS} (nik)")
     bulk.analyze(NIKS)
+    # An uploader with a scope hears the same for a NIK registered nowhere as for one
+    # registered outside their scope: the message must not tell that it exists.
     bulk.execute(f"""
         INSERT INTO {ERRORS} (line, kolom, nilai, pesan)
-        SELECT r.line, 'nik', r.nik, 'NIK tidak terdaftar sebagai anggota KPM aktif'
+        SELECT r.line, 'nik', r.nik, %s
         FROM {ROWS} r
-        WHERE r.keyed AND NOT EXISTS (SELECT 1 FROM {NIKS} k WHERE k.nik = r.nik)""")
+        WHERE r.keyed AND NOT EXISTS (SELECT 1 FROM {NIKS} k WHERE k.nik = r.nik)""",
+        [NOT_IN_SCOPE if scope_user is not None else NOT_REGISTERED],
+    )  # fmt: skip
     # Rare (check_data reports them): look for the rows only when there are some.
     if bulk.scalar(f"SELECT COUNT(*) FROM {NIKS} WHERE families > 1"):
         bulk.execute(f"""
@@ -359,9 +376,11 @@ def _keep_visible(user) -> None:
     outside = f"NOT EXISTS (SELECT 1 FROM {VISIBLE} v WHERE v.id = k.member_id)"
     bulk.execute(f"""
         INSERT INTO {ERRORS} (line, kolom, nilai, pesan)
-        SELECT r.line, 'nik', r.nik, 'Anggota ini bukan KPM di wilayah atau dampingan Anda'
+        SELECT r.line, 'nik', r.nik, %s
         FROM {ROWS} r JOIN {NIKS} k ON k.nik = r.nik
-        WHERE r.keyed AND {outside}""")
+        WHERE r.keyed AND {outside}""",
+        [NOT_IN_SCOPE],
+    )  # fmt: skip
     bulk.execute(f"DELETE FROM {NIKS} WHERE NOT EXISTS "
                  f"(SELECT 1 FROM {VISIBLE} v WHERE v.id = {NIKS}.member_id)")  # fmt: skip
 

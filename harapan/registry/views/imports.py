@@ -18,7 +18,7 @@ from harapan.jobs.access import runs_visible_to
 from harapan.jobs.models import RunKind
 from harapan.registry.models import ImportRun
 from harapan.registry.tasks import import_registry_upload
-from harapan.uploads import ERRORS_ON_PAGE, TableFileField
+from harapan.uploads import ERRORS_ON_PAGE, TableFileField, accepted
 
 IMPORT_ROLES = {Role.OPERATOR, Role.ADMIN_PUSAT}
 
@@ -47,7 +47,7 @@ def upload(request):
     if not may_import(request.user):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and accepted(request, form, kind=RunKind.REGISTRY_IMPORT):
         # The request only stores the file; a worker imports it (DESIGN §11).
         upload = form.cleaned_data["file"]
         run = runs.start(
