@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from harapan.accounts.roles import sees_full_nik
 from harapan.audit import trail
 from harapan.jobs import runs
 from harapan.jobs.access import runs_visible_to
@@ -90,6 +91,14 @@ def record_refused(actor, *, kind: str, file_name: str, reason: str, region_code
 
 
 REFUSED = "upload.refuse"
+
+
+def record_error_niks_view(user, obj, lines) -> None:
+    """Whole NIKs among an import's error lines (baris, kolom, nilai, pesan) shown to `user`:
+    a view on the audit trail, as on a family's page."""
+    count = sum(1 for line in lines if line[1] == "nik" and line[2])
+    if count and sees_full_nik(user):
+        trail.record(user, "upload.view_nik", obj, details={"count": count})
 
 
 def rejected(*, rows: int, errors: list, error_total: int, error_rows: int) -> Outcome:

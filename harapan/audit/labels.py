@@ -28,6 +28,9 @@ ACTIONS: dict[str, Action] = {
     "auth.login_failed": Action(_("Gagal masuk"), _("gagal masuk ke aplikasi")),
     # Background work
     "jobs.run.start": Action(_("Pekerjaan latar dimulai"), _("memulai pekerjaan latar")),
+    "upload.view_nik": Action(
+        _("Lihat NIK lengkap galat berkas"), _("melihat NIK lengkap pada galat berkas unggahan")
+    ),
     "upload.refuse": Action(
         _("Berkas unggahan ditolak"), _("mengunggah berkas yang ditolak pemeriksaan")
     ),

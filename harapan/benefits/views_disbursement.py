@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from harapan.accounts.roles import sees_full_nik
 from harapan.audit import trail
 from harapan.jobs.models import RunKind
 from harapan.registry.naming import name_families
@@ -77,7 +78,7 @@ def reconciliation_export(request):
     sheet = workbook.create_sheet("selisih")
     sheet.append(EXPORT_HEADER)
     count = 0
-    for row in disbursement.mismatch_rows(result):
+    for row in disbursement.mismatch_rows(result, full_kks=sees_full_nik(request.user)):
         sheet.append(row)
         count += 1
     summary = workbook.create_sheet("ringkasan")

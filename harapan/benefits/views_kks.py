@@ -13,8 +13,9 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from harapan.accounts.roles import Role, may_change_family_data
+from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
 from harapan.lib import regioncode
+from harapan.lib.kk import shown_kk, shown_kks
 from harapan.registry.models import Family
 from harapan.registry.naming import family_label, name_families
 
@@ -121,7 +122,7 @@ def _heading(user) -> str:
 def kks_not_held(request: HttpRequest) -> HttpResponse:
     families = kks.not_in_kpm_hands(request.user)
     if request.GET.get("unduh") == "csv":
-        return _csv(families)
+        return _csv(families, full=sees_full_nik(request.user))
     counts = kks.not_in_kpm_hands_counts(families)
     rows = name_families(families[:MAX_ROWS])
     for family in rows:
@@ -149,7 +150,7 @@ def kks_not_held(request: HttpRequest) -> HttpResponse:
     return render(request, "benefits/kks_not_held.html", context)
 
 
-def _csv(families) -> HttpResponse:
+def _csv(families, *, full: bool) -> HttpResponse:
     today = timezone.localdate()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -175,9 +176,9 @@ def _csv(families) -> HttpResponse:
             [
                 str(family.pendamping) if family.pendamping else "",
                 family.registry_id,
-                family.kk_number,
+                shown_kk(family.kk_number, full),
                 family.region_code,
-                family.kks_number,
+                shown_kks(family.kks_number, full),
                 STATUS_LABELS.get(family.kks_status, family.kks_status),
                 HOLDER_LABELS.get(family.kks_holder, ""),
                 family.kks_holder_name or "",

@@ -10,6 +10,7 @@ from harapan.audit.models import AuditEntry
 from harapan.benefits.disbursement import EXPORT_HEADER, Kind
 from harapan.benefits.models import Disbursement, DisbursementImport
 from harapan.jobs.models import Run, RunKind, RunStatus
+from harapan.registry.models import Family
 from harapan.testing import DESA_B, make_family, queued_run, refusal_on_record, run_queued_here
 
 from .test_disbursement import DisbursementCase, entitle
@@ -216,6 +217,17 @@ class ReconciliationPageTests(DisbursementCase):
         rows = list(workbook["selisih"].iter_rows(values_only=True))
         workbook.close()
         return rows
+
+    def test_korwil_sees_card_numbers_masked_on_the_page_and_in_the_export(self):
+        Family.objects.filter(pk=self.unpaid.pk).update(kks_number="5000999988887777")
+        self.client.force_login(self.korwil)
+        page = self.client.get(self.url, QUERY)
+        self.assertContains(page, "************7777")
+        self.assertNotContains(page, "5000999988887777")
+        unpaid = [row for row in self.export(self.korwil) if row[1] == self.unpaid.registry_id]
+        self.assertEqual([(row[0], row[2]) for row in unpaid], [(Kind.UNPAID, "************7777")])
+        unpaid = [row for row in self.export(self.operator) if row[1] == self.unpaid.registry_id]
+        self.assertEqual([(row[0], row[2]) for row in unpaid], [(Kind.UNPAID, "5000999988887777")])
 
     def test_the_export_opens_with_openpyxl_and_holds_every_mismatch(self):
         rows = self.export(self.admin_pusat)

@@ -18,7 +18,7 @@ from harapan.jobs.access import runs_visible_to
 from harapan.jobs.models import RunKind
 from harapan.registry.models import ImportRun
 from harapan.registry.tasks import import_registry_upload
-from harapan.uploads import ERRORS_ON_PAGE, TableFileField, accepted
+from harapan.uploads import ERRORS_ON_PAGE, TableFileField, accepted, record_error_niks_view
 
 IMPORT_ROLES = {Role.OPERATOR, Role.ADMIN_PUSAT}
 
@@ -70,23 +70,29 @@ def run_detail(request, pk: int):
     if not may_import(request.user):
         raise PermissionDenied
     run = get_object_or_404(_runs_for(request.user), pk=pk)
+    errors = _first_errors(run.errors_csv)
+    record_error_niks_view(request.user, run, errors)
     context = {
         "run": run,
         "plan": run.summary.get("plan", {}),
         # Refused as a whole file, or row by row and not imported: nothing was written.
         "rejected": not run.imported and bool(run.summary.get("file_problem") or (
             run.summary.get("errors") and not run.skip_invalid)),
-        "errors": _first_errors(run.errors_csv),
+        "errors": errors,
         "error_total": run.summary.get("errors", 0),
     }  # fmt: skip
     return render(request, "registry/import_run.html", context)
 
 
-def _first_errors(errors_csv: str) -> list[list[str]]:
-    """The first ERRORS_ON_PAGE rows of the stored `baris,kolom,nilai,pesan` text."""
+def _error_rows(errors_csv: str):
+    """The rows of the stored `baris,kolom,nilai,pesan` text, its header dropped."""
     rows = csv.reader(io.StringIO(errors_csv))
-    next(rows, None)  # the header
-    return list(itertools.islice(rows, ERRORS_ON_PAGE))
+    next(rows, None)
+    return rows
+
+
+def _first_errors(errors_csv: str) -> list[list[str]]:
+    return list(itertools.islice(_error_rows(errors_csv), ERRORS_ON_PAGE))
 
 
 @login_required
@@ -94,6 +100,7 @@ def run_errors(request, pk: int):
     if not may_import(request.user):
         raise PermissionDenied
     run = get_object_or_404(_runs_for(request.user), pk=pk)
+    record_error_niks_view(request.user, run, _error_rows(run.errors_csv))
     # A BOM so that Excel opens the UTF-8 file with its accents intact.
     response = HttpResponse("\ufeff" + run.errors_csv, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="galat-impor-{run.pk}.csv"'
