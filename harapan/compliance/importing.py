@@ -48,9 +48,10 @@ ROWS = "harapan_verification_rows"
 ERRORS = "harapan_verification_errors"
 NIKS = "harapan_verification_niks"
 VISIBLE = "harapan_verification_visible"
+SEEN = "harapan_verification_seen"
 MATCHED = "harapan_verification_matched"
 OWED = "harapan_verification_owed"
-TABLES = (ROWS, ERRORS, NIKS, VISIBLE, MATCHED, OWED)
+TABLES = (ROWS, ERRORS, NIKS, SEEN, VISIBLE, MATCHED, OWED)
 
 # `keyed`: nik, bulan and komitmen are well formed, so the row can be matched
 # to a member even when another of its values is wrong — one pass names both.
@@ -343,6 +344,8 @@ def _match_members(scope_user) -> None:
         WHERE r.keyed AND NOT EXISTS (SELECT 1 FROM {NIKS} k WHERE k.nik = r.nik)""",
         [NOT_IN_SCOPE if scope_user is not None else NOT_REGISTERED],
     )  # fmt: skip
+    if scope_user is not None:
+        _drop_unseen(scope_user)
     # Rare (check_data reports them): look for the rows only when there are some.
     if bulk.scalar(f"SELECT COUNT(*) FROM {NIKS} WHERE families > 1"):
         bulk.execute(f"""
@@ -363,6 +366,28 @@ def _match_members(scope_user) -> None:
         WHERE r.keyed""")
     bulk.execute(f"CREATE INDEX {MATCHED}_key ON {MATCHED} (member_id, month_text)")
     bulk.analyze(MATCHED)
+
+
+def _drop_unseen(user) -> None:
+    """A NIK none of whose active members the uploader may see is 'not found', and goes no
+    further: how many families hold it elsewhere is not theirs to learn."""
+    in_file = RawSQL(f"SELECT nik FROM {NIKS}", ())
+    seen = Member.objects.visible_to(user).filter(
+        nik__in=in_file, family__status=FamilyStatus.ACTIVE
+    )
+    sql, params = seen.values("nik").distinct().query.sql_with_params()
+    bulk.execute(f"CREATE TEMPORARY TABLE {SEEN} AS {sql}", params)
+    bulk.execute(f"CREATE UNIQUE INDEX {SEEN}_nik ON {SEEN} (nik)")
+    bulk.analyze(SEEN)
+    unseen = f"NOT EXISTS (SELECT 1 FROM {SEEN} s WHERE s.nik = {NIKS}.nik)"
+    bulk.execute(f"""
+        INSERT INTO {ERRORS} (line, kolom, nilai, pesan)
+        SELECT r.line, 'nik', r.nik, %s
+        FROM {ROWS} r JOIN {NIKS} ON {NIKS}.nik = r.nik
+        WHERE r.keyed AND {unseen}""",
+        [NOT_IN_SCOPE],
+    )  # fmt: skip
+    bulk.execute(f"DELETE FROM {NIKS} WHERE {unseen}")
 
 
 def _keep_visible(user) -> None:

@@ -16,6 +16,7 @@ from harapan.compliance.models import Verification
 from harapan.jobs.models import Run, RunFile, RunKind, RunStatus
 from harapan.testing import (
     KEC_A,
+    METRO_DESA,
     make_family,
     make_member,
     make_user,
@@ -118,6 +119,14 @@ class UploadPageTests(VerificationFileCase):
         run = self.uploaded(self.operator, text)
         self.assertEqual(run.errors, [[4, "nik", unknown, NOT_YOURS],
                                       [5, "nik", self.metro_pupil.nik, NOT_YOURS]])  # fmt: skip
+
+    def test_a_nik_held_by_two_families_elsewhere_is_not_found_without_a_count(self):
+        # A second Metro family with the Metro pupil's NIK: check_data's NIK_DUPLIKAT.
+        make_member(make_family(region_code=METRO_DESA), nik=self.metro_pupil.nik,
+                    birth_date=date(2012, 8, 1), school_level="smp")  # fmt: skip
+        text = self.kecamatan_a_file() + f"\n{self.metro_pupil.nik},2026-01,smp,patuh,,"
+        run = self.uploaded(self.operator, text)
+        self.assertEqual(run.errors, [[4, "nik", self.metro_pupil.nik, NOT_YOURS]])
 
     def test_pendamping_b_cannot_record_pendamping_a_families(self):
         run = self.uploaded(self.pendamping_b, self.kecamatan_a_file())
