@@ -148,6 +148,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # The largest file an upload page accepts; it waits for its worker in the database.
 HARAPAN_UPLOAD_MAX_MB = int(os.environ.get("HARAPAN_UPLOAD_MAX_MB", "100"))
+# Issue 14, uploads: what an XLSX may hold, read from its zip directory before it is
+# parsed (lib/tabular.py `check_content`); the same limits hold for the commands.
+HARAPAN_UPLOAD_MAX_UNPACKED_MB = int(os.environ.get("HARAPAN_UPLOAD_MAX_UNPACKED_MB", "500"))
+HARAPAN_UPLOAD_MAX_ROWS = int(os.environ.get("HARAPAN_UPLOAD_MAX_ROWS", "1048576"))  # as Excel
+# A spreadsheet's XML packs 5 to 20 times; a zip bomb hundreds of times.
+HARAPAN_UPLOAD_MAX_ZIP_RATIO = int(os.environ.get("HARAPAN_UPLOAD_MAX_ZIP_RATIO", "100"))
 
 # Scheduled jobs: a task path and the local time (TIME_ZONE) it runs every day.
 # Each job re-enqueues itself for its next run; `harapan schedule` starts any that

@@ -348,3 +348,99 @@ def csv_rows(content: bytes) -> list[list[str]]:
     import io
 
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+# -- hostile upload files ------------------------------------------------------------------
+
+
+def refusal_on_record(user, kind: str, file_name: str) -> str:
+    """The reason on the audit row of an upload refused at the door (`uploads.accepted`)."""
+    from harapan.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.get(action="upload.refuse", details__file=file_name)
+    assert (entry.actor, entry.details["kind"]) == (user, kind)
+    return entry.details["reason"]
+
+
+_SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b"<sheetData>"
+)
+_WORKBOOK_PARTS = {
+    "[Content_Types].xml": (
+        b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        b'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+        b'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+        b'"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+        b'"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument'
+        b'.spreadsheetml.worksheet+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+        b'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target='
+        b'"xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        b'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.'
+        b'org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships"><sheets><sheet name="data" sheetId="1" r:id="rId1"/></sheets>'
+        b"</workbook>"
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+        b'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target='
+        b'"worksheets/sheet1.xml"/></Relationships>'
+    ),
+}
+
+
+def xlsx_bomb(unpacked_mb: int, header: tuple[str, ...] = ("nik",)) -> bytes:
+    """A valid XLSX whose one sheet, under a `header` row, unpacks to `unpacked_mb` MB of
+    identical rows.
+
+    Deflating hundreds of MB takes the test seconds, so one MB of rows is
+    deflated once, ending on a full flush (a block that refers to nothing
+    before it), and that block is repeated: the stream inflates to the whole
+    sheet, and the file is a few hundred KB.
+    """
+    import struct
+    import zlib
+
+    row = b'<row><c t="inlineStr"><is><t>bom zip bom zip bom zip</t></is></c></row>'
+    chunk = row * (1024 * 1024 // len(row))
+
+    def block(data: bytes, mode: int) -> bytes:
+        deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+        return deflate.compress(data) + deflate.flush(mode)
+
+    cells = "".join(f'<c t="inlineStr"><is><t>{name}</t></is></c>' for name in header)
+    head = _SHEET_HEAD + f"<row>{cells}</row>".encode()
+    tail = b"</sheetData></worksheet>"
+    repeated = block(chunk, zlib.Z_FULL_FLUSH)
+    sheet_deflated = (block(head, zlib.Z_FULL_FLUSH) + repeated * unpacked_mb
+                      + block(tail, zlib.Z_FINISH))  # fmt: skip
+    crc = zlib.crc32(head)
+    for _ in range(unpacked_mb):
+        crc = zlib.crc32(chunk, crc)
+    crc = zlib.crc32(tail, crc)
+    sheet_size = len(head) + len(chunk) * unpacked_mb + len(tail)
+    entries = [(name, block(data, zlib.Z_FINISH), zlib.crc32(data), len(data))
+               for name, data in _WORKBOOK_PARTS.items()]  # fmt: skip
+    entries.append(("xl/worksheets/sheet1.xml", sheet_deflated, crc, sheet_size))
+    body, directory = b"", b""
+    for name, data, checksum, size in entries:
+        encoded = name.encode()
+        # version 2.0, no flags, deflated, 1 Jan 2026 00:00, then crc and sizes
+        fields = (20, 0, 8, 0, (46 << 9) | (1 << 5) | 1, checksum, len(data), size)
+        local = struct.pack("<4s5H3I2H", b"PK\x03\x04", *fields, len(encoded), 0)
+        central = struct.pack("<4s6H3I5H2I", b"PK\x01\x02", 20, *fields,
+                              len(encoded), 0, 0, 0, 0, 0, len(body))  # fmt: skip
+        directory += central + encoded
+        body += local + encoded + data
+    end = struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, len(entries), len(entries),
+                      len(directory), len(body), 0)  # fmt: skip
+    return body + directory + end

@@ -15,10 +15,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from harapan.accounts.roles import sees_full_nik
+from harapan.audit import trail
 from harapan.jobs import runs
 from harapan.jobs.access import runs_visible_to
 from harapan.jobs.runs import Outcome
-from harapan.lib.tabular import SUFFIXES
+from harapan.lib.tabular import SUFFIXES, FileProblem, check_content
 
 # The errors of a rejected file listed on its page (templates/import_errors.html);
 # the CSV download has them all.
@@ -38,7 +40,9 @@ def check_table_file(upload):
     """A form's clean_file: an import file is a UTF-8 CSV or an XLSX workbook, not too big.
 
     The file waits for its worker in the database (`jobs.RunFile`); a file
-    larger than the cap is better split, or imported with the command.
+    larger than the cap is better split, or imported with the command. Its
+    content is checked as the reader checks it (`tabular.check_content`): a
+    renamed binary or a zip bomb is refused here, before it is stored.
     """
     if suffix_of(upload) not in SUFFIXES:
         raise forms.ValidationError(_("Berkas harus .csv atau .xlsx"))
@@ -49,6 +53,10 @@ def check_table_file(upload):
               "kecamatan, atau minta admin mengimpornya dengan perintah harapan.")
             % {"size": round(upload.size / 1024 / 1024, 1), "limit": limit}
         )  # fmt: skip
+    try:
+        check_content(upload, suffix_of(upload))
+    except FileProblem as problem:
+        raise forms.ValidationError(str(problem)) from problem
     return upload
 
 
@@ -58,6 +66,39 @@ class TableFileField(forms.FileField):
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
         return check_table_file(upload) if upload else upload
+
+
+def accepted(request, form, *, kind: str) -> bool:
+    """`form.is_valid()` for an upload form; a file it refuses is put on the audit trail.
+
+    A refused file never reaches a run or an import, so this row is the only
+    trace of the attempt: who, which file, and why.
+    """
+    if form.is_valid():
+        return True
+    upload = request.FILES.get("file")
+    if upload is not None and "file" in form.errors:
+        record_refused(request.user, kind=kind, file_name=upload.name,
+                       reason=" ".join(form.errors["file"]),
+                       region_code=request.user.region_id or "")  # fmt: skip
+    return False
+
+
+def record_refused(actor, *, kind: str, file_name: str, reason: str, region_code: str = ""):
+    """The audit row of an upload refused before anything was imported."""
+    trail.record(actor, REFUSED, None, region_code=region_code,
+                 details={"kind": kind, "file": file_name, "reason": reason})  # fmt: skip
+
+
+REFUSED = "upload.refuse"
+
+
+def record_error_niks_view(user, obj, lines) -> None:
+    """Whole NIKs among an import's error lines (baris, kolom, nilai, pesan) shown to `user`:
+    a view on the audit trail, as on a family's page."""
+    count = sum(1 for line in lines if line[1] == "nik" and line[2])
+    if count and sees_full_nik(user):
+        trail.record(user, "upload.view_nik", obj, details={"count": count})
 
 
 def rejected(*, rows: int, errors: list, error_total: int, error_rows: int) -> Outcome:

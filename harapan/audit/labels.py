@@ -30,6 +30,12 @@ ACTIONS: dict[str, Action] = {
     "jobs.run.start": Action(_("Pekerjaan latar dimulai"), _("memulai pekerjaan latar")),
     # The whole database (`harapan backup`)
     "database.backup": Action(_("Pencadangan basis data"), _("mencadangkan seluruh basis data")),
+    "upload.view_nik": Action(
+        _("Lihat NIK lengkap galat berkas"), _("melihat NIK lengkap pada galat berkas unggahan")
+    ),
+    "upload.refuse": Action(
+        _("Berkas unggahan ditolak"), _("mengunggah berkas yang ditolak pemeriksaan")
+    ),
     # Regions and demo data (commands)
     "regions.load": Action(_("Muat data wilayah"), _("memuat data wilayah")),
     "demo.build": Action(_("Pembuatan data demo"), _("membuat data demo")),

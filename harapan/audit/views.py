@@ -16,7 +16,7 @@ from harapan.reporting import scope_heading
 
 from .forms import TrailFilterForm
 from .models import AuditEntry
-from .wording import describe, object_type_label
+from .wording import MASKED, describe, object_type_label
 
 PAGE_SIZE = 50
 # An export is a file someone opens: past this many rows, narrow the filters.
@@ -93,7 +93,10 @@ def trail(request: HttpRequest) -> HttpResponse:
 
 
 def _details_text(details: dict) -> str:
-    return "; ".join(f"{key}: {value}" for key, value in details.items())
+    return "; ".join(
+        f"{key}: {MASKED[key](str(value), False) if key in MASKED and value else value}"
+        for key, value in details.items()
+    )
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from harapan.display import formats
+from harapan.lib.kk import shown_kk, shown_kks
 from harapan.lib.nik import shown_nik
 
 from .labels import UNKNOWN, Action, action_for
@@ -24,6 +25,9 @@ from .models import AuditEntry
 
 # Values that say nothing to a reader: the hash of a password, a row's timestamps.
 HIDDEN_VALUE = "***"
+# The numbers that identify a person or a family, as the viewer's role may see them
+# (whole only where the page says so: a family's own history, for FULL_NIK_ROLES).
+MASKED = {"nik": shown_nik, "kk_number": shown_kk, "kks_number": shown_kks}
 
 # Actions recorded on one row whose changes name the fields of another model.
 CHANGED_MODEL = {"compliance.service.link": "compliance.memberservice"}
@@ -205,8 +209,8 @@ def _value(each, name: str, value, full_nik: bool, names) -> str:
         return _("(disembunyikan)")
     if isinstance(value, bool) or isinstance(each, models.BooleanField):
         return formats.yes_no(bool(value))
-    if name == "nik":
-        return shown_nik(str(value), full_nik)
+    if name in MASKED:
+        return MASKED[name](str(value), full_nik)
     if name.endswith("region_code") or name == "region_id":
         return formats.region(value)
     if each is None:

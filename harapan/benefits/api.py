@@ -5,7 +5,9 @@ from datetime import date
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from harapan.accounts.roles import sees_full_nik
 from harapan.api_contract import After, Key, StageNumber, Year, documented, limit
+from harapan.lib.kk import shown_kks
 from harapan.registry.models import Family
 
 from .disbursement import disbursements_visible_to
@@ -112,8 +114,9 @@ def disbursements(request, year: Year, stage: StageNumber, after: After = 0, lim
         .select_related("stage")
         .order_by("pk")[: limit + 1]
     )
+    full = sees_full_nik(request.user)
     items = [
-        {"id": d.pk, "id_keluarga": d.registry_id, "no_kks": d.kks_number,
+        {"id": d.pk, "id_keluarga": d.registry_id, "no_kks": shown_kks(d.kks_number, full),
          "tahun": d.stage.year_id, "tahap": d.stage.number, "jumlah": d.amount,
          "tanggal": d.paid_on, "status": d.status}
         for d in rows[:limit]

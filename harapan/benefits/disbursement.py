@@ -46,6 +46,7 @@ from harapan.audit import trail
 from harapan.display import formats
 from harapan.exports import write_errors
 from harapan.lib import tabular
+from harapan.lib.kk import shown_kks
 from harapan.lib.tabular import (
     NUMBER_CELL,
     FileProblem,
@@ -254,10 +255,9 @@ def _match(scope_prefix: str) -> None:
             INSERT INTO {ERRORS} (line, kolom, nilai, pesan)
             SELECT line, CASE WHEN registry_id <> '' THEN 'id_keluarga' ELSE 'no_kks' END,
                    CASE WHEN registry_id <> '' THEN registry_id ELSE kks END,
-                   'Keluarga ini terdaftar di wilayah lain (' || family_region ||
-                   '), di luar wilayah Anda (' || %s || ')'
+                   'Keluarga ini tidak ditemukan di wilayah Anda'
             FROM {ROWS} WHERE family_id IS NOT NULL AND family_region NOT LIKE %s""",
-            [scope_prefix, f"{scope_prefix}%"],
+            [f"{scope_prefix}%"],
         )  # fmt: skip
 
 
@@ -319,6 +319,8 @@ def _audit_rejected(actor, stage: Stage, file_name: str, scope_prefix: str, resu
             "file": file_name,
             "stage": str(stage),
             "rejected": True,
+            "reason": result.file_problem
+            or tabular.errors_reason(result.errors, result.error_rows),
             "rows": result.rows,
             "errors": result.errors,
             "file_problem": result.file_problem,
@@ -536,17 +538,22 @@ EXPORT_HEADER = ["jenis", "id_keluarga", "no_kks", "kode_wilayah", "jumlah_dibay
                  "jumlah_penetapan", "tanggal", "status", "baris", "keterangan"]  # fmt: skip
 
 
-def mismatch_rows(result: Reconciliation):
-    """Every mismatch of every kind as export rows (EXPORT_HEADER), streamed in chunks."""
+def mismatch_rows(result: Reconciliation, *, full_kks: bool = True):
+    """Every mismatch of every kind as export rows (EXPORT_HEADER), streamed in chunks.
+
+    `full_kks`: card numbers whole, for the roles that see NIKs whole.
+    """
     for kind in Kind.ORDER:
         if kind == Kind.UNPAID:
             for ent in result.rows[kind].iterator(chunk_size=2000):
                 family = ent.family
-                yield [kind, family.registry_id, family.kks_number, ent.region_code, None,
+                yield [kind, family.registry_id, shown_kks(family.kks_number, full_kks),
+                       ent.region_code, None,
                        ent.total, None, "", None, "Belum ada pembayaran berhasil"]  # fmt: skip
             continue
         for line in result.rows[kind].iterator(chunk_size=2000):
             note = mismatch_note(kind, line, result.stage)
             yield [kind, line.family.registry_id if line.family else line.registry_id,
-                   line.kks_number, line.region_code, line.amount, line.entitled,
+                   shown_kks(line.kks_number, full_kks), line.region_code, line.amount,
+                   line.entitled,
                    line.paid_on, line.status, line.line, note]  # fmt: skip

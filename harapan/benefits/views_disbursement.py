@@ -7,11 +7,12 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from harapan.accounts.roles import sees_full_nik
 from harapan.exports import Counted, audit_export, workbook_response
 from harapan.jobs.models import RunKind
 from harapan.registry.naming import name_families
 from harapan.registry.views.imports import may_import
-from harapan.uploads import TableFileField, recent_runs, start_import
+from harapan.uploads import TableFileField, accepted, recent_runs, start_import
 
 from . import disbursement
 from .disbursement import EXPORT_HEADER, Kind, mismatch_note
@@ -68,7 +69,8 @@ def reconciliation_export(request):
     stage = form.get_stage()
     result = disbursement.reconcile(stage, user=request.user)
 
-    lines = Counted(EXPORT_HEADER, disbursement.mismatch_rows(result))
+    rows = disbursement.mismatch_rows(result, full_kks=sees_full_nik(request.user))
+    lines = Counted(EXPORT_HEADER, rows)
     summary = [
         ["jenis", "jumlah_baris", "jumlah_rupiah"],
         *([kind, n, total] for kind, _label, n, total in result.tiles()),
@@ -99,7 +101,7 @@ def disbursement_upload(request):
     if stage := default_stage():
         initial = {"year": stage.year_id, "stage": stage.number}
     form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and accepted(request, form, kind=RunKind.DISBURSEMENT_IMPORT):
         return start_import(
             request, import_disbursement_upload, kind=RunKind.DISBURSEMENT_IMPORT,
             upload=form.cleaned_data["file"], region_code=request.user.region_id or "",

@@ -12,9 +12,10 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from harapan.accounts.roles import Role, may_change_family_data
+from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
 from harapan.exports import audit_export, csv_response
 from harapan.lib import regioncode
+from harapan.lib.kk import shown_kk, shown_kks
 from harapan.registry.models import Family
 from harapan.registry.naming import family_label, name_families
 
@@ -151,6 +152,7 @@ def kks_not_held(request: HttpRequest) -> HttpResponse:
 
 def _csv(user, families) -> HttpResponse:
     today = timezone.localdate()
+    full = sees_full_nik(user)
     response, writer = csv_response(f"kks-tidak-dipegang-kpm-{today:%Y%m%d}.csv")
     writer.writerow(
         [
@@ -172,9 +174,9 @@ def _csv(user, families) -> HttpResponse:
             [
                 str(family.pendamping) if family.pendamping else "",
                 family.registry_id,
-                family.kk_number,
+                shown_kk(family.kk_number, full),
                 family.region_code,
-                family.kks_number,
+                shown_kks(family.kks_number, full),
                 STATUS_LABELS.get(family.kks_status, family.kks_status),
                 HOLDER_LABELS.get(family.kks_holder, ""),
                 family.kks_holder_name or "",

@@ -38,6 +38,8 @@ from .models import ComplianceRules, Result, Source, Verification
 COLUMNS = ("nik", "bulan", "komitmen", "hasil", "persen_kehadiran", "alasan", "npsn", "catatan")
 REQUIRED = ("nik", "bulan", "komitmen")
 ACTION = "compliance.verification.import"
+NOT_REGISTERED = "NIK tidak terdaftar sebagai anggota KPM aktif"
+NOT_IN_SCOPE = "NIK tidak ditemukan di wilayah Anda"
 # PKH began in 2007: an earlier month is a typo, and the age rules of the
 # component expression cannot reach back to the year 1.
 FIRST_MONTH = date(2007, 1, 1)
@@ -46,9 +48,10 @@ ROWS = "harapan_verification_rows"
 ERRORS = "harapan_verification_errors"
 NIKS = "harapan_verification_niks"
 VISIBLE = "harapan_verification_visible"
+SEEN = "harapan_verification_seen"
 MATCHED = "harapan_verification_matched"
 OWED = "harapan_verification_owed"
-TABLES = (ROWS, ERRORS, NIKS, VISIBLE, MATCHED, OWED)
+TABLES = (ROWS, ERRORS, NIKS, SEEN, VISIBLE, MATCHED, OWED)
 
 # `keyed`: nik, bulan and komitmen are well formed, so the row can be matched
 # to a member even when another of its values is wrong — one pass names both.
@@ -261,8 +264,19 @@ def import_verification(
         result.error_lines = [[1, "", "", str(problem)]]
         if errors_out:
             write_errors(errors_out, result.error_lines)
+        _audit_rejected(actor, file_name or path.name, str(problem), scope_user, result)
         raise
+    if not result.ok and not dry_run:
+        reason = tabular.errors_reason(result.errors, result.error_rows)
+        _audit_rejected(actor, file_name or path.name, reason, scope_user, result)
     return result
+
+
+def _audit_rejected(actor, file_name: str, reason: str, scope_user, result) -> None:
+    """A refused file writes nothing, but the attempt itself is on the record."""
+    trail.record(actor, ACTION, None, region_code=_region_of(scope_user or actor),
+                 details={"berkas": file_name, "rejected": True, "reason": reason,
+                          **result.summary()})  # fmt: skip
 
 
 def _region_of(user) -> str:
@@ -321,11 +335,17 @@ def _match_members(scope_user) -> None:
     )
     bulk.execute(f"CREATE UNIQUE INDEX {NIKS}_nik ON {NIKS} (nik)")
     bulk.analyze(NIKS)
+    # An uploader with a scope hears the same for a NIK registered nowhere as for one
+    # registered outside their scope: the message must not tell that it exists.
     bulk.execute(f"""
         INSERT INTO {ERRORS} (line, kolom, nilai, pesan)
-        SELECT r.line, 'nik', r.nik, 'NIK tidak terdaftar sebagai anggota KPM aktif'
+        SELECT r.line, 'nik', r.nik, %s
         FROM {ROWS} r
-        WHERE r.keyed AND NOT EXISTS (SELECT 1 FROM {NIKS} k WHERE k.nik = r.nik)""")
+        WHERE r.keyed AND NOT EXISTS (SELECT 1 FROM {NIKS} k WHERE k.nik = r.nik)""",
+        [NOT_IN_SCOPE if scope_user is not None else NOT_REGISTERED],
+    )  # fmt: skip
+    if scope_user is not None:
+        _drop_unseen(scope_user)
     # Rare (check_data reports them): look for the rows only when there are some.
     if bulk.scalar(f"SELECT COUNT(*) FROM {NIKS} WHERE families > 1"):
         bulk.execute(f"""
@@ -348,6 +368,28 @@ def _match_members(scope_user) -> None:
     bulk.analyze(MATCHED)
 
 
+def _drop_unseen(user) -> None:
+    """A NIK none of whose active members the uploader may see is 'not found', and goes no
+    further: how many families hold it elsewhere is not theirs to learn."""
+    in_file = RawSQL(f"SELECT nik FROM {NIKS}", ())
+    seen = Member.objects.visible_to(user).filter(
+        nik__in=in_file, family__status=FamilyStatus.ACTIVE
+    )
+    sql, params = seen.values("nik").distinct().query.sql_with_params()
+    bulk.execute(f"CREATE TEMPORARY TABLE {SEEN} AS {sql}", params)
+    bulk.execute(f"CREATE UNIQUE INDEX {SEEN}_nik ON {SEEN} (nik)")
+    bulk.analyze(SEEN)
+    unseen = f"NOT EXISTS (SELECT 1 FROM {SEEN} s WHERE s.nik = {NIKS}.nik)"
+    bulk.execute(f"""
+        INSERT INTO {ERRORS} (line, kolom, nilai, pesan)
+        SELECT r.line, 'nik', r.nik, %s
+        FROM {ROWS} r JOIN {NIKS} ON {NIKS}.nik = r.nik
+        WHERE r.keyed AND {unseen}""",
+        [NOT_IN_SCOPE],
+    )  # fmt: skip
+    bulk.execute(f"DELETE FROM {NIKS} WHERE {unseen}")
+
+
 def _keep_visible(user) -> None:
     """Rows whose member the uploader may not see are errors, and go no further."""
     in_file = RawSQL(f"SELECT member_id FROM {NIKS}", ())
@@ -359,9 +401,11 @@ def _keep_visible(user) -> None:
     outside = f"NOT EXISTS (SELECT 1 FROM {VISIBLE} v WHERE v.id = k.member_id)"
     bulk.execute(f"""
         INSERT INTO {ERRORS} (line, kolom, nilai, pesan)
-        SELECT r.line, 'nik', r.nik, 'Anggota ini bukan KPM di wilayah atau dampingan Anda'
+        SELECT r.line, 'nik', r.nik, %s
         FROM {ROWS} r JOIN {NIKS} k ON k.nik = r.nik
-        WHERE r.keyed AND {outside}""")
+        WHERE r.keyed AND {outside}""",
+        [NOT_IN_SCOPE],
+    )  # fmt: skip
     bulk.execute(f"DELETE FROM {NIKS} WHERE NOT EXISTS "
                  f"(SELECT 1 FROM {VISIBLE} v WHERE v.id = {NIKS}.member_id)")  # fmt: skip
 

@@ -357,8 +357,7 @@ def _check_existing_scope(rows, existing, kind, scope_prefix: str, result) -> No
                     row.line,
                     kind.key_column,
                     str(row.key),
-                    "Sekolah ini terdaftar di desa "
-                    f"{regioncode.dotted(obj.region_code)}, di luar wilayah Anda",
+                    "Sekolah ini tidak ditemukan di wilayah Anda",
                 )
             )
 
@@ -402,8 +401,11 @@ def _write(new, changed, kind: ReferenceKind, acting_user, file_name: str) -> No
 
 def _audit(acting_user, kind: ReferenceKind, file_name: str, scope_prefix, result) -> None:
     """The summary of an import, or of a rejected attempt (which writes nothing else)."""
-    if result.dry_run:
+    if result.dry_run and not result.file_problem:
         return
+    reason = ""
+    if not result.imported:
+        reason = result.file_problem or tabular.errors_reason(len(result.errors), result.error_rows)
     trail.record(
         acting_user,
         f"compliance.{kind.model._meta.model_name}.import",
@@ -416,6 +418,7 @@ def _audit(acting_user, kind: ReferenceKind, file_name: str, scope_prefix, resul
             "updated": result.updated,
             "unchanged": result.unchanged,
             "rejected": not result.imported,
+            "reason": reason,
             "errors": len(result.errors),
             "file_problem": result.file_problem,
         },

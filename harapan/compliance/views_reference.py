@@ -24,7 +24,7 @@ from harapan.regions.models import Region
 from harapan.registry.actions import record_nik_view
 from harapan.registry.models import Family
 from harapan.registry.naming import family_label, name_families
-from harapan.uploads import recent_runs, start_import
+from harapan.uploads import accepted, recent_runs, start_import
 
 from . import actions, calendar, reference
 from .forms_reference import (
@@ -125,7 +125,7 @@ def reference_upload(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method != "POST":
         return redirect("compliance:reference_list", kind=kind)
     form = ReferenceUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
+    if not accepted(request, form, kind=PAGES[kind].run_kind):
         return _list_page(request, kind, upload_form=form)
     return start_import(
         request, import_reference_upload, kind=PAGES[kind].run_kind,

@@ -2,11 +2,14 @@
 
 {{ total|number }}  {{ amount|money }}  {{ share|percent }}  {{ family.exit_date|day }}
 {{ run.started_at|moment }}  {{ stage_month|month }}  {{ family.region_code|region }}
-{{ member.in_school|yes_no }}
+{{ member.in_school|yes_no }}  {{ family.kk_number|kk_for:user }}  {{ card|kks_for:user }}
 """
 
 from django import template
 from django.utils.html import conditional_escape, format_html, format_html_join
+
+from harapan.accounts.roles import sees_full_nik
+from harapan.lib.kk import shown_kk, shown_kks
 
 from . import formats
 
@@ -20,6 +23,18 @@ register.filter("moment", formats.moment)
 register.filter("month", formats.month)
 register.filter("region", formats.region)
 register.filter("yes_no", formats.yes_no)
+
+
+@register.filter
+def kk_for(number, user) -> str:
+    """A No KK whole for a role that sees NIKs whole, masked for the others."""
+    return shown_kk(number or "", sees_full_nik(user))
+
+
+@register.filter
+def kks_for(number, user) -> str:
+    """A KKS card number whole for a role that sees NIKs whole, masked for the others."""
+    return shown_kks(number or "", sees_full_nik(user))
 
 
 CHOICES = "; pilihan: "

@@ -12,7 +12,7 @@ from harapan.accounts.roles import sees_full_nik
 from harapan.exports import error_csv_response
 from harapan.lib.nik import shown_nik
 from harapan.paging import paginate
-from harapan.uploads import ERRORS_ON_PAGE
+from harapan.uploads import ERRORS_ON_PAGE, record_error_niks_view
 
 from . import runs
 from .access import oversees_tasks, runs_visible_to
@@ -30,9 +30,13 @@ TASK_STATES = {
 }
 
 
-def _masked(lines: list[list], user) -> list[list]:
-    """Error lines with NIK values shown as the viewer's role may see them."""
+def _masked(lines: list[list], user, run) -> list[list]:
+    """Error lines with NIK values shown as the viewer's role may see them.
+
+    Whole NIKs shown are a view on the audit trail, as on a family's page.
+    """
     full = sees_full_nik(user)
+    record_error_niks_view(user, run, lines)
     return [
         [line, column, shown_nik(str(value), full) if column == "nik" else value, message]
         for line, column, value, message in lines
@@ -50,7 +54,7 @@ def run_detail(request, pk: int):
     context = {
         "run": run,
         "figures": [(_(label), number) for label, number in run.figures],
-        "errors": _masked(run.errors[:ERRORS_ON_PAGE], request.user),
+        "errors": _masked(run.errors[:ERRORS_ON_PAGE], request.user, run),
         "error_total": run.error_total,
         "refresh": None if run.finished else REFRESH_SECONDS,
         "elapsed": int(
@@ -65,7 +69,8 @@ def run_detail(request, pk: int):
 @login_required
 def run_errors(request, pk: int):
     run = _run(request, pk)
-    return error_csv_response(_masked(run.errors, request.user), f"galat-pekerjaan-{run.pk}.csv")
+    return error_csv_response(_masked(run.errors, request.user, run),
+                              f"galat-pekerjaan-{run.pk}.csv")  # fmt: skip
 
 
 @login_required

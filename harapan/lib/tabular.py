@@ -14,13 +14,19 @@ Dates are read in the formats of the registry contract: `YYYY-MM-DD`,
 """
 
 import calendar
+import codecs
 import csv
 import re
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from django.utils.translation import gettext_noop
+
+from harapan.display.formats import number
 
 ERROR_HEADER = ["baris", "kolom", "nilai", "pesan"]
 SUFFIXES = (".csv", ".xlsx")
@@ -94,6 +100,161 @@ def number_cell_message(label: str) -> str:
             "format kolom sebagai Teks lalu isi ulang")  # fmt: skip
 
 
+# -- what a file may be, checked before it is parsed ---------------------------------------
+
+MB = 1024 * 1024
+# An XLSX is a zip of XML parts; these two are in every workbook Excel or LibreOffice writes.
+OOXML_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+# `<dimension ref="A1:T200000"/>` opens a sheet's XML (after its properties): the
+# rows the sheet declares, read without parsing the sheet.
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*[0-9]*:?[A-Z]*([0-9]+)\"")
+SHEET_HEAD = 64 * 1024
+# A ratio under this size is no threat, and a tiny sheet of blanks compresses very well.
+RATIO_FLOOR = 1 * MB
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big an import file may be; the settings HARAPAN_UPLOAD_MAX_* (settings.py)."""
+
+    megabytes: int
+    unpacked_megabytes: int
+    rows: int
+    zip_ratio: int
+
+    @classmethod
+    def from_settings(cls) -> "Limits":
+        from django.conf import settings
+
+        return cls(
+            megabytes=settings.HARAPAN_UPLOAD_MAX_MB,
+            unpacked_megabytes=settings.HARAPAN_UPLOAD_MAX_UNPACKED_MB,
+            rows=settings.HARAPAN_UPLOAD_MAX_ROWS,
+            zip_ratio=settings.HARAPAN_UPLOAD_MAX_ZIP_RATIO,
+        )
+
+
+def check_file(path: Path | str, limits: Limits | None = None) -> None:
+    """FileProblem unless the file on disk is within the size cap and is what its name says."""
+    path = Path(path)
+    limits = limits or Limits.from_settings()
+    size = path.stat().st_size
+    if size > limits.megabytes * MB:
+        raise FileProblem(
+            f"Berkas terlalu besar ({number(size / MB, 1)} MB); batasnya "
+            f"{number(limits.megabytes)} MB (HARAPAN_UPLOAD_MAX_MB). Bagi berkas per kecamatan."
+        )
+    with open(path, "rb") as handle:
+        check_content(handle, path.suffix.lower(), limits)
+
+
+def check_content(handle: BinaryIO, suffix: str, limits: Limits | None = None) -> None:
+    """FileProblem unless the file's bytes are what its suffix says, without parsing it.
+
+    A CSV is UTF-8 text with no NUL byte. An XLSX is a zip holding the parts
+    of a workbook, whose parts unpack to no more than the limit, none of them
+    swelling more than `zip_ratio` times (a zip bomb does, by hundreds), and
+    whose sheets declare no more rows than the limit: all read from the zip's
+    directory and the first bytes of each sheet, so a bomb is refused in
+    milliseconds instead of minutes of parsing. The handle is left at its start.
+    """
+    limits = limits or Limits.from_settings()
+    try:
+        if suffix in XLSX_SUFFIXES:
+            _check_workbook(handle, limits)
+        else:
+            _check_text(handle)
+    finally:
+        handle.seek(0)
+
+
+def _check_text(handle: BinaryIO) -> None:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    first = True
+    while chunk := handle.read(MB):
+        if first and chunk.startswith(b"PK\x03\x04"):
+            raise FileProblem(
+                "Berkas ini buku kerja Excel atau arsip zip yang diberi akhiran .csv; "
+                "unggah dengan akhiran .xlsx, atau simpan ulang sebagai 'CSV UTF-8'."
+            )
+        first = False
+        if b"\x00" in chunk:
+            raise FileProblem(
+                "Berkas .csv ini bukan teks: isinya data biner (mungkin berkas lain yang "
+                "diganti namanya). Simpan ulang dari Excel sebagai 'CSV UTF-8'."
+            )
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            raise FileProblem(NOT_UTF8) from exc
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise FileProblem(NOT_UTF8) from exc
+
+
+NOT_UTF8 = (
+    "Berkas bukan teks UTF-8. Simpan ulang sebagai 'CSV UTF-8' dari Excel, atau unggah "
+    "sebagai .xlsx."
+)
+NOT_WORKBOOK = (
+    "Berkas ini bukan buku kerja Excel .xlsx (mungkin berkas lain yang diganti namanya). "
+    "Simpan ulang dari Excel sebagai 'Buku Kerja Excel (.xlsx)', atau sebagai 'CSV UTF-8'."
+)
+
+
+def _check_workbook(handle: BinaryIO, limits: Limits) -> None:
+    try:
+        archive = zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileProblem(NOT_WORKBOOK) from exc
+    with archive:
+        parts = archive.infolist()
+        names = {part.filename for part in parts}
+        if not all(name in names for name in OOXML_PARTS):
+            raise FileProblem(NOT_WORKBOOK)
+        unpacked = sum(part.file_size for part in parts)
+        if unpacked > limits.unpacked_megabytes * MB:
+            raise FileProblem(
+                f"Isi berkas XLSX ini {number(unpacked / MB)} MB setelah dibuka; batasnya "
+                f"{number(limits.unpacked_megabytes)} MB. Bagi berkas per kecamatan, atau "
+                "unggah sebagai 'CSV UTF-8'."
+            )
+        for part in parts:
+            ratio = part.file_size / max(part.compress_size, 1)
+            if part.file_size > RATIO_FLOOR and ratio > limits.zip_ratio:
+                raise FileProblem(
+                    f"Berkas XLSX ini ditolak: bagian {part.filename} mengembang "
+                    f"{number(ratio)} kali saat dibuka (batasnya {number(limits.zip_ratio)} "
+                    "kali), ciri bom zip. Simpan ulang dari Excel, atau unggah sebagai "
+                    "'CSV UTF-8'."
+                )
+        for part in parts:
+            if _SHEET_PART.fullmatch(part.filename):
+                _check_declared_rows(archive, part, limits)
+
+
+def _check_declared_rows(archive: zipfile.ZipFile, part: zipfile.ZipInfo, limits) -> None:
+    try:
+        with archive.open(part) as sheet:
+            head = sheet.read(SHEET_HEAD)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise FileProblem(NOT_WORKBOOK) from exc
+    if found := _DIMENSION.search(head):
+        rows = int(found.group(1))
+        if rows > limits.rows + 1:  # the header row is not a data row
+            raise too_many_rows(limits, found=rows - 1)
+
+
+def too_many_rows(limits: Limits, found: int | None = None) -> FileProblem:
+    counted = f" ({number(found)} baris)" if found else ""
+    return FileProblem(
+        f"Berkas berisi lebih dari {number(limits.rows)} baris data{counted}, batasnya. "
+        "Bagi berkas per kecamatan."
+    )
+
+
 # -- files ---------------------------------------------------------------------------------
 
 
@@ -104,18 +265,23 @@ def read_table(
     *,
     missing_also: Callable[[list[str]], list[str]] | None = None,
     text_only: Sequence[str] = (),
+    limits: Limits | None = None,
 ) -> Iterator[Row]:
     """(row number, values in the order of `columns`) for each non-blank row of the file.
 
     An `.xlsx` or `.xlsm` file is read as a workbook, anything else as CSV.
     `missing_also(names)` may add missing-column messages of its own (e.g.
     "one of two columns"); a number cell in a `text_only` column is marked
-    with NUMBER_CELL. Raises FileProblem when the file cannot be read.
+    with NUMBER_CELL. Raises FileProblem when the file cannot be read, at once
+    when it is over the limits or not what its name says (`check_file`), so
+    every import, on a page or the command line, refuses the same files.
     """
     path = Path(path)
+    limits = limits or Limits.from_settings()
+    check_file(path, limits)
     if path.suffix.lower() in XLSX_SUFFIXES:
-        return _read_xlsx(path, columns, required, missing_also, text_only)
-    return _read_csv(path, columns, required, missing_also)
+        return _read_xlsx(path, columns, required, missing_also, text_only, limits)
+    return _read_csv(path, columns, required, missing_also, limits)
 
 
 def _positions(header: list, columns, required, missing_also) -> list[int | None]:
@@ -132,7 +298,7 @@ def _positions(header: list, columns, required, missing_also) -> list[int | None
     return [names.index(c) if c in names else None for c in columns]
 
 
-def _read_csv(path: Path, columns, required, missing_also) -> Iterator[Row]:
+def _read_csv(path: Path, columns, required, missing_also, limits: Limits) -> Iterator[Row]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             sample = handle.read(4096)
@@ -145,7 +311,9 @@ def _read_csv(path: Path, columns, required, missing_also) -> Iterator[Row]:
             positions = _positions(header, columns, required, missing_also)
             width = len(columns)
             in_order = positions == list(range(width))
-            for number, row in enumerate(reader, start=2):
+            for line, row in enumerate(reader, start=2):
+                if line > limits.rows + 1:
+                    raise too_many_rows(limits)
                 if in_order and len(row) >= width:
                     # The common case (our own export order): no reshuffling.
                     values = [cell.strip() for cell in row[:width]]
@@ -155,7 +323,7 @@ def _read_csv(path: Path, columns, required, missing_also) -> Iterator[Row]:
                         for p in positions
                     ]
                 if any(values):
-                    yield number, values
+                    yield line, values
     except UnicodeDecodeError as exc:
         raise FileProblem(
             "Berkas bukan teks UTF-8. Simpan ulang sebagai 'CSV UTF-8' dari Excel, atau unggah "
@@ -175,7 +343,7 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path, columns, required, missing_also, text_only) -> Iterator[Row]:
+def _read_xlsx(path: Path, columns, required, missing_also, text_only, limits) -> Iterator[Row]:
     from openpyxl import load_workbook
 
     try:
@@ -189,7 +357,10 @@ def _read_xlsx(path: Path, columns, required, missing_also, text_only) -> Iterat
             raise FileProblem("Lembar pertama kosong: tidak ada baris judul")
         positions = _positions(list(header), columns, required, missing_also)
         marked = [column in text_only for column in columns]
-        for number, row in enumerate(rows, start=2):
+        # A sheet may declare no dimension, or a false one: its rows are counted as they come.
+        for line, row in enumerate(rows, start=2):
+            if line > limits.rows + 1:
+                raise too_many_rows(limits)
             if not row or all(v is None or str(v).strip() == "" for v in row):
                 continue
             width = len(row)
@@ -201,6 +372,11 @@ def _read_xlsx(path: Path, columns, required, missing_also, text_only) -> Iterat
                     values.append(f"{NUMBER_CELL}{value}")
                 else:
                     values.append(_cell(value).strip())
-            yield number, values
+            yield line, values
     finally:
         workbook.close()
+
+
+def errors_reason(errors: int, error_rows: int) -> str:
+    """Why a file with bad rows was refused, for its audit row."""
+    return f"{number(errors)} galat pada {number(error_rows)} baris; tidak ada yang diimpor"

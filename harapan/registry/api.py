@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 
 from harapan.accounts.roles import sees_full_nik
 from harapan.api_contract import Key, documented, limit
+from harapan.lib.kk import shown_kk, shown_kks
 from harapan.lib.nik import InvalidNik, clean_nik, shown_nik
 
 from . import actions
@@ -70,15 +71,20 @@ class FamilyPage(Schema):
     next: str | None
 
 
-def _family(family: Family) -> dict:
+class Error(Schema):
+    detail: str
+
+
+def _family(family: Family, *, full: bool) -> dict:
+    """A family for the API; `full`: its No KK and KKS whole (roles that see NIKs whole)."""
     return {
         "id": family.pk,
         "id_keluarga": family.registry_id,
-        "no_kk": family.kk_number,
+        "no_kk": shown_kk(family.kk_number, full),
         "kode_desa": family.region_code,
         "alamat": family.address,
         "bank": family.bank,
-        "no_kks": family.kks_number,
+        "no_kks": shown_kks(family.kks_number, full),
         "desil": family.desil,
         "status": family.status,
         "alasan_keluar": family.exit_reason,
@@ -130,7 +136,8 @@ def list_families(
         raise HttpError(422, message)
     families = form.filter(Family.objects.visible_to(user), user).select_related("pendamping")
     items, cursor = page_of(families, form.cleaned_data["after"], size=limit)
-    return {"items": [_family(f) for f in items], "next": cursor}
+    full = sees_full_nik(user)
+    return {"items": [_family(f, full=full) for f in items], "next": cursor}
 
 
 @router.get(
@@ -148,7 +155,7 @@ def get_family(request: HttpRequest, family_id: Key):
     members = list(family.members.all())
     if full:
         actions.record_nik_view(user, family, len(members), via="api")
-    body = _family(family)
+    body = _family(family, full=full)
     body["anggota"] = [_member(m, full_nik=full, on=today) for m in members]
     return body
 

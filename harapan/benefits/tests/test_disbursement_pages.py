@@ -10,7 +10,8 @@ from harapan.audit.models import AuditEntry
 from harapan.benefits.disbursement import EXPORT_HEADER, Kind
 from harapan.benefits.models import Disbursement, DisbursementImport
 from harapan.jobs.models import Run, RunKind, RunStatus
-from harapan.testing import DESA_B, make_family, queued_run, run_queued_here
+from harapan.registry.models import Family
+from harapan.testing import DESA_B, make_family, queued_run, refusal_on_record, run_queued_here
 
 from .test_disbursement import DisbursementCase, entitle
 
@@ -86,8 +87,8 @@ class UploadPageTests(DisbursementCase):
         )
         run = self.uploaded("x.csv", text)
         self.assertEqual(run.status, RunStatus.REJECTED)
-        message = ("Keluarga ini terdaftar di wilayah lain (1872011001), "
-                   "di luar wilayah Anda (1806)")  # fmt: skip
+        # Nothing more than that: neither that the family exists nor its desa (1872011001).
+        message = "Keluarga ini tidak ditemukan di wilayah Anda"
         self.assertEqual(run.errors, [[3, "id_keluarga", self.metro_family.registry_id, message]])
         self.assertEqual(Disbursement.objects.count(), 0)
 
@@ -117,6 +118,15 @@ class UploadPageTests(DisbursementCase):
         response = self.client.post(self.url, {**QUERY, "file": file})
         self.assertContains(response, "Berkas harus .csv atau .xlsx")
         self.assertFalse(Run.objects.exists())
+
+    def test_a_renamed_binary_is_refused_at_the_door_and_recorded(self):
+        self.client.force_login(self.operator)
+        file = SimpleUploadedFile("bri.csv", b"%PDF-1.4\n\x00\x01binary")
+        response = self.client.post(self.url, {**QUERY, "file": file})
+        self.assertContains(response, "isinya data biner")
+        self.assertFalse(Run.objects.exists())
+        reason = refusal_on_record(self.operator, RunKind.DISBURSEMENT_IMPORT, "bri.csv")
+        self.assertIn("isinya data biner", reason)
 
     def test_only_operators_and_admin_may_upload(self):
         for user in (self.pendamping_a, self.korkab, self.auditor):
@@ -207,6 +217,17 @@ class ReconciliationPageTests(DisbursementCase):
         rows = list(workbook["selisih"].iter_rows(values_only=True))
         workbook.close()
         return rows
+
+    def test_korwil_sees_card_numbers_masked_on_the_page_and_in_the_export(self):
+        Family.objects.filter(pk=self.unpaid.pk).update(kks_number="5000999988887777")
+        self.client.force_login(self.korwil)
+        page = self.client.get(self.url, QUERY)
+        self.assertContains(page, "************7777")
+        self.assertNotContains(page, "5000999988887777")
+        unpaid = [row for row in self.export(self.korwil) if row[1] == self.unpaid.registry_id]
+        self.assertEqual([(row[0], row[2]) for row in unpaid], [(Kind.UNPAID, "************7777")])
+        unpaid = [row for row in self.export(self.operator) if row[1] == self.unpaid.registry_id]
+        self.assertEqual([(row[0], row[2]) for row in unpaid], [(Kind.UNPAID, "5000999988887777")])
 
     def test_the_export_opens_with_openpyxl_and_holds_every_mismatch(self):
         rows = self.export(self.admin_pusat)

@@ -245,6 +245,15 @@ class CommandTests(VerificationFileCase):
         assert "tidak ada yang disimpan" in out
         assert not Verification.objects.exists()
 
+    def test_a_renamed_binary_is_refused_and_the_attempt_is_on_the_record(self):
+        path = self.dir / "jan.csv"
+        path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+        with pytest.raises(CommandError, match="isinya data biner"):
+            self.run_command(str(path))
+        entry = AuditEntry.objects.get(action="compliance.verification.import")
+        assert (entry.details["berkas"], entry.details["rejected"]) == ("jan.csv", True)
+        assert "isinya data biner" in entry.details["reason"]
+
     def test_a_missing_file_or_unknown_user_is_a_clear_error(self):
         with pytest.raises(CommandError, match="tidak ditemukan"):
             self.run_command(str(self.dir / "tidak-ada.csv"))

@@ -5,22 +5,23 @@ Roles, scope, the result and the errors, as the run's page shows them.
 
 import io
 from datetime import date
-from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from harapan.compliance import views_import
+from harapan.audit.models import AuditEntry
 from harapan.compliance.models import Verification
 from harapan.jobs.models import Run, RunFile, RunKind, RunStatus
 from harapan.testing import (
     KEC_A,
+    METRO_DESA,
     make_family,
     make_member,
     make_user,
     queued_run,
+    refusal_on_record,
     run_due_tasks,
     run_queued_here,
     sign_in,
@@ -29,7 +30,7 @@ from harapan.testing import (
 from .test_import_verification import HEADER, VerificationFileCase
 
 URL = reverse("compliance:verification_upload")
-NOT_YOURS = "Anggota ini bukan KPM di wilayah atau dampingan Anda"
+NOT_YOURS = "NIK tidak ditemukan di wilayah Anda"
 
 
 def upload(text: str, name: str = "verifikasi.csv") -> SimpleUploadedFile:
@@ -110,6 +111,23 @@ class UploadPageTests(VerificationFileCase):
         self.assertEqual(page.context["errors"], [[4, "nik", self.metro_pupil.nik, NOT_YOURS]])
         self.assertFalse(Verification.objects.exists())
 
+    def test_a_nik_registered_nowhere_gets_the_same_answer_as_one_outside_the_scope(self):
+        # Otherwise the two messages would tell an uploader which NIKs are KPM elsewhere.
+        unknown = "1806010101990001"
+        text = self.kecamatan_a_file() + f"\n{unknown},2026-01,smp,patuh,,"
+        text += f"\n{self.metro_pupil.nik},2026-01,smp,patuh,,"
+        run = self.uploaded(self.operator, text)
+        self.assertEqual(run.errors, [[4, "nik", unknown, NOT_YOURS],
+                                      [5, "nik", self.metro_pupil.nik, NOT_YOURS]])  # fmt: skip
+
+    def test_a_nik_held_by_two_families_elsewhere_is_not_found_without_a_count(self):
+        # A second Metro family with the Metro pupil's NIK: check_data's NIK_DUPLIKAT.
+        make_member(make_family(region_code=METRO_DESA), nik=self.metro_pupil.nik,
+                    birth_date=date(2012, 8, 1), school_level="smp")  # fmt: skip
+        text = self.kecamatan_a_file() + f"\n{self.metro_pupil.nik},2026-01,smp,patuh,,"
+        run = self.uploaded(self.operator, text)
+        self.assertEqual(run.errors, [[4, "nik", self.metro_pupil.nik, NOT_YOURS]])
+
     def test_pendamping_b_cannot_record_pendamping_a_families(self):
         run = self.uploaded(self.pendamping_b, self.kecamatan_a_file())
         self.assertEqual([(e[0], e[3]) for e in run.errors], [(2, NOT_YOURS), (3, NOT_YOURS)])
@@ -163,12 +181,31 @@ class UploadPageTests(VerificationFileCase):
 
     def test_a_file_too_big_or_not_csv_is_refused_before_reading(self):
         self.client.force_login(self.operator)
-        with mock.patch.object(views_import, "MAX_UPLOAD_MB", 0):
+        with self.settings(HARAPAN_UPLOAD_MAX_MB=0):
             response = self.client.post(URL, {"file": upload(self.kecamatan_a_file())})
         self.assertContains(response, "Berkas terlalu besar")
         response = self.client.post(URL, {"file": upload(self.kecamatan_a_file(), "x.pdf")})
         self.assertContains(response, "Berkas harus .csv atau .xlsx")
         self.assertFalse(Run.objects.exists())
+
+    def test_a_renamed_binary_is_refused_at_the_door_and_recorded(self):
+        self.client.force_login(self.operator)
+        pdf = SimpleUploadedFile("jan.xlsx", b"%PDF-1.4 a renamed document")
+        response = self.client.post(URL, {"file": pdf})
+        self.assertContains(response, "bukan buku kerja Excel .xlsx")
+        self.assertFalse(Run.objects.exists())
+        reason = refusal_on_record(self.operator, RunKind.VERIFICATION_IMPORT, "jan.xlsx")
+        self.assertIn("bukan buku kerja Excel .xlsx", reason)
+
+    def test_a_file_rejected_by_the_worker_is_on_the_record_with_its_reason(self):
+        text = self.kecamatan_a_file() + f"\n{self.metro_pupil.nik},2026-01,smp,patuh,,"
+        self.uploaded(self.operator, text, "jan.csv")
+        entry = AuditEntry.objects.get(action="compliance.verification.import")
+        # One error, on line 4 (the Metro pupil): nothing imported.
+        self.assertEqual((entry.actor, entry.details["berkas"], entry.details["rejected"],
+                          entry.details["reason"]),
+                         (self.operator, "jan.csv", True,
+                          "1 galat pada 1 baris; tidak ada yang diimpor"))  # fmt: skip
 
     def test_another_pendamping_cannot_open_the_run_or_its_errors(self):
         run = self.uploaded(self.pendamping_b, self.kecamatan_a_file())

@@ -23,9 +23,11 @@ from harapan.testing import (
     make_member,
     make_user,
     queued_run,
+    refusal_on_record,
     run_due_tasks,
     run_queued_here,
     sign_in,
+    xlsx_bomb,
 )
 
 SCHOOLS = reverse("compliance:reference_list", args=["sekolah"])
@@ -305,6 +307,15 @@ class UploadTests(ReferenceCase):
         self.assertEqual(run.status, RunStatus.REJECTED)
         page = self.client.get(reverse("jobs:run_detail", args=[run.pk]))
         self.assertContains(page, "Kolom wajib tidak ada")
+
+    def test_a_zip_bomb_is_refused_at_the_door_and_recorded(self):
+        self.client.force_login(self.operator)
+        bomb = SimpleUploadedFile("sekolah.xlsx", xlsx_bomb(40, header=("npsn", "nama")))
+        response = self.client.post(UPLOAD_SCHOOLS, {"file": bomb})
+        self.assertContains(response, "ciri bom zip")
+        self.assertFalse(Run.objects.exists())
+        reason = refusal_on_record(self.operator, RunKind.SCHOOLS_IMPORT, "sekolah.xlsx")
+        self.assertIn("ciri bom zip", reason)
 
     def test_read_only_roles_cannot_upload(self):
         self.client.force_login(self.korkab)

@@ -68,3 +68,14 @@ def test_a_broken_file_is_rejected_whole(tmp_path):
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="tidak ditemukan"):
         call_command("load_regions", str(tmp_path / "tidak-ada.csv"), verbosity=0)
+
+
+def test_a_renamed_binary_is_refused_before_reading_and_on_the_record(tmp_path):
+    renamed = tmp_path / "wilayah.csv"
+    renamed.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(CommandError, match="isinya data biner"):
+        call_command("load_regions", str(renamed), verbosity=0)
+    assert Region.objects.count() == 0
+    entry = AuditEntry.objects.get(action="upload.refuse")
+    assert (entry.details["file"], entry.details["kind"]) == (str(renamed), "regions_load")
+    assert "isinya data biner" in entry.details["reason"]

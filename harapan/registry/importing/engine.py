@@ -109,7 +109,11 @@ def import_registry(
         run.errors_csv = errors_csv
         run.finished_at = timezone.now()
         run.save(update_fields=["summary", "errors_csv", "finished_at"])
+        _audit_rejected(acting_user, run, str(problem), result)
         raise
+    if not result.imported and not dry_run:
+        _audit_rejected(acting_user, run, tabular.errors_reason(result.errors, result.error_rows),
+                        result)  # fmt: skip
     run.imported = result.imported
     run.summary = result.summary()
     run.errors_csv = errors_csv
@@ -164,6 +168,13 @@ def _write(result: ImportResult, acting_user, run: ImportRun) -> None:
             "families_skipped": result.bad_families,
         },
     )
+
+
+def _audit_rejected(acting_user, run: ImportRun, reason: str, result: ImportResult) -> None:
+    """A refused file writes nothing, but the attempt itself is on the record."""
+    trail.record(acting_user, "registry.import", run, region_code=run.region_code,
+                 details={"file": run.file_name, "rejected": True, "reason": reason,
+                          "rows": result.rows, "errors": result.errors})  # fmt: skip
 
 
 def _errors_csv(errors_out) -> str:

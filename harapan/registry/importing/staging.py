@@ -194,7 +194,7 @@ def check_scope(prefix: str) -> None:
     execute(f"""
         INSERT INTO {ERRORS} (line, kolom, nilai, pesan, registry_id)
         SELECT r.line, 'id_keluarga', r.registry_id,
-               'Keluarga ini terdaftar di wilayah lain (' || f.region_code || ')', r.registry_id
+               'Keluarga ini tidak ditemukan di wilayah Anda', r.registry_id
         FROM {ROWS} r JOIN registry_family f ON f.registry_id = r.registry_id
         WHERE f.region_code NOT LIKE %s""",
         [f"{prefix}%"],

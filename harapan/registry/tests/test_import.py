@@ -1,6 +1,7 @@
 """The registry import contract of DESIGN §12, on a hand-written file with mistakes."""
 
 import csv
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from openpyxl import Workbook
 
 from harapan.audit.models import AuditEntry
 from harapan.registry.models import Family, ImportRun, Member
-from harapan.testing import make_region
+from harapan.testing import make_region, xlsx_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -235,6 +236,26 @@ def test_a_file_that_is_not_utf8_gets_a_clear_message(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes(("\n".join([HEADER, *GOOD_FAMILIES]) + "\nÄ").encode("latin-1"))
     with pytest.raises(CommandError, match="UTF-8"):
+        run(path)
+    assert Family.objects.count() == 0
+
+
+def test_a_zip_bomb_is_refused_on_the_command_line_in_under_two_seconds_on_the_record(tmp_path):
+    path = tmp_path / "bom.xlsx"
+    path.write_bytes(xlsx_bomb(600, header=tuple(HEADER.lower().split(","))))
+    started = time.monotonic()
+    with pytest.raises(CommandError, match="Isi berkas XLSX ini 600 MB setelah dibuka"):
+        run(path)
+    assert time.monotonic() - started < 2
+    entry = AuditEntry.objects.get(action="registry.import")
+    assert (entry.details["file"], entry.details["rejected"]) == ("bom.xlsx", True)
+    assert entry.details["reason"].startswith("Isi berkas XLSX ini 600 MB setelah dibuka")
+
+
+def test_a_file_over_the_size_cap_is_refused_on_the_command_line(tmp_path, settings):
+    settings.HARAPAN_UPLOAD_MAX_MB = 1
+    path = write(tmp_path, GOOD_FAMILIES * 4000)  # five rows of ~140 bytes, 20.000 times
+    with pytest.raises(CommandError, match="Berkas terlalu besar .*; batasnya 1 MB"):
         run(path)
     assert Family.objects.count() == 0
 

@@ -3,15 +3,24 @@ operator's region; the user lands on the run's page, which shows the result when
 
 import csv
 import io
+import time
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from harapan.accounts.roles import Role
-from harapan.jobs.models import Run, RunFile, RunStatus
+from harapan.audit.models import AuditEntry
+from harapan.jobs.models import Run, RunFile, RunKind, RunStatus
 from harapan.registry.models import Family, ImportRun
 from harapan.registry.tests.test_import import BROKEN_FAMILIES, GOOD_FAMILIES, HEADER
-from harapan.testing import PersonaTestCase, make_region, make_user, run_queued_here
+from harapan.testing import (
+    PersonaTestCase,
+    make_region,
+    make_user,
+    refusal_on_record,
+    run_queued_here,
+    xlsx_bomb,
+)
 
 
 def upload_file(lines, name="registri.csv"):
@@ -119,7 +128,12 @@ class ImportPageTest(PersonaTestCase):
         line = GOOD_FAMILIES[4].replace("KPM-2", self.family_a.registry_id)
         line = line.replace("18.06.02.2001", "1872011001")
         self.post(metro_operator, [line])
-        assert "terdaftar di wilayah lain" in ImportRun.objects.get().errors_csv
+        errors = list(csv.DictReader(io.StringIO(ImportRun.objects.get().errors_csv)))
+        # The answer says no more than that: not that the family exists, nor its desa.
+        assert [(e["kolom"], e["pesan"]) for e in errors if e["kolom"] == "id_keluarga"] == [
+            ("id_keluarga", "Keluarga ini tidak ditemukan di wilayah Anda")
+        ]
+        assert "1806012001" not in ImportRun.objects.get().errors_csv
         self.family_a.refresh_from_db()
         assert self.family_a.region_code == "1806012001"
 
@@ -152,6 +166,43 @@ class ImportPageTest(PersonaTestCase):
         self.assertContains(response, "Berkas terlalu besar (1.0 MB); batasnya 1 MB")
         assert not Run.objects.exists()
 
+    def test_a_zip_bomb_is_refused_at_the_door_in_under_two_seconds_and_recorded(self):
+        # 2 MB that unpack to 600 MB of rows under the registry's own header.
+        bomb = SimpleUploadedFile("registri.xlsx", xlsx_bomb(600, header=HEADER.split(",")))
+        self.client.force_login(self.operator)
+        started = time.monotonic()
+        response = self.client.post(reverse("registry:import_upload"), {"file": bomb})
+        assert time.monotonic() - started < 2
+        message = "Isi berkas XLSX ini 600 MB setelah dibuka; batasnya 500 MB"
+        self.assertContains(response, message)
+        assert not Run.objects.exists()
+        reason = refusal_on_record(self.operator, RunKind.REGISTRY_IMPORT, "registri.xlsx")
+        assert reason.startswith(message)
+
+    def test_a_renamed_binary_and_an_oversized_file_are_refused_on_the_record(self):
+        self.client.force_login(self.operator)
+        url = reverse("registry:import_upload")
+        renamed = SimpleUploadedFile("foto.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+        response = self.client.post(url, {"file": renamed})
+        self.assertContains(response, "isinya data biner")
+        assert "isinya data biner" in refusal_on_record(self.operator, RunKind.REGISTRY_IMPORT,
+                                                        "foto.csv")  # fmt: skip
+        with self.settings(HARAPAN_UPLOAD_MAX_MB=1):
+            self.client.post(
+                url, {"file": SimpleUploadedFile("besar.csv", b"x" * (1024 * 1024 + 1))}
+            )
+        reason = refusal_on_record(self.operator, RunKind.REGISTRY_IMPORT, "besar.csv")
+        assert reason.startswith("Berkas terlalu besar (1.0 MB); batasnya 1 MB")
+        assert not Run.objects.exists()
+
+    def test_a_file_rejected_by_the_worker_is_on_the_record_with_its_reason(self):
+        self.post(self.operator, GOOD_FAMILIES + BROKEN_FAMILIES)
+        entry = AuditEntry.objects.get(action="registry.import")
+        # 14 errors on 8 lines (test_a_bad_file_imports_nothing...): nothing imported.
+        assert (entry.actor, entry.details["file"], entry.details["rejected"],
+                entry.details["reason"]) == (self.operator, "registri.csv", True,
+                                             "14 galat pada 8 baris; tidak ada yang diimpor")  # fmt: skip
+
     def test_a_file_without_the_required_columns_is_reported(self):
         self.client.force_login(self.operator)
         bad = SimpleUploadedFile("kurang.csv", b"id_keluarga,nama\nX,Y\n")
@@ -160,3 +211,6 @@ class ImportPageTest(PersonaTestCase):
         response = self.client.get(response.redirect_chain[-1][0])
         self.assertContains(response, "Kolom wajib tidak ada")
         assert Run.objects.get().status == RunStatus.REJECTED
+        entry = AuditEntry.objects.get(action="registry.import")
+        assert entry.details["file"] == "kurang.csv"
+        assert entry.details["reason"].startswith("Kolom wajib tidak ada di baris judul: no_kk")

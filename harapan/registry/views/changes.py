@@ -17,10 +17,12 @@ from django.views.decorators.http import require_POST
 from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
 from harapan.display import formats
 from harapan.lib import regioncode
+from harapan.lib.kk import shown_kks
 from harapan.lib.nik import shown_nik
 from harapan.paging import paginate
 from harapan.regions.models import Region
 from harapan.registry import changes
+from harapan.registry.actions import record_nik_view
 from harapan.registry.forms_changes import (
     FORMS,
     ChangeFilterForm,
@@ -89,18 +91,22 @@ def describe(request: ChangeRequest, user) -> list[tuple[str, str, str]]:
         return [(_("Tanggal meninggal"), _date(died_on), _date(payload["died_on"]))]
     target = member if request.kind in changes.MEMBER_KINDS else family
     fields = changes.MEMBER_FIELDS.get(request.kind) or changes.FAMILY_FIELDS[request.kind]
+    full = sees_full_nik(user)
     return [
         (
             capfirst(target._meta.get_field(name).verbose_name),
-            _shown(target, name, getattr(target, name)),
-            _shown(target, name, payload.get(name)),
+            _shown(target, name, getattr(target, name), full),
+            _shown(target, name, payload.get(name), full),
         )
         for name in fields
     ]
 
 
-def _shown(target, name: str, value) -> str:
-    """A field's value as people read it: its label, Ya/Tidak, a date (1 Des 2026)."""
+def _shown(target, name: str, value, full: bool) -> str:
+    """A field's value as people read it: its label, Ya/Tidak, a date (1 Des 2026), a card
+    number masked for the roles that see NIKs masked."""
+    if name == "kks_number" and value:
+        return shown_kks(str(value), full)
     field = target._meta.get_field(name)
     if isinstance(field, BooleanField):
         return formats.yes_no(bool(value))
@@ -193,8 +199,15 @@ def _move_form(change: ChangeRequest, data=None) -> MoveApprovalForm | None:
     )
 
 
+def _full_niks_shown(change: ChangeRequest) -> int:
+    """How many NIKs the detail page shows: the member's, and a newborn's proposed one."""
+    return bool(change.member) + bool(change.kind == ChangeKind.BIRTH and change.payload.get("nik"))
+
+
 def _detail(request: HttpRequest, change: ChangeRequest, reject_form=None, status=200):
     pending = change.status == ChangeStatus.PENDING
+    if sees_full_nik(request.user):
+        record_nik_view(request.user, change.family, _full_niks_shown(change))
     may_decide = pending and changes.can_decide(request.user, change)
     name_families([change.family])
     context = {

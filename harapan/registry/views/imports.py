@@ -16,7 +16,7 @@ from harapan.jobs.access import runs_visible_to
 from harapan.jobs.models import RunKind
 from harapan.registry.models import ImportRun
 from harapan.registry.tasks import import_registry_upload
-from harapan.uploads import ERRORS_ON_PAGE, TableFileField
+from harapan.uploads import ERRORS_ON_PAGE, TableFileField, accepted, record_error_niks_view
 
 IMPORT_ROLES = {Role.OPERATOR, Role.ADMIN_PUSAT}
 
@@ -45,7 +45,7 @@ def upload(request):
     if not may_import(request.user):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and accepted(request, form, kind=RunKind.REGISTRY_IMPORT):
         # The request only stores the file; a worker imports it (DESIGN §11).
         upload = form.cleaned_data["file"]
         run = runs.start(
@@ -68,13 +68,15 @@ def run_detail(request, pk: int):
     if not may_import(request.user):
         raise PermissionDenied
     run = get_object_or_404(_runs_for(request.user), pk=pk)
+    errors = _first_errors(run.errors_csv)
+    record_error_niks_view(request.user, run, errors)
     context = {
         "run": run,
         "plan": run.summary.get("plan", {}),
         # Refused as a whole file, or row by row and not imported: nothing was written.
         "rejected": not run.imported and bool(run.summary.get("file_problem") or (
             run.summary.get("errors") and not run.skip_invalid)),
-        "errors": _first_errors(run.errors_csv),
+        "errors": errors,
         "error_total": run.summary.get("errors", 0),
     }  # fmt: skip
     return render(request, "registry/import_run.html", context)
@@ -90,6 +92,7 @@ def run_errors(request, pk: int):
     if not may_import(request.user):
         raise PermissionDenied
     run = get_object_or_404(_runs_for(request.user), pk=pk)
+    record_error_niks_view(request.user, run, error_lines(run.errors_csv))
     return error_csv_response(error_lines(run.errors_csv), f"galat-impor-{run.pk}.csv")
 
 

@@ -2,7 +2,11 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from harapan.audit import trail
+from harapan.lib.tabular import FileProblem, check_file
 from harapan.regions import batch
+from harapan.uploads import record_refused
+
+KIND = "regions_load"  # the `kind` of the audit row of a refused file
 
 
 class Command(BaseCommand):
@@ -24,10 +28,13 @@ class Command(BaseCommand):
             bar.refresh()
 
         try:
+            # The same size cap and content check as every import file (lib/tabular.py).
+            check_file(path)
             result = batch.load_regions(path, progress=progress)
         except FileNotFoundError as exc:
             raise CommandError(f"Berkas tidak ditemukan: {path}") from exc
-        except batch.RegionFileError as exc:
+        except (FileProblem, batch.RegionFileError) as exc:
+            record_refused(None, kind=KIND, file_name=str(path), reason=str(exc))
             raise CommandError(f"Berkas wilayah ditolak, tidak ada yang dimuat:\n{exc}") from exc
         finally:
             bar.close()
