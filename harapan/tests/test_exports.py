@@ -128,7 +128,8 @@ class NoBypassTest(SimpleTestCase):
         openers = sorted(
             str(path.relative_to(ROOT))
             for path in app.rglob("*.py")
-            if path != app / "exports.py"
+            # testing.py builds hostile workbooks for the upload tests on purpose.
+            if path not in (app / "exports.py", app / "testing.py")
             and "tests" not in path.relative_to(app).parts
             and self.OPENERS.search(path.read_text(encoding="utf-8"))
         )
