@@ -33,16 +33,22 @@ Each request runs in a savepoint that is rolled back, so an allowed decision
 (approve, cancel…) does not change what the next persona meets.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
+from unittest import mock
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.test import Client
+from django.db.models import Q
+from django.test import Client, SimpleTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from harapan.accounts import scoping
 from harapan.accounts.roles import Role
+from harapan.api import api
 from harapan.audit.models import AuditEntry
 from harapan.compliance import calendar
 from harapan.compliance.actions import link_service
@@ -57,6 +63,7 @@ from harapan.registry.changes import request_change
 from harapan.registry.models import (
     ChangeKind,
     ChangeRequest,
+    ChangeStatus,
     ExitReason,
     Family,
     ImportRun,
@@ -312,35 +319,27 @@ class AccessMatrixTest(PersonaTestCase):
         month = calendar.add_months(calendar.month_start(today), -1)
         cls.values = {"year": year, "stage": stage, "month": f"{month:%Y-%m}"}
 
-    def requests(self) -> list[tuple[str, str, str, str | None, str]]:
-        """(name, kind of object, scope, method, URL) of every request to make;
-        fails naming each pattern that has no row in ACCESS or a parameter it cannot fill."""
-        missing, found = [], []
+    def requests(self, names=None) -> list[tuple[str, str | None, str, str, str]]:
+        """(name, kind of object, scope, method, URL) of every request to make."""
+        assert not missing_rows(), "Add a row to ACCESS for:\n" + "\n".join(missing_rows())
+        found = []
         for route, name, params in patterns():
-            if route.startswith(SKIPPED_PREFIXES):
-                continue
-            if name not in ACCESS:
-                missing.append(f'"{name}": ...,  # {route}')
+            if route.startswith(SKIPPED_PREFIXES) or (names and name not in names):
                 continue
             rule = ACCESS[name]
             kinds = {p: PK_OF.get(name) if p == "pk" else OBJECT_OF_PARAM.get(p) for p in params}
-            object_params = [p for p, kind in kinds.items() if kind]
-            assert [kinds[p] for p in object_params] == ([rule.on] if rule.on else []), (
-                f"{name}: its URL names {[kinds[p] for p in object_params]}, its row on={rule.on!r}"
-            )
+            named = [kind for kind in kinds.values() if kind]
+            assert named == ([rule.on] if rule.on else []), f"{name}: on={rule.on!r}, URL {named}"
             fixed = {"month": self.values["month"], "kind": "sekolah"}
             scopes = self.objects[rule.on] if rule.on else {"": None}
             query = rule.query.format(**self.values)
             for scope, value in scopes.items():
                 kwargs = {p: value if kinds[p] else fixed[p] for p in params}
                 url = reverse(name, kwargs=kwargs) + (f"?{query}" if query else "")
-                for method in ("get", "post"):
-                    if method == "get" and not rule.get and rule.post is not None:
-                        continue  # a POST-only URL
-                    if method == "post" and rule.post is None:
-                        continue
-                    found.append((name, rule.on, scope, method, url))
-        assert not missing, "Add a row to ACCESS for each new pattern:\n" + "\n".join(missing)
+                if rule.get or rule.post is None:  # not a POST-only URL
+                    found.append((name, rule.on, scope, "get", url))
+                if rule.post is not None:
+                    found.append((name, rule.on, scope, "post", url))
         return found
 
     def expected(self, name: str, kind: str | None, scope: str, method: str, persona: str):
@@ -378,14 +377,14 @@ class AccessMatrixTest(PersonaTestCase):
             row = model.objects.filter(pk=self.objects[kind][scope]).values().first()
         return AuditEntry.objects.count(), row
 
-    def test_every_pattern_answers_every_persona_as_its_row_says(self):
-        requests = self.requests()
-        clients = {ANONYMOUS: Client()}
-        for persona in PERSONAS:
-            clients[persona] = Client()
-            clients[persona].force_login(getattr(self, persona))
+    def walk(self, personas=(*PERSONAS, ANONYMOUS), names=None) -> tuple[list[str], int]:
+        """Every request as every persona: what differs from ACCESS, and how many were made."""
+        requests = self.requests(names)
         problems = []
-        for persona, client in clients.items():
+        for persona in personas:
+            client = Client()
+            if persona != ANONYMOUS:
+                client.force_login(getattr(self, persona))
             session = client.cookies.get(settings.SESSION_COOKIE_NAME)
             for name, kind, scope, method, url in requests:
                 expected = self.expected(name, kind, scope, method, persona)
@@ -405,6 +404,58 @@ class AccessMatrixTest(PersonaTestCase):
                                     f" ({response.status_code})")  # fmt: skip
                 elif method == "post" and expected != "allowed" and before != after:
                     problems.append(f"{where}: refused ({got}) but changed {before} → {after}")
-        assert not problems, f"{len(problems)} of {len(requests) * len(clients)} requests:\n" + (
-            "\n".join(problems)
-        )
+        return problems, len(requests) * len(personas)
+
+    def test_every_pattern_answers_every_persona_as_its_row_says(self):
+        problems, made = self.walk()
+        assert not problems, f"{len(problems)} of {made} requests:\n" + "\n".join(problems)
+
+    def test_it_reports_a_page_that_shows_a_family_outside_the_scope(self):
+        everything = lambda user, via="": Q()  # noqa: E731 (a scoping that forgets the scope)
+        with mock.patch.object(scoping, "family_filter", everything):
+            problems, made = self.walk(["pendamping_a"], {"registry:family_detail"})
+        assert made == 4  # the families of scopes a, a2, b and metro
+        assert [problem.split(" as ")[1] for problem in problems] == [
+            f"pendamping_a on the family of scope {scope}: expected 404, got allowed (200)"
+            for scope in ("a2", "b", "metro")
+        ]
+
+    def test_a_denied_post_that_changes_something_is_reported(self):
+        def approve_anyway(request, pk):  # a view that writes before it checks the role
+            ChangeRequest.objects.filter(pk=pk).update(status=ChangeStatus.APPROVED)
+            raise PermissionDenied
+
+        with mock.patch("harapan.registry.views.changes._decidable", approve_anyway):
+            problems, _made = self.walk(["korwil"], {"registry:change_approve"})
+        assert len(problems) == 3  # the change requests of scopes a, b and metro
+        assert all("refused (403) but changed" in problem for problem in problems)
+
+
+def missing_rows() -> list[str]:
+    """The patterns the matrix cannot walk: no name, no row in ACCESS, or an API
+    operation other than GET on a path whose row has no `post`."""
+    missing = []
+    routes = {}
+    for route, name, _params in patterns():
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        if name.endswith(":None") or name == "None":
+            missing.append(f"{route}: give the pattern a name, then its row")
+        elif name not in ACCESS:
+            missing.append(f'"{name}": ...,  # {route}')
+        routes["/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)] = name
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        name = routes.get(path)
+        for method in set(operations) - {"get"}:
+            if name in ACCESS and ACCESS[name].post is None:
+                missing.append(f"{name}: {method.upper()} {path} needs the row's `post`")
+    return missing
+
+
+class MissingRowTest(SimpleTestCase):
+    @override_settings(ROOT_URLCONF="harapan.tests.urls_with_a_broken_page")
+    def test_a_new_pattern_without_a_row_fails_naming_it(self):
+        assert missing_rows() == ["rusak/: give the pattern a name, then its row"]
+
+    def test_every_pattern_has_its_row(self):
+        assert missing_rows() == []
