@@ -22,12 +22,20 @@ admin pusat (RUN_SEES).
 The outcome of one request (pattern, persona, object):
 - allowed: GET answers 200, or 302 to somewhere other than the sign-in page;
   a POST (empty data) answers anything but 401/403/404/405/5xx (a form error is fine);
-- denied: exactly the status of the row: 404 for an object outside the persona's
-  scope (the views look the object up in the persona's scope first), else
-  `denied` (403, or 404 where the view hides the page), and a denied POST changes
-  nothing (audit rows and the object's row are the same after);
+- denied: exactly the status the table gives: 404 for an object outside the
+  persona's scope (the views look the object up in the persona's scope first;
+  `role_first` rows check the role before, so 403), else the row's `denied`
+  (403, or 404 where the view hides the page). A denied POST changes nothing:
+  the number of audit rows, the number of rows of each kind of object and the
+  row of the object in its URL are the same after;
 - anonymous: 302 to the sign-in page; the API answers 401. `public` rows are
-  open to anonymous as well.
+  open to anonymous as well, `anonymous` gives another answer.
+
+Downloads (.csv, .xlsx) and API operations are walked with GET like pages; POST-only
+URLs (`action` rows) with an empty POST; form pages (`form` rows) with both.
+Some answers depend on the objects' state, which the rows assume: the change
+requests are desil changes (decided by the korcam or a coordinator above, never
+admin pusat) and the exit proposals wait for the korcam's verification.
 
 Each request runs in a savepoint that is rolled back, so an allowed decision
 (approve, cancel…) does not change what the next persona meets.
@@ -68,7 +76,7 @@ from harapan.registry.models import (
     Family,
     ImportRun,
     Member,
-)  # fmt: skip
+)
 from harapan.testing import METRO_DESA, PersonaTestCase, make_user
 from harapan.tests.url_walk import PK_OF, patterns
 
@@ -84,7 +92,8 @@ ASSIGNERS = frozenset({"korcam_a", "korkab", "admin_pusat"})
 COORDINATORS = frozenset({"korcam_a", "korkab", "admin_pusat"})  # lift sanctions
 CHANGE_DECIDERS = frozenset({"korcam_a", "korkab"})
 AUDIT_READERS = frozenset({"korkab", "admin_pusat", "auditor"})
-PENDAMPING = frozenset({"pendamping_a", "pendamping_b"})
+PENDAMPING = frozenset({"pendamping_a", "pendamping_b"})  # propose their own families' exits
+ASSESSORS = PENDAMPING | {"korcam_a"}  # the family's pendamping or the korcam of its kecamatan
 
 ALL_SCOPES = frozenset({"a", "a2", "b", "metro"})
 SEES = {
@@ -221,11 +230,7 @@ ACCESS = {
     "graduation:proposal_reject": action({"korcam_a", "admin_pusat"}, on="proposal"),
     "graduation:follow_up_create": action(WRITERS, on="family"),
     "graduation:assessment_history": page(on="family"),
-    "graduation:assessment_create": form(
-        {"pendamping_a", "pendamping_b", "korcam_a"},
-        {"pendamping_a", "pendamping_b", "korcam_a"},
-        on="family",
-    ),  # fmt: skip
+    "graduation:assessment_create": form(ASSESSORS, ASSESSORS, on="family"),
     "graduation:readiness": page(),
     "graduation:readiness_xlsx": page(),
     "graduation:targets": page(),
@@ -259,6 +264,7 @@ ACCESS = {
 }
 
 FAILED = (401, 403, 404, 405)
+WRITING_METHODS = {"post", "put", "patch", "delete"}
 # The row a denied POST must leave as it was, by kind of object.
 MODELS = {
     "family": Family, "member": Member, "change": ChangeRequest, "proposal": ExitProposal,
@@ -448,7 +454,9 @@ def missing_rows() -> list[str]:
         routes["/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)] = name
     for path, operations in api.get_openapi_schema()["paths"].items():
         name = routes.get(path)
-        for method in set(operations) - {"get"}:
+        if name is None:
+            missing.append(f"{path}: an API path the URL resolver does not list")
+        for method in sorted(set(operations) & WRITING_METHODS):
             if name in ACCESS and ACCESS[name].post is None:
                 missing.append(f"{name}: {method.upper()} {path} needs the row's `post`")
     return missing
@@ -458,6 +466,20 @@ class MissingRowTest(SimpleTestCase):
     @override_settings(ROOT_URLCONF="harapan.tests.urls_with_a_broken_page")
     def test_a_new_pattern_without_a_row_fails_naming_it(self):
         assert missing_rows() == ["rusak/: give the pattern a name, then its row"]
+
+    def test_a_pattern_whose_row_was_left_out_fails_naming_it(self):
+        with mock.patch.dict(ACCESS):
+            del ACCESS["fds:meeting_cancel"]
+            assert missing_rows() == [
+                '"fds:meeting_cancel": ...,  # p2k2/pertemuan/<int:pk>/batal/'
+            ]
+
+    def test_an_api_operation_that_writes_needs_its_post_in_the_row(self):
+        paths = {"/api/v1/families": {"get": {}, "post": {}}, "/api/v1/me": {"get": {}}}
+        with mock.patch.object(api, "get_openapi_schema", return_value={"paths": paths}):
+            assert missing_rows() == [
+                "api:list_families: POST /api/v1/families needs the row's `post`"
+            ]
 
     def test_every_pattern_has_its_row(self):
         assert missing_rows() == []
