@@ -16,8 +16,8 @@ kind of object in its URL (`on`). Each object is built in several scopes:
 - "metro": Kota Metro, another kabupaten of the same province.
 
 SEES is the rule per persona: the scopes whose objects they may reach. Runs and
-imports are not family data: they are seen by their region's operator and by
-admin pusat (RUN_SEES).
+imports are not family data: they are seen by whoever started them, their
+region's operator and admin pusat (RUN_SEES).
 
 The outcome of one request (pattern, persona, object):
 - allowed: GET answers 200, or 302 to somewhere other than the sign-in page;
@@ -58,6 +58,8 @@ from harapan.accounts import scoping
 from harapan.accounts.roles import Role
 from harapan.api import api
 from harapan.audit.models import AuditEntry
+from harapan.benefits.kks import record_kks_status
+from harapan.benefits.models import KksCustody, KksStatus
 from harapan.compliance import calendar
 from harapan.compliance.actions import link_service
 from harapan.compliance.models import Sanction, School
@@ -106,8 +108,10 @@ SEES = {
     "admin_pusat": ALL_SCOPES,
     "auditor": ALL_SCOPES,
 }
-# Runs and imports: the operator of the region that started them, and admin pusat.
-RUN_SEES = {"operator": {"a"}, "admin_pusat": ALL_SCOPES}
+# Runs and imports: whoever started them, the operator of their region, and admin pusat.
+# "a" was started by the operator of Tanggamus, "b" by pendamping_b, "metro" by Metro's
+# operator; imports are the operators' only ("a", "metro").
+RUN_SEES = {"pendamping_b": {"b"}, "operator": {"a", "b"}, "admin_pusat": ALL_SCOPES}
 SEES_OF_KIND = {"run": RUN_SEES, "import": RUN_SEES}
 # Which object each URL parameter other than `pk` names (`pk`: url_walk.PK_OF).
 OBJECT_OF_PARAM = {
@@ -265,11 +269,11 @@ ACCESS = {
 
 FAILED = (401, 403, 404, 405)
 WRITING_METHODS = {"post", "put", "patch", "delete"}
-# The row a denied POST must leave as it was, by kind of object.
+# The rows a denied POST must leave as they were, by kind of object.
 MODELS = {
     "family": Family, "member": Member, "change": ChangeRequest, "proposal": ExitProposal,
     "group": Group, "meeting": Meeting, "sanction": Sanction, "school": School,
-    "import": ImportRun, "run": Run,
+    "import": ImportRun, "run": Run, "kks": KksCustody,
 }  # fmt: skip
 
 
@@ -305,6 +309,7 @@ class AccessMatrixTest(PersonaTestCase):
                                            name=f"SD {scope}", level="sd",
                                            region_code=family.region_code)  # fmt: skip
             link_service(head, school=school, facility=None, acting_user=user)
+            record_kks_status(family, status=KksStatus.LOST, since=today, acting_user=user)
             found = {"change": change, "proposal": proposal, "group": group, "meeting": meeting,
                      "sanction": make_sanction(head), "school": school}  # fmt: skip
             for kind, row in found.items():
@@ -321,6 +326,11 @@ class AccessMatrixTest(PersonaTestCase):
                 started_at=timezone.now(),
                 errors=[["2", "nik", "123", "NIK salah"]], error_total=1,
             ).pk  # fmt: skip
+        # A pendamping's own run (a verification import): theirs and their operator's to see.
+        cls.objects["run"]["b"] = Run.objects.create(
+            kind=RunKind.VERIFICATION_IMPORT, status=RunStatus.DONE, started_by=cls.pendamping_b,
+            region_code=cls.pendamping_b.region_id, title="Impor verifikasi",
+        ).pk  # fmt: skip
         year, stage = calendar.stage_of(today)
         month = calendar.add_months(calendar.month_start(today), -1)
         cls.values = {"year": year, "stage": stage, "month": f"{month:%Y-%m}"}
