@@ -188,7 +188,8 @@ def _context(rows: list[Row], month: date, threshold: int, errors, editable: boo
 
 @login_required
 def month_family_current(request: HttpRequest, family_pk: int) -> HttpResponse:
-    return redirect("compliance:month_family", family_pk=family_pk,
+    family = get_object_or_404(Family.objects.visible_to(request.user), pk=family_pk)
+    return redirect("compliance:month_family", family_pk=family.pk,
                     month=calendar.month_label(_default_month()))  # fmt: skip
 
 

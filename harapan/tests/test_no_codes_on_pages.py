@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from harapan.audit.labels import all_codes
@@ -43,36 +43,13 @@ from harapan.registry.changes import approve_change, reject_change, request_chan
 from harapan.registry.models import ChangeKind, ChangeRequest, ExitReason, Family, ImportRun
 from harapan.registry.tests.test_import import BROKEN_FAMILIES, GOOD_FAMILIES, HEADER
 from harapan.testing import DESA_A, PersonaTestCase, make_family, run_queued_here
+from harapan.tests.url_walk import DOWNLOADS, PK_OF, patterns
 
 ROLES = ("pendamping_a", "korcam_a", "korkab", "korwil", "operator", "admin_pusat", "auditor")
 ANONYMOUS = "anonymous"  # the sign-in page
 SKIPPED_PREFIXES = ("admin/", "api/", "i18n/")
-DOWNLOADS = re.compile(r"\.(csv|xlsx)$")
 BOOLEANS = ("True", "False")
 UNREAD = ("script", "style", "code")
-# What `pk` names on each page that has one: a key of `fillers()`.
-PK_OF = {
-    "registry:family_detail": "family",
-    "registry:family_edit": "family",
-    "registry:member_edit": "member",
-    "registry:change_detail": "change",
-    "registry:change_approve": "change",
-    "registry:change_reject": "change",
-    "registry:import_run": "import",
-    "jobs:run_detail": "run",
-    "compliance:sanction_lift": "sanction",
-    "compliance:reference_edit": "school",
-    "fds:group_detail": "group",
-    "fds:group_edit": "group",
-    "fds:group_add_family": "group",
-    "fds:group_remove_family": "group",
-    "fds:meeting_detail": "meeting",
-    "fds:meeting_cancel": "meeting",
-    "graduation:proposal_detail": "proposal",
-    "graduation:proposal_verify": "proposal",
-    "graduation:proposal_approve": "proposal",
-    "graduation:proposal_reject": "proposal",
-}
 
 
 def years_ago(years: int, days: int = 0) -> date:
@@ -125,19 +102,6 @@ def visible_text(html: str) -> str:
     parser = TextOf()
     parser.feed(html)
     return " ".join(parser.parts)
-
-
-def patterns(resolvers=None, prefix="", namespace=""):
-    """(route, view name, parameter names) of every URL pattern, nested includes walked."""
-    for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            route = prefix + str(entry.pattern)
-            yield from patterns(entry.url_patterns, route, inner)
-        elif isinstance(entry, URLPattern):
-            route = prefix + str(entry.pattern)
-            params = list(entry.pattern.regex.groupindex)
-            yield route, f"{namespace}{entry.name}", params
 
 
 class NoCodesOnPagesTest(PersonaTestCase):

@@ -101,6 +101,12 @@ class FamilyMonthPageTest(MonthPageCase):
         assert self.client.get(family_url(self.family_b)).status_code == 404
         assert not Verification.objects.exists()
 
+    def test_the_current_month_link_of_another_pendampings_family_is_not_found(self):
+        # Found by the access matrix: it redirected (302) whatever the family.
+        self.client.force_login(self.pendamping_b)
+        current = reverse("compliance:month_family_current", args=[self.family_a.pk])
+        assert self.client.get(current).status_code == 404
+
     def test_a_read_only_role_sees_the_month_without_a_form(self):
         actions.record_month([Entry(member=self.toddler, commitment="anak_usia_dini",
                                     result="patuh", facility=self.posyandu)],

@@ -1,0 +1,495 @@
+"""The access matrix (issue 14, STYLE.md): every URL pattern, as every persona, on
+objects of their own scope and of other scopes.
+
+The walk takes its patterns from the URL resolver (Django's admin left out: it has
+its own staff check), the API operations under /api/v1/ included. Each pattern
+must have a row in ACCESS, written by hand from DESIGN §1 (not read from the
+views' permission functions); a new pattern without one fails the test, naming
+the row to add.
+
+A row says who may use the page (`get`), who may send its form (`post`), and the
+kind of object in its URL (`on`). Each object is built in several scopes:
+
+- "a": Kecamatan A, in pendamping_a's caseload;
+- "a2": Kecamatan A, in pendamping_a2's caseload (families and members only);
+- "b": Kecamatan B of the same kabupaten, pendamping_b's caseload;
+- "metro": Kota Metro, another kabupaten of the same province.
+
+SEES is the rule per persona: the scopes whose objects they may reach. Runs and
+imports are not family data: they are seen by whoever started them, their
+region's operator and admin pusat (RUN_SEES).
+
+The outcome of one request (pattern, persona, object):
+- allowed: GET answers 200, or 302 to somewhere other than the sign-in page;
+  a POST (empty data) answers anything but 401/403/404/405/5xx (a form error is fine);
+- denied: exactly the status the table gives: 404 for an object outside the
+  persona's scope (the views look the object up in the persona's scope first;
+  `role_first` rows check the role before, so 403), else the row's `denied`
+  (403, or 404 where the view hides the page). A denied POST changes nothing:
+  the number of audit rows, the number of rows of each kind of object and the
+  row of the object in its URL are the same after;
+- anonymous: 302 to the sign-in page; the API answers 401. `public` rows are
+  open to anonymous as well, `anonymous` gives another answer.
+
+Downloads (.csv, .xlsx) and API operations are walked with GET like pages; POST-only
+URLs (`action` rows) with an empty POST; form pages (`form` rows) with both.
+Some answers depend on the objects' state, which the rows assume: the change
+requests are desil changes (decided by the korcam or a coordinator above, never
+admin pusat) and the exit proposals wait for the korcam's verification.
+
+Each request runs in a savepoint that is rolled back, so an allowed decision
+(approve, cancel…) does not change what the next persona meets.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from unittest import mock
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.test import Client, SimpleTestCase, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from harapan.accounts import scoping
+from harapan.accounts.roles import Role
+from harapan.api import api
+from harapan.audit.models import AuditEntry
+from harapan.benefits.kks import record_kks_status
+from harapan.benefits.models import KksCustody, KksStatus
+from harapan.compliance import calendar
+from harapan.compliance.actions import link_service
+from harapan.compliance.models import Sanction, School
+from harapan.compliance.tests.test_family_panel import make_sanction
+from harapan.fds.actions import plan_meetings, save_group
+from harapan.fds.models import Group, Meeting
+from harapan.graduation.actions import propose_exit
+from harapan.graduation.models import ExitProposal
+from harapan.jobs.models import Run, RunKind, RunStatus
+from harapan.registry.changes import request_change
+from harapan.registry.models import (
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
+    ExitReason,
+    Family,
+    ImportRun,
+    Member,
+)
+from harapan.testing import METRO_DESA, PersonaTestCase, make_user
+from harapan.tests.url_walk import PK_OF, patterns
+
+PERSONAS = ("pendamping_a", "pendamping_b", "korcam_a", "korkab", "korwil", "operator",
+            "admin_pusat", "auditor")  # fmt: skip
+ANONYMOUS = "anonymous"
+SKIPPED_PREFIXES = ("admin/",)  # Django's admin: its own staff check, not the app's
+
+EVERYONE = frozenset(PERSONAS)
+WRITERS = EVERYONE - {"korwil", "auditor"}  # the read-only roles (DESIGN §1)
+OPERATORS = frozenset({"operator", "admin_pusat"})  # imports, computations, reference data
+ASSIGNERS = frozenset({"korcam_a", "korkab", "admin_pusat"})
+COORDINATORS = frozenset({"korcam_a", "korkab", "admin_pusat"})  # lift sanctions
+CHANGE_DECIDERS = frozenset({"korcam_a", "korkab"})
+AUDIT_READERS = frozenset({"korkab", "admin_pusat", "auditor"})
+PENDAMPING = frozenset({"pendamping_a", "pendamping_b"})  # propose their own families' exits
+ASSESSORS = PENDAMPING | {"korcam_a"}  # the family's pendamping or the korcam of its kecamatan
+
+ALL_SCOPES = frozenset({"a", "a2", "b", "metro"})
+SEES = {
+    "pendamping_a": {"a"},
+    "pendamping_b": {"b"},
+    "korcam_a": {"a", "a2"},
+    "korkab": {"a", "a2", "b"},
+    "operator": {"a", "a2", "b"},
+    "korwil": {"a", "a2", "b", "metro"},
+    "admin_pusat": ALL_SCOPES,
+    "auditor": ALL_SCOPES,
+}
+# Runs and imports: whoever started them, the operator of their region, and admin pusat.
+# "a" was started by the operator of Tanggamus, "b" by pendamping_b, "metro" by Metro's
+# operator; imports are the operators' only ("a", "metro").
+RUN_SEES = {"pendamping_b": {"b"}, "operator": {"a", "b"}, "admin_pusat": ALL_SCOPES}
+SEES_OF_KIND = {"run": RUN_SEES, "import": RUN_SEES}
+# Which object each URL parameter other than `pk` names (`pk`: url_walk.PK_OF).
+OBJECT_OF_PARAM = {
+    "family_pk": "family",
+    "family_id": "family",
+    "group_pk": "group",
+    "group_id": "group",
+    "school_pk": "school",
+    "meeting_id": "meeting",
+    "nik": "nik",
+}
+
+
+@dataclass(frozen=True)
+class Access:
+    """One pattern's row: who may GET it, who may POST to it, on which kind of object."""
+
+    get: frozenset = EVERYONE
+    post: frozenset | None = None  # None: the page has no form of its own
+    on: str | None = None
+    denied: int = 403
+    public: bool = False
+    query: str = ""
+    # The view checks the role before it looks the object up: 403 even out of scope.
+    role_first: bool = False
+    anonymous: object = None  # what anonymous gets, when not the sign-in page (API: 401)
+    signs_out: bool = False  # its success is the sign-in page
+
+
+def action(who, on=None, **kwargs) -> Access:
+    """A POST-only URL: a button's target, no page of its own."""
+    return Access(get=frozenset(), post=frozenset(who), on=on, **kwargs)
+
+
+def form(get, post, on=None, **kwargs) -> Access:
+    return Access(get=frozenset(get), post=frozenset(post), on=on, **kwargs)
+
+
+def page(who=EVERYONE, on=None, **kwargs) -> Access:
+    return Access(get=frozenset(who), on=on, **kwargs)
+
+
+STAGE = "year={year}&stage={stage}"
+ACCESS = {
+    "home": page(),
+    "login": page(public=True),
+    "logout": action(EVERYONE, public=True, signs_out=True),
+    "profile": form(EVERYONE, EVERYONE),
+    "password_change": form(EVERYONE, EVERYONE),
+    "password_change_done": page(),
+    # Registry
+    "registry:family_list": page(),
+    "registry:family_export": page(),
+    "registry:family_detail": page(on="family"),
+    "registry:family_edit": form(WRITERS, WRITERS, on="family"),
+    "registry:member_edit": form(WRITERS, WRITERS, on="member"),
+    "registry:change_list": page(),
+    "registry:change_new": form(WRITERS, WRITERS, on="family"),
+    "registry:change_detail": page(on="change"),
+    # DESIL changes: the korcam decides, or a coordinator above (DESIGN §1); not admin pusat.
+    "registry:change_approve": action(CHANGE_DECIDERS, on="change"),
+    "registry:change_reject": action(CHANGE_DECIDERS, on="change"),
+    "registry:import_upload": form(OPERATORS, OPERATORS),
+    "registry:import_run": page(OPERATORS, on="import", role_first=True),
+    "registry:import_errors": page(OPERATORS, on="import", role_first=True),
+    "registry:assignments": form(ASSIGNERS, ASSIGNERS),
+    "registry:data_findings": page(),
+    # Benefits
+    "benefits:entitlement_list": page(),
+    "benefits:entitlement_export": page(),
+    "benefits:compute": form(OPERATORS, OPERATORS),
+    "benefits:disbursement_upload": form(OPERATORS, OPERATORS),
+    "benefits:reconciliation": page(),
+    "benefits:reconciliation_export": page(query=STAGE),
+    "benefits:kks_not_held": page(),
+    "benefits:kks_family": page(on="family"),
+    "benefits:kks_record": action(WRITERS, on="family"),
+    # Compliance (verification)
+    "compliance:month_family_current": page(on="family"),  # to this month's page
+    "compliance:month_family": form(EVERYONE, WRITERS, on="family"),
+    "compliance:school_choice": page(),
+    "compliance:month_school": form(EVERYONE, WRITERS, on="school"),
+    "compliance:sanction_lift": form(COORDINATORS, COORDINATORS, on="sanction"),
+    "compliance:reference_list": page(),
+    "compliance:reference_new": form(OPERATORS, OPERATORS),
+    "compliance:reference_edit": form(OPERATORS, OPERATORS, on="school", role_first=True),
+    "compliance:reference_upload": action(OPERATORS),
+    "compliance:member_service": form(EVERYONE, WRITERS, on="family"),
+    "compliance:monitoring": page(),
+    "compliance:monitoring_xlsx": page(),
+    "compliance:missing_list": page(),
+    "compliance:missing_csv": page(),
+    "compliance:sanction_list": page(),
+    "compliance:forced_exit": page(),
+    "compliance:forced_exit_csv": page(),
+    "compliance:verification_upload": form(WRITERS, WRITERS),
+    # P2K2 (FDS)
+    "fds:group_list": page(),
+    "fds:group_create": form(WRITERS, WRITERS),
+    "fds:group_detail": page(on="group"),
+    "fds:group_edit": form(WRITERS, WRITERS, on="group"),
+    "fds:group_add_family": action(WRITERS, on="group"),
+    "fds:group_remove_family": action(WRITERS, on="group"),
+    "fds:meeting_plan": form(EVERYONE, WRITERS, on="group"),
+    "fds:meeting_list": page(),
+    "fds:meeting_detail": form(EVERYONE, WRITERS, on="meeting"),
+    "fds:meeting_cancel": action(WRITERS, on="meeting"),
+    "fds:flagged": page(),
+    "fds:report_meetings": page(),
+    "fds:report_meetings_xlsx": page(),
+    "fds:report_coverage": page(),
+    "fds:report_coverage_xlsx": page(),
+    # Graduation
+    "graduation:proposal_list": page(),
+    "graduation:proposal_create": form(PENDAMPING, PENDAMPING, on="family"),
+    "graduation:proposal_detail": page(on="proposal"),
+    "graduation:proposal_verify": action({"korcam_a", "admin_pusat"}, on="proposal"),
+    "graduation:proposal_approve": action({"korkab", "admin_pusat"}, on="proposal"),
+    # The proposals are waiting for the korcam's verification: not yet the korkab's turn.
+    "graduation:proposal_reject": action({"korcam_a", "admin_pusat"}, on="proposal"),
+    "graduation:follow_up_create": action(WRITERS, on="family"),
+    "graduation:assessment_history": page(on="family"),
+    "graduation:assessment_create": form(ASSESSORS, ASSESSORS, on="family"),
+    "graduation:readiness": page(),
+    "graduation:readiness_xlsx": page(),
+    "graduation:targets": page(),
+    "graduation:targets_xlsx": page(),
+    "graduation:candidates": page(),
+    "graduation:candidates_csv": page(),
+    # Jobs
+    "jobs:run_list": page(),
+    "jobs:run_detail": page(on="run"),
+    "jobs:run_errors": page(on="run"),
+    # Audit trail
+    "audit:trail": page(AUDIT_READERS),
+    "audit:trail_export": page(AUDIT_READERS),
+    # API (session auth here; anonymous gets 401)
+    "api:openapi-json": page(public=True),
+    "api:openapi-view": page(public=True),
+    "api:api-root": page(frozenset(), denied=404, anonymous=404),  # no page at the root
+    "api:me": page(),
+    "api:list_families": page(),
+    "api:get_family": page(on="family"),
+    "api:get_members": page(on="nik"),
+    "api:entitlements": page(query=STAGE),
+    "api:family_entitlements": page(on="family"),
+    "api:disbursements": page(query=STAGE),
+    "api:verifications": page(query="month={month}"),
+    "api:sanctions": page(query=STAGE),
+    "api:groups": page(),
+    "api:group": page(on="group"),
+    "api:meetings": page(),
+    "api:attendance": page(on="meeting"),
+}
+
+FAILED = (401, 403, 404, 405)
+WRITING_METHODS = {"post", "put", "patch", "delete"}
+# The rows a denied POST must leave as they were, by kind of object.
+MODELS = {
+    "family": Family, "member": Member, "change": ChangeRequest, "proposal": ExitProposal,
+    "group": Group, "meeting": Meeting, "sanction": Sanction, "school": School,
+    "import": ImportRun, "run": Run, "kks": KksCustody,
+}  # fmt: skip
+
+
+class AccessMatrixTest(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        today = timezone.localdate()
+        cls.pendamping_metro = make_user("pendamping_metro", Role.PENDAMPING, METRO_DESA[:6])
+        cls.operator_metro = make_user("operator_metro", Role.OPERATOR, METRO_DESA[:4])
+        cls.metro_family.pendamping = cls.pendamping_metro
+        cls.metro_family.save(update_fields=["pendamping"])
+        families = {"a": cls.family_a, "a2": cls.family_a2, "b": cls.family_b,
+                    "metro": cls.metro_family}  # fmt: skip
+        pendamping = {"a": cls.pendamping_a, "b": cls.pendamping_b, "metro": cls.pendamping_metro}
+        heads = {scope: family.members.get() for scope, family in families.items()}
+        cls.objects = {
+            "family": {scope: family.pk for scope, family in families.items()},
+            "member": {scope: head.pk for scope, head in heads.items()},
+            "nik": {scope: head.nik for scope, head in heads.items()},
+        }
+        for kind in ("change", "proposal", "group", "meeting", "sanction", "school"):
+            cls.objects[kind] = {}
+        for scope, user in pendamping.items():
+            family, head = families[scope], heads[scope]
+            change = request_change(family, ChangeKind.DESIL, {"desil": 2}, acting_user=user)
+            proposal = propose_exit(family, kind=ExitReason.MOVED, reason="Pindah",
+                                    exit_date=today, acting_user=user)  # fmt: skip
+            group = save_group(Group(name=f"Mawar {scope}", region_code=family.region_code,
+                                     pendamping=user), acting_user=user)  # fmt: skip
+            [meeting] = plan_meetings(group, [today + timedelta(days=7)], acting_user=user)
+            school = School.objects.create(npsn=f"1000000{len(cls.objects['school'])}",
+                                           name=f"SD {scope}", level="sd",
+                                           region_code=family.region_code)  # fmt: skip
+            link_service(head, school=school, facility=None, acting_user=user)
+            record_kks_status(family, status=KksStatus.LOST, since=today, acting_user=user)
+            found = {"change": change, "proposal": proposal, "group": group, "meeting": meeting,
+                     "sanction": make_sanction(head), "school": school}  # fmt: skip
+            for kind, row in found.items():
+                cls.objects[kind][scope] = row.pk
+        cls.objects["import"], cls.objects["run"] = {}, {}
+        for scope, user in (("a", cls.operator), ("metro", cls.operator_metro)):
+            cls.objects["import"][scope] = ImportRun.objects.create(
+                started_by=user, region_code=user.region_id, file_name="registri.csv",
+                dry_run=True, errors_csv="baris,kolom,nilai,pesan\n2,nik,123,NIK salah\n",
+            ).pk  # fmt: skip
+            cls.objects["run"][scope] = Run.objects.create(
+                kind=RunKind.REGISTRY_IMPORT, status=RunStatus.DONE, region_code=user.region_id,
+                started_by=user, title="Impor registri", finished_at=timezone.now(),
+                started_at=timezone.now(),
+                errors=[["2", "nik", "123", "NIK salah"]], error_total=1,
+            ).pk  # fmt: skip
+        # A pendamping's own run (a verification import): theirs and their operator's to see.
+        cls.objects["run"]["b"] = Run.objects.create(
+            kind=RunKind.VERIFICATION_IMPORT, status=RunStatus.DONE, started_by=cls.pendamping_b,
+            region_code=cls.pendamping_b.region_id, title="Impor verifikasi",
+        ).pk  # fmt: skip
+        year, stage = calendar.stage_of(today)
+        month = calendar.add_months(calendar.month_start(today), -1)
+        cls.values = {"year": year, "stage": stage, "month": f"{month:%Y-%m}"}
+
+    def requests(self, names=None) -> list[tuple[str, str | None, str, str, str]]:
+        """(name, kind of object, scope, method, URL) of every request to make."""
+        assert not missing_rows(), "Add a row to ACCESS for:\n" + "\n".join(missing_rows())
+        found = []
+        for route, name, params in patterns():
+            if route.startswith(SKIPPED_PREFIXES) or (names and name not in names):
+                continue
+            rule = ACCESS[name]
+            kinds = {p: PK_OF.get(name) if p == "pk" else OBJECT_OF_PARAM.get(p) for p in params}
+            named = [kind for kind in kinds.values() if kind]
+            assert named == ([rule.on] if rule.on else []), f"{name}: on={rule.on!r}, URL {named}"
+            fixed = {"month": self.values["month"], "kind": "sekolah"}
+            scopes = self.objects[rule.on] if rule.on else {"": None}
+            query = rule.query.format(**self.values)
+            for scope, value in scopes.items():
+                kwargs = {p: value if kinds[p] else fixed[p] for p in params}
+                url = reverse(name, kwargs=kwargs) + (f"?{query}" if query else "")
+                if rule.get or rule.post is None:  # not a POST-only URL
+                    found.append((name, rule.on, scope, "get", url))
+                if rule.post is not None:
+                    found.append((name, rule.on, scope, "post", url))
+        return found
+
+    def expected(self, name: str, kind: str | None, scope: str, method: str, persona: str):
+        """'allowed', 'login' or the status of a refusal, as ACCESS and SEES say."""
+        rule = ACCESS[name]
+        if persona == ANONYMOUS:
+            if rule.anonymous is not None:
+                return rule.anonymous
+            if rule.public:
+                return "allowed"
+            return 401 if name.startswith("api:") else "login"
+        who = rule.get if method == "get" else rule.post
+        in_scope = not kind or scope in SEES_OF_KIND.get(kind, SEES).get(persona, ())
+        if persona not in who and (in_scope or rule.role_first):
+            return rule.denied
+        return "allowed" if in_scope else 404
+
+    def outcome(self, name: str, response, method: str):
+        status = response.status_code
+        if status >= 500:
+            return status
+        if status == 302 and response.url.startswith(reverse("login")):
+            return "allowed" if ACCESS[name].signs_out else "login"
+        if status in FAILED:
+            return status
+        if method == "get" and status not in (200, 302):
+            return status
+        return "allowed"
+
+    def snapshot(self, kind: str | None, scope: str) -> tuple:
+        """What a denied POST must leave as it was: the audit trail, the number of rows
+        of each kind of object, and the row of the object it names."""
+        row = None
+        if kind in MODELS:
+            row = MODELS[kind].objects.filter(pk=self.objects[kind][scope]).values().first()
+        counts = {name: model.objects.count() for name, model in MODELS.items()}
+        return AuditEntry.objects.count(), counts, row
+
+    def walk(self, personas=(*PERSONAS, ANONYMOUS), names=None) -> tuple[list[str], int]:
+        """Every request as every persona: what differs from ACCESS, and how many were made."""
+        requests = self.requests(names)
+        problems = []
+        for persona in personas:
+            client = Client()
+            if persona != ANONYMOUS:
+                client.force_login(getattr(self, persona))
+            session = client.cookies.get(settings.SESSION_COOKIE_NAME)
+            for name, kind, scope, method, url in requests:
+                expected = self.expected(name, kind, scope, method, persona)
+                checked = method == "post" and expected != "allowed"
+                with transaction.atomic():
+                    before = self.snapshot(kind, scope) if checked else None
+                    response = getattr(client, method)(url)
+                    after = self.snapshot(kind, scope) if checked else None
+                    transaction.set_rollback(True)
+                if session is not None:  # signing out (logout) must not end the next requests
+                    client.cookies[settings.SESSION_COOKIE_NAME] = session.value
+                got = self.outcome(name, response, method)
+                where = f"{name} {method.upper()} {url} as {persona}"
+                if kind:
+                    where += f" on the {kind} of scope {scope}"
+                if got != expected:
+                    problems.append(f"{where}: expected {expected}, got {got}"
+                                    f" ({response.status_code})")  # fmt: skip
+                elif before != after:
+                    problems.append(f"{where}: refused ({got}) but changed {before} → {after}")
+        return problems, len(requests) * len(personas)
+
+    def test_every_pattern_answers_every_persona_as_its_row_says(self):
+        problems, made = self.walk()
+        assert not problems, f"{len(problems)} of {made} requests:\n" + "\n".join(problems)
+
+    def test_it_reports_a_page_that_shows_a_family_outside_the_scope(self):
+        everything = lambda user, via="": Q()  # noqa: E731 (a scoping that forgets the scope)
+        with mock.patch.object(scoping, "family_filter", everything):
+            problems, made = self.walk(["pendamping_a"], {"registry:family_detail"})
+        assert made == 4  # the families of scopes a, a2, b and metro
+        assert [problem.split(" as ")[1] for problem in problems] == [
+            f"pendamping_a on the family of scope {scope}: expected 404, got allowed (200)"
+            for scope in ("a2", "b", "metro")
+        ]
+
+    def test_a_denied_post_that_changes_something_is_reported(self):
+        def approve_anyway(request, pk):  # a view that writes before it checks the role
+            ChangeRequest.objects.filter(pk=pk).update(status=ChangeStatus.APPROVED)
+            raise PermissionDenied
+
+        with mock.patch("harapan.registry.views.changes._decidable", approve_anyway):
+            problems, _made = self.walk(["korwil"], {"registry:change_approve"})
+        assert len(problems) == 3  # the change requests of scopes a, b and metro
+        assert all("refused (403) but changed" in problem for problem in problems)
+
+
+def missing_rows() -> list[str]:
+    """The patterns the matrix cannot walk: no name, no row in ACCESS, or an API
+    operation other than GET on a path whose row has no `post`."""
+    missing = []
+    routes = {}
+    for route, name, _params in patterns():
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        if name.endswith(":None") or name == "None":
+            missing.append(f"{route}: give the pattern a name, then its row")
+        elif name not in ACCESS:
+            missing.append(f'"{name}": ...,  # {route}')
+        routes["/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)] = name
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        name = routes.get(path)
+        if name is None:
+            missing.append(f"{path}: an API path the URL resolver does not list")
+        for method in sorted(set(operations) & WRITING_METHODS):
+            if name in ACCESS and ACCESS[name].post is None:
+                missing.append(f"{name}: {method.upper()} {path} needs the row's `post`")
+    return missing
+
+
+class MissingRowTest(SimpleTestCase):
+    @override_settings(ROOT_URLCONF="harapan.tests.urls_with_a_broken_page")
+    def test_a_new_pattern_without_a_row_fails_naming_it(self):
+        assert missing_rows() == ["rusak/: give the pattern a name, then its row"]
+
+    def test_a_pattern_whose_row_was_left_out_fails_naming_it(self):
+        with mock.patch.dict(ACCESS):
+            del ACCESS["fds:meeting_cancel"]
+            assert missing_rows() == [
+                '"fds:meeting_cancel": ...,  # p2k2/pertemuan/<int:pk>/batal/'
+            ]
+
+    def test_an_api_operation_that_writes_needs_its_post_in_the_row(self):
+        paths = {"/api/v1/families": {"get": {}, "post": {}}, "/api/v1/me": {"get": {}}}
+        with mock.patch.object(api, "get_openapi_schema", return_value={"paths": paths}):
+            assert missing_rows() == [
+                "api:list_families: POST /api/v1/families needs the row's `post`"
+            ]
+
+    def test_every_pattern_has_its_row(self):
+        assert missing_rows() == []

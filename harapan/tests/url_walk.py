@@ -1,0 +1,47 @@
+"""The URL conf as a list to walk, shared by the tests that open every page
+(test_no_codes_on_pages, test_access_matrix)."""
+
+import re
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+DOWNLOADS = re.compile(r"\.(csv|xlsx)$")
+
+# What `pk` names on each page that has one: the kind of object it opens.
+PK_OF = {
+    "registry:family_detail": "family",
+    "registry:family_edit": "family",
+    "registry:member_edit": "member",
+    "registry:change_detail": "change",
+    "registry:change_approve": "change",
+    "registry:change_reject": "change",
+    "registry:import_run": "import",
+    "registry:import_errors": "import",
+    "jobs:run_detail": "run",
+    "jobs:run_errors": "run",
+    "compliance:sanction_lift": "sanction",
+    "compliance:reference_edit": "school",
+    "fds:group_detail": "group",
+    "fds:group_edit": "group",
+    "fds:group_add_family": "group",
+    "fds:group_remove_family": "group",
+    "fds:meeting_detail": "meeting",
+    "fds:meeting_cancel": "meeting",
+    "graduation:proposal_detail": "proposal",
+    "graduation:proposal_verify": "proposal",
+    "graduation:proposal_approve": "proposal",
+    "graduation:proposal_reject": "proposal",
+}
+
+
+def patterns(resolvers=None, prefix="", namespace=""):
+    """(route, view name, parameter names) of every URL pattern, nested includes walked."""
+    for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            route = prefix + str(entry.pattern)
+            yield from patterns(entry.url_patterns, route, inner)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            params = list(entry.pattern.regex.groupindex)
+            yield route, f"{namespace}{entry.name}", params
