@@ -1,9 +1,12 @@
 """The REST API under /api/v1/ (DESIGN §11): session auth for the browser,
 token auth for integrations. Each app adds its router here."""
 
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import Throttled
 from ninja.security import APIKeyHeader, django_auth
 
+from harapan.accounts import throttling
 from harapan.accounts.models import ApiToken
 from harapan.benefits.api import router as benefits_router
 from harapan.compliance.api import router as compliance_router
@@ -19,8 +22,16 @@ class TokenAuth(APIKeyHeader):
     def authenticate(self, request, key):
         if not key or not key.startswith("Token "):
             return None
+        # An address that sent too many wrong tokens waits, whatever it sends now: a right
+        # guess in the flood must not get through (accounts/throttling.py).
+        address = throttling.client_ip(request)
+        wait = throttling.token_retry_after(address)
+        if wait:
+            raise Throttled(wait)
         user = ApiToken.user_for(key.removeprefix("Token ").strip())
-        if user is not None:
+        if user is None:
+            throttling.count_token_failure(address)
+        else:
             request.user = user
         return user
 
@@ -34,6 +45,17 @@ api = NinjaAPI(
     auth=[django_auth, TokenAuth()],
     urls_namespace="api",
 )
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc: Throttled):
+    response = api.create_response(
+        request,
+        {"detail": _("Terlalu banyak token API yang salah dari alamat ini. Coba lagi nanti.")},
+        status=429,
+    )
+    response["Retry-After"] = str(exc.wait)
+    return response
 
 
 @api.get("/me", summary="Pengguna yang sedang masuk")

@@ -1,0 +1,49 @@
+"""The optional second factor: a TOTP code from an authenticator app (django-otp).
+
+Offered to the roles that decide or see the most (roles.SECOND_FACTOR_ROLES). A user who
+confirmed a device owes a code after each password sign-in: the sign-in marks the session
+PENDING and SecondFactorMiddleware holds every page until the code is entered.
+"""
+
+from io import BytesIO
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.qr import write_qrcode_image
+
+from .roles import SECOND_FACTOR_ROLES
+
+PENDING = "harapan_second_factor_pending"
+
+
+def offered_to(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in SECOND_FACTOR_ROLES))
+
+
+def confirmed_device(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def unconfirmed_device(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=False).first()
+
+
+def qr_svg(device: TOTPDevice) -> str:
+    """The device's otpauth:// address as a QR code, an SVG drawn here (no script)."""
+    out = BytesIO()
+    write_qrcode_image(device.config_url, out)
+    return out.getvalue().decode()
+
+
+@receiver(user_logged_in)
+def _signed_in(sender, request, user, **kwargs):
+    from .middleware import LAST_RENEWED
+
+    if request is None:
+        return
+    # The idle clock starts at the sign-in (and the first page does not save the session).
+    request.session[LAST_RENEWED] = int(timezone.now().timestamp())
+    if confirmed_device(user) is not None:
+        request.session[PENDING] = True
