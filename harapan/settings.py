@@ -201,6 +201,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HARAPAN_LOGIN_COOLOFF_
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True  # counts failures in a row, not in a quarter of an hour
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit trail already
+# A lock-out ends by itself after the cool-off; no admin page deletes its counts unaudited
+# (`harapan axes_reset_username <name>` on the server, for an urgent case).
+AXES_ENABLE_ADMIN = False
 AXES_LOCKOUT_CALLABLE = "harapan.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "harapan.accounts.throttling.client_ip"
 # How many reverse proxies in front of the app append to X-Forwarded-For; 0: the peer's

@@ -124,3 +124,23 @@ class SignInWithSecondFactorTest(PersonaTestCase):
         assert not TOTPDevice.objects.filter(user=self.korkab).exists()
         entry = AuditEntry.objects.get(action="auth.second_factor.disable")
         assert entry.actor == self.korkab
+
+
+class LostPhoneTest(PersonaTestCase):
+    def test_an_admin_removes_the_device_of_a_user_who_lost_their_phone_audited(self):
+        device = TOTPDevice.objects.create(user=self.korkab, name="ponsel", confirmed=True)
+        self.client.force_login(self.admin_pusat)
+        page = reverse("admin:accounts_secondfactordevice_change", args=[device.pk])
+        response = self.client.get(page)
+        self.assertContains(response, "Korkab")
+        self.assertNotContains(response, device.key)  # the secret stays secret
+        delete = reverse("admin:accounts_secondfactordevice_delete", args=[device.pk])
+        assert self.client.post(delete, {"post": "yes"}).status_code == 302
+        assert not TOTPDevice.objects.filter(user=self.korkab).exists()
+        entry = AuditEntry.objects.get(action="accounts.secondfactordevice.delete")
+        assert entry.actor == self.admin_pusat
+        assert entry.details["key"] == "***"
+
+    def test_django_otps_own_admin_which_shows_the_secret_is_not_there(self):
+        self.client.force_login(self.admin_pusat)
+        assert self.client.get("/admin/otp_totp/totpdevice/").status_code == 404
