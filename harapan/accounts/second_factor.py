@@ -5,6 +5,8 @@ confirmed a device owes a code after each password sign-in: the sign-in marks th
 PENDING and SecondFactorMiddleware holds every page until the code is entered.
 """
 
+from base64 import b32encode
+
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.utils import timezone
@@ -27,6 +29,12 @@ def confirmed_device(user) -> TOTPDevice | None:
 
 def unconfirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=False).first()
+
+
+def typed_key(device: TOTPDevice) -> str:
+    """The secret as an app asks for it when typed by hand: base32, in groups of four."""
+    key = b32encode(device.bin_key).decode()
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
 def qr_svg(device: TOTPDevice) -> str:

@@ -43,6 +43,7 @@ def _profile_page(request, form, code_form=None, status=200) -> HttpResponse:
             "device": device,
             "pending": pending,
             "qr": second_factor.qr_svg(pending) if pending else "",
+            "key": second_factor.typed_key(pending) if pending else "",
             "form": code_form or SecondFactorCodeForm(),
         }
     return render(request, "accounts/profile.html", context, status=status)

@@ -1,5 +1,7 @@
 """The optional second factor (TOTP) for korkab, operator, admin pusat and auditor."""
 
+from base64 import b32encode
+
 from django.test import override_settings
 from django.urls import reverse
 from django_otp.oath import TOTP
@@ -40,6 +42,8 @@ class EnrolmentTest(PersonaTestCase):
         response = self.client.get(reverse("profile"))
         self.assertContains(response, "otpauth://totp/Harapan%20PKH%3Akorkab?secret=")
         self.assertContains(response, "<svg")
+        key = b32encode(device.bin_key).decode()  # to type by hand, in groups of four
+        self.assertContains(response, f"{key[:4]} {key[4:8]} {key[8:12]} ")
         response = self.client.post(reverse("second_factor_confirm"), {"code": code_of(device)})
         assert response.status_code == 302
         device.refresh_from_db()
