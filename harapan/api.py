@@ -2,11 +2,14 @@
 token auth for integrations. Each app adds its router here."""
 
 from csp.decorators import csp_update
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
+from ninja.errors import Throttled
 from ninja.security import APIKeyHeader, django_auth
 
+from harapan.accounts import throttling
 from harapan.accounts.models import ApiToken
-from harapan.api_contract import ErrorOut, send_errors_as_documented
+from harapan.api_contract import documented, send_errors_as_documented
 from harapan.benefits.api import router as benefits_router
 from harapan.compliance.api import router as compliance_router
 from harapan.fds.api import router as fds_router
@@ -21,8 +24,16 @@ class TokenAuth(APIKeyHeader):
     def authenticate(self, request, key):
         if not key or not key.startswith("Token "):
             return None
+        # An address that sent too many wrong tokens waits, whatever it sends now: a right
+        # guess in the flood must not get through (accounts/throttling.py).
+        address = throttling.client_ip(request)
+        wait = throttling.token_retry_after(address)
+        if wait:
+            raise Throttled(wait)
         user = ApiToken.user_for(key.removeprefix("Token ").strip())
-        if user is not None:
+        if user is None:
+            throttling.count_token_failure(address)
+        else:
             request.user = user
         return user
 
@@ -51,7 +62,18 @@ class MeOut(Schema):
     region: str
 
 
-@api.get("/me", response={200: MeOut, 401: ErrorOut}, summary="Pengguna yang sedang masuk")
+@api.exception_handler(Throttled)
+def throttled(request, exc: Throttled):
+    response = api.create_response(
+        request,
+        {"detail": _("Terlalu banyak token API yang salah dari alamat ini. Coba lagi nanti.")},
+        status=429,
+    )
+    response["Retry-After"] = str(exc.wait)
+    return response
+
+
+@api.get("/me", response=documented(MeOut), summary="Pengguna yang sedang masuk")
 def me(request):
     user = request.user
     return {

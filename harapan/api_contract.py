@@ -41,9 +41,11 @@ class ErrorOut(Schema):
 
 
 def documented(ok: Any, *errors: int) -> dict[int, Any]:
-    """The responses of an operation: `ok` for 200; 401 (not signed in) and 422 (a parameter
-    refused) for every one, plus the error codes given (404 where an object is looked up)."""
-    return {200: ok, 401: ErrorOut, 422: ErrorOut} | {code: ErrorOut for code in errors}
+    """The responses of an operation: `ok` for 200; 401 (not signed in), 422 (a parameter
+    refused) and 429 (too many wrong tokens from the address: accounts/throttling.py) for
+    every one, plus the error codes given (404 where an object is looked up)."""
+    always = {401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+    return {200: ok, **always} | {code: ErrorOut for code in errors}
 
 
 def api_month(text: str) -> date:

@@ -6,6 +6,7 @@ Nothing set: a development site on SQLite in the working directory.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -206,6 +207,60 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Sign-in protection (issue 14) -------------------------------------------------------
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+# The idle expiry renews the session it follows. OTPMiddleware marks a session verified by
+# a second factor; ours then asks for the code, in the user's language. Axes turns a
+# lock-out into its page, and must come last.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+                  "harapan.accounts.middleware.IdleSessionMiddleware")  # fmt: skip
+MIDDLEWARE.insert(MIDDLEWARE.index("harapan.accounts.middleware.ProfileLanguageMiddleware"),
+                  "django_otp.middleware.OTPMiddleware")  # fmt: skip
+MIDDLEWARE.insert(MIDDLEWARE.index("harapan.accounts.middleware.ProfileLanguageMiddleware") + 1,
+                  "harapan.accounts.middleware.SecondFactorMiddleware")  # fmt: skip
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# A lock-out holds one username from one address: a Dinas Sosial office behind one NAT
+# address keeps working while one colleague's account cools off.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("HARAPAN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HARAPAN_LOGIN_COOLOFF_MINUTES", "15")))
+# Tries during a lock-out do not push its end further: the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True  # counts failures in a row, not in a quarter of an hour
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit trail already
+# A lock-out ends by itself after the cool-off; no admin page deletes its counts unaudited
+# (`harapan axes_reset_username <name>` on the server, for an urgent case).
+AXES_ENABLE_ADMIN = False
+AXES_LOCKOUT_CALLABLE = "harapan.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "harapan.accounts.throttling.client_ip"
+# How many reverse proxies in front of the app append to X-Forwarded-For; 0: the peer's
+# address (REMOTE_ADDR) is the client's. Behind one nginx, 1.
+HARAPAN_TRUSTED_PROXIES = int(os.environ.get("HARAPAN_TRUSTED_PROXIES", "0"))
+# Wrong API tokens from one address: after this many within the window, 429 until it ends.
+HARAPAN_API_TOKEN_FAILURE_LIMIT = int(os.environ.get("HARAPAN_API_TOKEN_FAILURE_LIMIT", "10"))
+HARAPAN_API_TOKEN_WINDOW_SECONDS = int(os.environ.get("HARAPAN_API_TOKEN_WINDOW_SECONDS", "600"))
+# The token counts live in a database table (made by migrate), not in a worker's memory:
+# every worker process must see the same count, or N workers allow N times the limit.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "harapan_throttle_cache",
+    },
+}
+# Idle expiry: a session unused this long is signed out. An hour covers a home visit in
+# which the phone sits in a pocket while the pendamping interviews the family, so a
+# half-filled form survives; a phone lost or left in a shared office is closed within the
+# hour. (Eight hours would leave a lost phone open for the working day.)
+SESSION_COOKIE_AGE = 60 * int(os.environ.get("HARAPAN_SESSION_IDLE_MINUTES", "60"))
+# A second factor (TOTP) is offered to these roles (accounts/roles.py), named in the
+# authenticator app as:
+OTP_TOTP_ISSUER = "Harapan PKH"
 
 # Which role approves each kind of data update (pemutakhiran); a role higher
 # in the korcam → korkab chain may decide too. Values: korcam, korkab, operator.

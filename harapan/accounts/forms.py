@@ -25,3 +25,24 @@ class LanguageForm(forms.ModelForm):
     def __init__(self, *args, instance: User, **kwargs):
         kwargs.setdefault("initial", {"language": instance.language or settings.LANGUAGE_CODE})
         super().__init__(*args, instance=instance, **kwargs)
+
+
+class SecondFactorCodeForm(forms.Form):
+    """The six digits an authenticator app shows; whether they are right is the device's
+    to say (accounts/actions.py)."""
+
+    code = forms.RegexField(
+        label=_("Kode dari aplikasi autentikator"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Kode terdiri dari 6 angka.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 7}
+        ),
+    )
+
+    WRONG = _(
+        "Kode salah atau sudah kedaluwarsa. Tunggu beberapa detik, lalu coba kode berikutnya."
+    )
+
+    def refuse(self) -> None:
+        self.add_error("code", self.WRONG)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from harapan.lib import regioncode
 from harapan.regions.models import Region
@@ -104,3 +105,13 @@ class ApiToken(models.Model):
             return None
         cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.user
+
+
+class SecondFactorDevice(TOTPDevice):
+    """django-otp's TOTP device under its Indonesian name, for the admin and the trail: an
+    admin removes the device of a user who lost their phone (second_factor.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "perangkat verifikasi dua langkah"
+        verbose_name_plural = "perangkat verifikasi dua langkah"

@@ -32,6 +32,10 @@ REGION_LEVEL = {
 # a full NIK shown to anyone is logged in the audit trail.
 FULL_NIK_ROLES = {Role.PENDAMPING, Role.KORCAM, Role.KORKAB, Role.OPERATOR, Role.ADMIN_PUSAT}
 
+# Roles offered a second factor (TOTP) at sign-in: those who approve, import, administer
+# or read the whole trail (issue 14).
+SECOND_FACTOR_ROLES = {Role.KORKAB, Role.OPERATOR, Role.ADMIN_PUSAT, Role.AUDITOR}
+
 # Roles that only read: monitoring and audit.
 READ_ONLY_ROLES = {Role.KORWIL, Role.AUDITOR}
 

@@ -26,6 +26,19 @@ ACTIONS: dict[str, Action] = {
     "auth.login": Action(_("Masuk aplikasi"), _("masuk ke aplikasi")),
     "auth.logout": Action(_("Keluar aplikasi"), _("keluar dari aplikasi")),
     "auth.login_failed": Action(_("Gagal masuk"), _("gagal masuk ke aplikasi")),
+    "auth.locked_out": Action(
+        _("Masuk dikunci sementara"), _("terkunci sementara setelah kata sandi salah berulang kali")
+    ),
+    "auth.second_factor.enrol": Action(
+        _("Verifikasi dua langkah diaktifkan"), _("mengaktifkan verifikasi dua langkah")
+    ),
+    "auth.second_factor.disable": Action(
+        _("Verifikasi dua langkah dimatikan"), _("mematikan verifikasi dua langkah")
+    ),
+    "auth.second_factor.failed": Action(
+        _("Kode verifikasi dua langkah salah"),
+        _("memasukkan kode verifikasi dua langkah yang salah"),
+    ),
     # Background work
     "jobs.run.start": Action(_("Pekerjaan latar dimulai"), _("memulai pekerjaan latar")),
     # The whole database (`harapan backup`)
