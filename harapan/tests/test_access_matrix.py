@@ -94,6 +94,7 @@ ASSIGNERS = frozenset({"korcam_a", "korkab", "admin_pusat"})
 COORDINATORS = frozenset({"korcam_a", "korkab", "admin_pusat"})  # lift sanctions
 CHANGE_DECIDERS = frozenset({"korcam_a", "korkab"})
 AUDIT_READERS = frozenset({"korkab", "admin_pusat", "auditor"})
+SECOND_FACTOR = frozenset({"korkab", "operator", "admin_pusat", "auditor"})  # TOTP offered
 PENDAMPING = frozenset({"pendamping_a", "pendamping_b"})  # propose their own families' exits
 ASSESSORS = PENDAMPING | {"korcam_a"}  # the family's pendamping or the korcam of its kecamatan
 
@@ -162,6 +163,10 @@ ACCESS = {
     "profile": form(EVERYONE, EVERYONE),
     "password_change": form(EVERYONE, EVERYONE),
     "password_change_done": page(),
+    "second_factor_verify": form(EVERYONE, EVERYONE),
+    "second_factor_start": action(SECOND_FACTOR),
+    "second_factor_confirm": action(SECOND_FACTOR),
+    "second_factor_disable": action(SECOND_FACTOR),
     # Registry
     "registry:family_list": page(),
     "registry:family_export": page(),
