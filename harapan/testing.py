@@ -5,6 +5,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from functools import cache
@@ -340,3 +341,55 @@ def queued_run(test: TestCase, response):
     test.assertEqual(task.status, TaskResultStatus.READY)
     test.assertEqual(task.args_kwargs["args"], [run.pk])
     return run
+
+
+# A statement that takes the database's write lock (SQLite) or a row lock (PostgreSQL).
+_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+_WANTS_LOCK = re.compile(r"^\s*(BEGIN IMMEDIATE|INSERT|UPDATE|DELETE)\b|\bFOR UPDATE\b", re.I)
+
+
+def collide(first, second, *, wait: float = 60) -> tuple:
+    """Run `first` and `second` at once, each on its own thread and database connection,
+    so that they meet the way two clicks in the same second do; what each returned.
+
+    `first` stops right after its first write inside a transaction and keeps that
+    transaction open; `second` starts then, and `first` goes on (and commits) only
+    once `second` asks for the lock `first` holds. An exception either raised is
+    returned in place of its result. Call it from a transactional test (a file
+    database on SQLite: harapan/conftest.py); `wait` bounds every wait.
+    """
+    holding, release = threading.Event(), threading.Event()
+    outcomes: list = [None, None]
+
+    def hold(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if connection.in_atomic_block and _WRITE.match(sql) and not holding.is_set():
+            holding.set()
+            release.wait(wait)
+        return result
+
+    def let_go(execute, sql, params, many, context):
+        if _WANTS_LOCK.search(sql):
+            release.set()
+        return execute(sql, params, many, context)
+
+    def run(index, work, wrapper):
+        try:
+            with connection.execute_wrapper(wrapper):
+                outcomes[index] = work()
+        except Exception as error:  # noqa: BLE001 - handed to the test to assert on
+            outcomes[index] = error
+        finally:
+            holding.set()  # whatever happened, never leave the other waiting
+            release.set()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(0, first, hold))]
+    threads[0].start()
+    holding.wait(wait)
+    threads.append(threading.Thread(target=run, args=(1, second, let_go)))
+    threads[1].start()
+    for thread in threads:
+        thread.join(wait)
+    assert not any(thread.is_alive() for thread in threads), "the two runs did not finish"
+    return tuple(outcomes)
