@@ -165,3 +165,22 @@ def test_a_kks_entry_dated_before_one_recorded_at_the_same_moment_is_refused(peo
     assert "Tanggal tidak boleh sebelum catatan terakhir" in held.content.decode()
     assert list(KksCustody.objects.values_list("status", "since")) == [("hilang", TODAY)]
     assert AuditEntry.objects.filter(action="benefits.kks.record").count() == 1
+
+
+def test_two_corrections_of_one_name_saved_at_once_keep_the_first_and_show_both(people):
+    head = people["family"].members.get()
+    url = reverse("registry:member_edit", args=[head.pk])
+    first, second = signed_in(people["pendamping"]), signed_in(people["korcam"])
+    form = {"name": head.name, "version": head.version}  # both opened the form before
+
+    saved, refused = collide(
+        post(first, url, {**form, "name": "Siti Aminah"}),
+        post(second, url, {**form, "name": "Siti Aminnah"}),
+    )
+
+    assert "Data anggota disimpan." in shown_after(first, saved)
+    assert refused.status_code == 409
+    assert "<td>Nama</td><td>Siti Aminah</td><td>Siti Aminnah</td>" in refused.content.decode()
+    head.refresh_from_db()
+    assert head.name == "Siti Aminah"
+    assert AuditEntry.objects.filter(action="registry.member.update").count() == 1
