@@ -16,7 +16,7 @@ from unittest import mock
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import TestCase
 from django.utils.timezone import localtime
 
@@ -284,6 +284,16 @@ def database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
+def harapan_process(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """`harapan <args>` in a process of its own on the test database, as an operator runs it.
+
+    Its SQLite busy timeout is 5 s, so a command stuck behind a lock fails fast.
+    """
+    env = {**os.environ, "DATABASE_URL": database_url(), "HARAPAN_SQLITE_BUSY_TIMEOUT": "5"}
+    return subprocess.run([sys.executable, "-m", "harapan", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)  # fmt: skip
+
+
 def start_worker() -> subprocess.Popen:
     """A real `harapan db_worker` process on the test database (on SQLite a file:
     harapan/conftest.py), started the way `make run` starts it.
@@ -346,6 +356,34 @@ def queued_run(test: TestCase, response):
 # A statement that takes the database's write lock (SQLite) or a row lock (PostgreSQL).
 _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 _WANTS_LOCK = re.compile(r"^\s*(BEGIN IMMEDIATE|INSERT|UPDATE|DELETE)\b|\bFOR UPDATE\b", re.I)
+
+
+@contextmanager
+def writing_elsewhere(write, *, wait: float = 60):
+    """`write()` in a transaction on another thread (and connection), kept open for the block.
+
+    On SQLite that transaction holds the database's one write lock meanwhile,
+    as a long job does. Call it from a transactional test.
+    """
+    writing, release = threading.Event(), threading.Event()
+
+    def job():
+        try:
+            with transaction.atomic():
+                write()
+                writing.set()
+                release.wait(wait)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=job)
+    thread.start()
+    try:
+        assert writing.wait(wait), "the other transaction never wrote"
+        yield
+    finally:
+        release.set()
+        thread.join(wait)
 
 
 def collide(first, second, *, wait: float = 60) -> tuple:

@@ -44,6 +44,7 @@ from harapan.accounts import scoping
 from harapan.accounts.roles import Role
 from harapan.audit import trail
 from harapan.display import formats
+from harapan.jobs.claims import claimed
 from harapan.lib import tabular
 from harapan.lib.tabular import (
     NUMBER_CELL,
@@ -140,7 +141,16 @@ def check_row(values: list[str]) -> tuple[tuple, list[tuple[str, str, str]]]:
 # -- the import ----------------------------------------------------------------------------
 
 
-def import_disbursement(
+def import_disbursement(path: Path | str, *, stage: Stage, **options) -> DisbursementResult:
+    """`_import_disbursement`, claimed for the stage in the uploader's region (all for the
+    command line): ClaimRefused while another import of it runs."""
+    region, user = options.get("scope_prefix", ""), options.get("acting_user")
+    what = _("Impor penyaluran %(stage)s") % {"stage": stage}
+    with claimed(f"benefits.disbursement:{stage.pk}", region, what=what, user=user):
+        return _import_disbursement(path, stage=stage, **options)
+
+
+def _import_disbursement(
     path: Path | str,
     *,
     stage: Stage,
