@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "harapan.accounts.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Contention (issue 14): SQLite's busy timeout run out is a 503 page, not a 500.
+    "harapan.busy.DatabaseBusyMiddleware",
 ]
 
 if not DEBUG:

@@ -9,6 +9,7 @@ timeout), so it reads what the first one wrote (harapan/settings.py).
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,15 @@ from harapan.graduation import actions as graduation
 from harapan.graduation.models import ExitProposal, ProposalStatus
 from harapan.registry import changes
 from harapan.registry.models import ChangeStatus
-from harapan.testing import DESA_A, KEC_A, collide, make_family, make_member, make_user
+from harapan.testing import (
+    DESA_A,
+    KEC_A,
+    collide,
+    make_family,
+    make_member,
+    make_user,
+    writing_elsewhere,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TODAY = timezone.localdate()
@@ -124,13 +133,17 @@ def test_a_graduation_proposal_rejected_while_it_is_being_approved_stays_approve
     assert not AuditEntry.objects.filter(action="graduation.reject").exists()
 
 
-def test_a_sanction_lifted_twice_at_once_is_lifted_once(people):
+def a_sanction(people) -> Sanction:
     pupil = make_member(people["family"], school_level="sd")
     year, stage = calendar.stage_of(TODAY)
-    sanction = Sanction.objects.create(
+    return Sanction.objects.create(
         member=pupil, region_code=pupil.region_code, component="sd", computed=True,
         kind=SanctionKind.SUSPENSION, year=year, stage=stage, reason="Tidak patuh 1 bulan",
     )  # fmt: skip
+
+
+def test_a_sanction_lifted_twice_at_once_is_lifted_once(people):
+    sanction = a_sanction(people)
     first, second = signed_in(people["korcam"]), signed_in(people["korkab"])
     url = reverse("compliance:sanction_lift", args=[sanction.pk])
 
@@ -184,3 +197,26 @@ def test_two_corrections_of_one_name_saved_at_once_keep_the_first_and_show_both(
     head.refresh_from_db()
     assert head.name == "Siti Aminah"
     assert AuditEntry.objects.filter(action="registry.member.update").count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL locks rows, not the database")
+def test_a_decision_that_waits_out_the_busy_timeout_gets_a_try_again_page_not_a_500(people):
+    sanction = a_sanction(people)
+    korcam = signed_in(people["korcam"])
+    with connection.cursor() as cursor:  # the connection the request runs on
+        cursor.execute("PRAGMA busy_timeout = 500")  # gives up after 0.5 s, not 20
+
+    # A large import holds SQLite's one write lock for longer than that.
+    with writing_elsewhere(lambda: AuditEntry.objects.create(action="uji.impor_besar")):
+        response = korcam.post(
+            reverse("compliance:sanction_lift", args=[sanction.pk]), {"reason": "Sudah sekolah"}
+        )
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "Sedang sibuk" in page
+    assert "Yang Anda kirim belum disimpan: coba lagi beberapa saat lagi." in page
+    sanction.refresh_from_db()
+    assert sanction.lifted_at is None
+    assert not AuditEntry.objects.filter(action="compliance.sanction.lift").exists()
