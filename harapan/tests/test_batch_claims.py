@@ -39,6 +39,12 @@ def a_file(tmp_path):
         (["apply_exits"], "graduation.exits", "Graduasi yang jatuh tempo"),
         (["import_registry", "{file}"], "registry.import", "Impor registri"),
         (["import_verification", "{file}"], "compliance.verification.import", "Impor verifikasi"),
+        (["import_schools", "{file}"], "compliance.reference.import:sekolah", "Impor data sekolah"),
+        (
+            ["import_health_facilities", "{file}"],
+            "compliance.reference.import:faskes",
+            "Impor data faskes",
+        ),
         (
             ["import_disbursement", "{file}", "--year", "2025", "--stage", "3"],
             "benefits.disbursement:{stage}",
