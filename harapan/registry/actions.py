@@ -67,7 +67,8 @@ def _correct(obj, data: dict[str, Any], fields: list[str], version: int | None):
             setattr(obj, name, data[name])
     changes = trail.diff(before, obj)
     if changes and version is not None and version != obj.version:
-        raise StaleEdit(type(obj).objects.get(pk=obj.pk))
+        obj.refresh_from_db()  # as saved: what this user typed was not written
+        raise StaleEdit(obj)
     if changes:
         obj.version += 1
     return changes

@@ -122,6 +122,8 @@ class StaleMemberEditTest(PersonaTestCase):
         assert "Data ini sudah diubah orang lain sejak formulir Anda dibuka" in page
         assert "<td>Nama</td><td>Muhammad Rizki</td><td>Muhammad Rizky</td>" in page
         self.assertContains(second, 'value="Muhammad Rizky"', status_code=409)
+        # The page is still titled by the name as saved, not as typed.
+        self.assertContains(second, "<h1>Koreksi data Muhammad Rizki</h1>", status_code=409)
         assert Member.objects.get(pk=self.head.pk).name == "Muhammad Rizki"
         entries = AuditEntry.objects.filter(action="registry.member.update")
         assert [e.changes for e in entries] == [{"name": ["Muhamad Rizky", "Muhammad Rizki"]}]

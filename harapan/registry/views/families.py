@@ -208,7 +208,7 @@ def _family_to_change(request: HttpRequest, pk: int) -> Family:
     return name_families([family])[0]
 
 
-def _correct(request: HttpRequest, obj, form_class, update, saved: str):
+def _correction_page(request: HttpRequest, obj, form_class, update, saved: str):
     """The correction form of `obj` (GET), or its save through `update` (POST).
 
     Returns (form, conflict, response): a response when saved; otherwise the
@@ -254,7 +254,7 @@ def _correct(request: HttpRequest, obj, form_class, update, saved: str):
 @login_required
 def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
     family = _family_to_change(request, pk)
-    form, conflict, done = _correct(
+    form, conflict, done = _correction_page(
         request, family, FamilyForm, actions.update_family, _("Data keluarga disimpan.")
     )
     if done:
@@ -270,7 +270,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     family = _family_to_change(request, member.family_id)
     member.family = family
-    form, conflict, done = _correct(
+    form, conflict, done = _correction_page(
         request, member, MemberForm, actions.update_member, _("Data anggota disimpan.")
     )
     if done:
