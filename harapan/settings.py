@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "harapan.accounts.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Contention (issue 14): SQLite's busy timeout run out is a 503 page, not a 500.
+    "harapan.busy.DatabaseBusyMiddleware",
 ]
 
 if not DEBUG:
@@ -111,7 +113,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072;"
     )
-    DATABASES["default"]["OPTIONS"]["timeout"] = 30
+    # Contention (issue 14): a transaction takes the write lock when it begins, and
+    # waits up to the busy timeout for it, instead of reading first and failing
+    # with "database is locked" when it then writes after another's commit. Two
+    # coordinators deciding at once: the second waits, reads the first's decision,
+    # and gets the app's own message ("sudah diputuskan").
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    DATABASES["default"]["OPTIONS"]["timeout"] = float(
+        os.environ.get("HARAPAN_SQLITE_BUSY_TIMEOUT", "20")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

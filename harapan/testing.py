@@ -5,6 +5,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from functools import cache
@@ -15,7 +16,7 @@ from unittest import mock
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import TestCase
 from django.utils.timezone import localtime
 
@@ -283,6 +284,16 @@ def database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
+def harapan_process(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """`harapan <args>` in a process of its own on the test database, as an operator runs it.
+
+    Its SQLite busy timeout is 5 s, so a command stuck behind a lock fails fast.
+    """
+    env = {**os.environ, "DATABASE_URL": database_url(), "HARAPAN_SQLITE_BUSY_TIMEOUT": "5"}
+    return subprocess.run([sys.executable, "-m", "harapan", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)  # fmt: skip
+
+
 def start_worker() -> subprocess.Popen:
     """A real `harapan db_worker` process on the test database (on SQLite a file:
     harapan/conftest.py), started the way `make run` starts it.
@@ -444,3 +455,83 @@ def xlsx_bomb(unpacked_mb: int, header: tuple[str, ...] = ("nik",)) -> bytes:
     end = struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, len(entries), len(entries),
                       len(directory), len(body), 0)  # fmt: skip
     return body + directory + end
+
+
+# A statement that takes the database's write lock (SQLite) or a row lock (PostgreSQL).
+_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+_WANTS_LOCK = re.compile(r"^\s*(BEGIN IMMEDIATE|INSERT|UPDATE|DELETE)\b|\bFOR UPDATE\b", re.I)
+
+
+@contextmanager
+def writing_elsewhere(write, *, wait: float = 60):
+    """`write()` in a transaction on another thread (and connection), kept open for the block.
+
+    On SQLite that transaction holds the database's one write lock meanwhile,
+    as a long job does. Call it from a transactional test.
+    """
+    writing, release = threading.Event(), threading.Event()
+
+    def job():
+        try:
+            with transaction.atomic():
+                write()
+                writing.set()
+                release.wait(wait)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=job)
+    thread.start()
+    try:
+        assert writing.wait(wait), "the other transaction never wrote"
+        yield
+    finally:
+        release.set()
+        thread.join(wait)
+
+
+def collide(first, second, *, wait: float = 60) -> tuple:
+    """Run `first` and `second` at once, each on its own thread and database connection,
+    so that they meet the way two clicks in the same second do; what each returned.
+
+    `first` stops right after its first write inside a transaction and keeps that
+    transaction open; `second` starts then, and `first` goes on (and commits) only
+    once `second` asks for the lock `first` holds. An exception either raised is
+    returned in place of its result. Call it from a transactional test (a file
+    database on SQLite: harapan/conftest.py); `wait` bounds every wait.
+    """
+    holding, release = threading.Event(), threading.Event()
+    outcomes: list = [None, None]
+
+    def hold(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if connection.in_atomic_block and _WRITE.match(sql) and not holding.is_set():
+            holding.set()
+            release.wait(wait)
+        return result
+
+    def let_go(execute, sql, params, many, context):
+        if _WANTS_LOCK.search(sql):
+            release.set()
+        return execute(sql, params, many, context)
+
+    def run(index, work, wrapper):
+        try:
+            with connection.execute_wrapper(wrapper):
+                outcomes[index] = work()
+        except Exception as error:  # noqa: BLE001 - handed to the test to assert on
+            outcomes[index] = error
+        finally:
+            holding.set()  # whatever happened, never leave the other waiting
+            release.set()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(0, first, hold))]
+    threads[0].start()
+    holding.wait(wait)
+    threads.append(threading.Thread(target=run, args=(1, second, let_go)))
+    threads[1].start()
+    for thread in threads:
+        thread.join(wait)
+    assert not any(thread.is_alive() for thread in threads), "the two runs did not finish"
+    return tuple(outcomes)

@@ -45,6 +45,7 @@ from harapan.accounts.roles import Role
 from harapan.audit import trail
 from harapan.display import formats
 from harapan.exports import write_errors
+from harapan.jobs.claims import claimed
 from harapan.lib import tabular
 from harapan.lib.kk import shown_kks
 from harapan.lib.tabular import (
@@ -141,7 +142,16 @@ def check_row(values: list[str]) -> tuple[tuple, list[tuple[str, str, str]]]:
 # -- the import ----------------------------------------------------------------------------
 
 
-def import_disbursement(
+def import_disbursement(path: Path | str, *, stage: Stage, **options) -> DisbursementResult:
+    """`_import_disbursement`, claimed for the stage in the uploader's region (all for the
+    command line): ClaimRefused while another import of it runs."""
+    region, user = options.get("scope_prefix", ""), options.get("acting_user")
+    what = _("Impor penyaluran %(stage)s") % {"stage": stage}
+    with claimed(f"benefits.disbursement:{stage.pk}", region, what=what, user=user):
+        return _import_disbursement(path, stage=stage, **options)
+
+
+def _import_disbursement(
     path: Path | str,
     *,
     stage: Stage,

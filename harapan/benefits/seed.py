@@ -24,7 +24,6 @@ def last_year() -> int:
     return date.today().year + 1
 
 
-@transaction.atomic
 def ensure_years(last: int | None = None) -> list[int]:
     """Create the missing years up to `last` (default: next year); return those created.
 
@@ -33,6 +32,17 @@ def ensure_years(last: int | None = None) -> list[int]:
     """
     last = last or last_year()
     existing = set(BenefitYear.objects.values_list("year", flat=True))
+    if existing.issuperset(range(FIRST_YEAR, last + 1)):
+        # Nothing to write, so no transaction: on SQLite it would wait for the
+        # write lock, which a computation of the stage holds for minutes, before
+        # that computation's claim could refuse this one at once.
+        return []
+    return _create_missing(last)
+
+
+@transaction.atomic
+def _create_missing(last: int) -> list[int]:
+    existing = set(BenefitYear.objects.values_list("year", flat=True))  # under the lock now
     created = []
     for year in range(FIRST_YEAR, last + 1):
         if year in existing:

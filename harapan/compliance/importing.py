@@ -22,10 +22,12 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from harapan import bulk
 from harapan.audit import trail
 from harapan.exports import fetched, stream_errors, write_errors
+from harapan.jobs.claims import claimed
 from harapan.lib import tabular
 from harapan.lib.nik import InvalidNik, clean_nik
 from harapan.lib.tabular import FileProblem, read_table
@@ -215,7 +217,15 @@ def _result_or_attendance(names: list[str]) -> list[str]:
 # -- the import ----------------------------------------------------------------------------
 
 
-def import_verification(
+def import_verification(path: Path | str, **options) -> VerificationImportResult:
+    """`_import_verification`, claimed for the uploader's region (all for the command
+    line): ClaimRefused while another verification import of an overlapping region runs."""
+    region, user = _region_of(options.get("scope_user")), options.get("acting_user")
+    with claimed("compliance.verification.import", region, what=_("Impor verifikasi"), user=user):
+        return _import_verification(path, **options)
+
+
+def _import_verification(
     path: Path | str,
     *,
     acting_user=None,

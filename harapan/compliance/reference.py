@@ -27,10 +27,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from harapan.accounts.roles import Role
 from harapan.audit import trail
 from harapan.exports import write_errors
+from harapan.jobs.claims import claimed
 from harapan.lib import regioncode, tabular
 from harapan.lib.tabular import FileProblem, read_table
 from harapan.regions.models import Region
@@ -229,7 +231,16 @@ class _Row:
     fields: dict
 
 
-def import_reference(
+def import_reference(path: Path | str, kind: ReferenceKind, **options) -> ReferenceResult:
+    """`_import_reference`, claimed for the uploader's region (all for the command line):
+    ClaimRefused while another import of the same kind of file in an overlapping region runs."""
+    region, user = options.get("scope_prefix", ""), options.get("acting_user")
+    what = _("Impor data %(kind)s") % {"kind": kind.slug}
+    with claimed(f"compliance.reference.import:{kind.slug}", region, what=what, user=user):
+        return _import_reference(path, kind, **options)
+
+
+def _import_reference(
     path: Path | str,
     kind: ReferenceKind,
     *,

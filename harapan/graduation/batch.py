@@ -23,9 +23,11 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from harapan.audit import trail
 from harapan.fds import actions as fds_actions
+from harapan.jobs.claims import claimed
 from harapan.registry import changes
 from harapan.registry.models import Family, FamilyStatus
 
@@ -41,6 +43,15 @@ class ApplyResult:
     @property
     def anything(self) -> bool:
         return bool(self.exits or self.memberships or self.changes)
+
+
+def apply_due_exits(on: date, *, acting_user=None) -> ApplyResult:
+    """`apply_exits(on)` for every family, claimed: the command and the nightly task.
+
+    Raises ClaimRefused while another run applies them.
+    """
+    with claimed("graduation.exits", "", what=_("Graduasi yang jatuh tempo"), user=acting_user):
+        return apply_exits(on, acting_user=acting_user)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django_tasks import task
 from harapan.jobs import scheduling
 from harapan.jobs.labels import labelled
 
-from .batch import apply_exits
+from .batch import apply_due_exits
 
 
 @task()
@@ -17,6 +17,6 @@ from .batch import apply_exits
 def apply_exits_daily() -> dict[str, int]:
     """Approved exits dated today or earlier take effect (DESIGN §7); runs every night."""
     try:
-        return asdict(apply_exits(timezone.localdate()))
+        return asdict(apply_due_exits(timezone.localdate()))
     finally:
         scheduling.enqueue_next_run(apply_exits_daily)

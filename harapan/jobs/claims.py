@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import OperationalError, connection
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -28,8 +29,12 @@ from .locking import serialized
 from .models import Claim
 
 
-class ClaimRefused(Exception):
-    """The work is being done by another run; the message says so in Indonesian."""
+class ClaimRefused(CommandError):
+    """The work is being done by another run; the message says so in Indonesian.
+
+    A CommandError, so that a command meeting it stops with that message and
+    exit code 1, never a traceback; a run's page shows it (runs.py).
+    """
 
 
 def holder_id() -> str:

@@ -38,35 +38,71 @@ def check_not_exited(family: Family) -> None:
         raise PermissionDenied(_("KPM ini sudah keluar dari PKH: datanya hanya dapat dibaca."))
 
 
-def _apply(obj, data: dict[str, Any], fields: list[str]) -> dict[str, list[Any]]:
+class StaleEdit(Exception):
+    """The record was changed after the form was loaded; nothing was written.
+
+    `current` is the record as saved now (by the other user), to show beside
+    what this user typed.
+    """
+
+    def __init__(self, current: Family | Member):
+        super().__init__(
+            _("Data ini sudah diubah orang lain sejak formulir Anda dibuka; isian Anda belum "
+              "disimpan.")
+        )  # fmt: skip
+        self.current = current
+
+
+def _correct(obj, data: dict[str, Any], fields: list[str], version: int | None):
+    """Read `obj` afresh, locked, and apply `data` to it; {field: [old, new]}.
+
+    `version` is the one the form was loaded from: when the record has been
+    written since and this edit would change it, StaleEdit. No version (a
+    caller without a form) writes over whatever is there.
+    """
+    obj.refresh_from_db(from_queryset=type(obj).objects.select_for_update())
     before = trail.snapshot(obj, fields)
     for name in fields:
         if name in data:
             setattr(obj, name, data[name])
-    return trail.diff(before, obj)
+    changes = trail.diff(before, obj)
+    if changes and version is not None and version != obj.version:
+        obj.refresh_from_db()  # as saved: what this user typed was not written
+        raise StaleEdit(obj)
+    if changes:
+        obj.version += 1
+    return changes
 
 
 @transaction.atomic
-def update_family(family: Family, data: dict[str, Any], *, acting_user) -> dict[str, list[Any]]:
+def update_family(
+    family: Family, data: dict[str, Any], *, acting_user, version: int | None = None
+) -> dict[str, list[Any]]:
     """Write the correctable fields found in `data`; return {field: [old, new]}.
 
-    Nothing is written or recorded when nothing changed.
+    Nothing is written or recorded when nothing changed. StaleEdit when the
+    family changed after `version` (the form's) was read.
     """
     _check_may_change(acting_user, family)
-    changes = _apply(family, data, FAMILY_FIELDS)
+    changes = _correct(family, data, FAMILY_FIELDS, version)
     if changes:
-        family.save(update_fields=[*changes, "updated_at"])
+        family.save(update_fields=[*changes, "version", "updated_at"])
         trail.record(acting_user, "registry.family.update", family, changes=changes)
     return changes
 
 
 @transaction.atomic
-def update_member(member: Member, data: dict[str, Any], *, acting_user) -> dict[str, list[Any]]:
-    """Write the correctable fields found in `data`; return {field: [old, new]}."""
+def update_member(
+    member: Member, data: dict[str, Any], *, acting_user, version: int | None = None
+) -> dict[str, list[Any]]:
+    """Write the correctable fields found in `data`; return {field: [old, new]}.
+
+    StaleEdit when the member changed after `version` (the form's) was read.
+    """
     _check_may_change(acting_user, member.family)
-    changes = _apply(member, data, MEMBER_FIELDS)
+    changes = _correct(member, data, MEMBER_FIELDS, version)
     if changes:
-        member.save(update_fields=list(changes))
+        member.save(update_fields=[*changes, "version"])
         trail.record(
             acting_user,
             "registry.member.update",

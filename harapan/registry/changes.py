@@ -483,7 +483,8 @@ def _move(family: Family, payload: dict, chosen) -> tuple[Family, dict]:
     before = trail.snapshot(family, ["region_code", "address", "pendamping_id"])
     family.region_code, family.address = region_code, payload["address"]
     family.pendamping = pendamping
-    family.save(update_fields=["region_code", "address", "pendamping", "updated_at"])
+    family.version += 1  # a correction form loaded before the move is stale now
+    family.save(update_fields=["region_code", "address", "pendamping", "version", "updated_at"])
     return family, trail.diff(before, family)
 
 
@@ -516,7 +517,9 @@ def _apply(
         value = values[name]
         setattr(target, name, date.fromisoformat(value) if name in DATE_FIELDS else value)
     changes = trail.diff(before, target)
-    target.save(update_fields=[*changes, "updated_at"] if target is family else list(changes))
+    target.version += 1  # a correction form loaded before the update is stale now
+    written = [*changes, "version"]
+    target.save(update_fields=[*written, "updated_at"] if target is family else written)
     return target, changes
 
 
@@ -530,7 +533,9 @@ def approve_change(request: ChangeRequest, *, acting_user, pendamping=None) -> C
     # Claim first: the row lock it takes makes a second approver wait, then miss.
     decided = _claim(request, acting_user, status=ChangeStatus.APPROVED)
     family = Family.objects.select_for_update().get(pk=request.family_id)
-    member = Member.objects.get(pk=request.member_id) if request.member_id else None
+    member = (
+        Member.objects.select_for_update().get(pk=request.member_id) if request.member_id else None
+    )
     # The data may have changed since the request: check again; an error undoes the claim.
     payload = validate_change(family, request.kind, request.payload, member)
     old_region = family.region_code

@@ -110,7 +110,21 @@ def page_of(families: QuerySet, after: str = "", size: int = PAGE_SIZE) -> tuple
     return rows, None
 
 
-class FamilyForm(forms.Form):
+OUTDATED_FORM = _("Formulir ini sudah usang: muat ulang halaman, lalu isi lagi.")
+
+
+class CorrectionForm(forms.Form):
+    """A correction form carries the version of the record it was loaded from, so that
+    saving it over a newer one is refused (registry/actions.py `StaleEdit`)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages=dict.fromkeys(("required", "invalid", "min_value"), OUTDATED_FORM),
+    )
+
+
+class FamilyForm(CorrectionForm):
     """Corrections to a family's own data that earn nothing (DESIGN §4).
 
     Desa, bank, No KKS and desil change what the family is paid: they go
@@ -120,7 +134,7 @@ class FamilyForm(forms.Form):
     address = forms.CharField(label=_("Alamat"), required=False, max_length=255)
 
 
-class MemberForm(forms.Form):
+class MemberForm(CorrectionForm):
     """Corrections to a member's data that earn nothing: the spelling of the name.
 
     Birth date, sex, relation, severe disability, pregnancy, school level and

@@ -116,6 +116,10 @@ class Family(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking of the correction form: every write of the family's own
+    # data (a correction, an approved data update, an import) adds one, so a form
+    # loaded before it is refused instead of overwriting it (actions.py).
+    version = models.PositiveIntegerField("versi", default=1, db_default=1, editable=False)
 
     objects = FamilyQuerySet.as_manager()
 
@@ -168,6 +172,8 @@ class Member(models.Model):
     severe_disability = models.BooleanField("disabilitas berat", default=False)
     alive = models.BooleanField("hidup", default=True)
     died_on = models.DateField("tanggal meninggal", null=True, blank=True)
+    # As Family.version: the correction form carries it and a stale one is refused.
+    version = models.PositiveIntegerField("versi", default=1, db_default=1, editable=False)
 
     objects = MemberQuerySet.as_manager()
 

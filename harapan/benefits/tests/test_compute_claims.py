@@ -1,8 +1,9 @@
 """Two computations of one stage at once: exactly one writes, the other is told why (issue 12).
 
 The first computation runs in a thread of its own (its own connection) and is
-held inside its transaction, after its claims were committed and before it
-has read or written anything, until the second one has been tried.
+held after its claims were committed and before its transaction begins (on
+SQLite a transaction holds the write lock from its BEGIN: harapan/settings.py),
+until the second one has been tried.
 """
 
 import socket
@@ -17,15 +18,23 @@ from django.db import connection
 
 from harapan.audit import trail
 from harapan.audit.models import AuditEntry
+from harapan.benefits import batch
 from harapan.benefits.batch import compute_entitlements
 from harapan.benefits.models import Entitlement, Stage
 from harapan.benefits.seed import ensure_years
 from harapan.benefits.tasks import compute_stage_entitlements
-from harapan.compliance.models import ComplianceRules
 from harapan.jobs import runs
 from harapan.jobs.claims import ClaimRefused
 from harapan.jobs.models import Claim, Run, RunKind, RunStatus
-from harapan.testing import DESA_A, DESA_B, METRO_DESA, make_family, make_user, run_due_tasks
+from harapan.testing import (
+    DESA_A,
+    DESA_B,
+    METRO_DESA,
+    harapan_process,
+    make_family,
+    make_user,
+    run_due_tasks,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 WAIT = 60  # seconds; only reached when something is broken
@@ -44,10 +53,9 @@ def stage() -> Stage:
 class HeldComputation:
     """`compute_entitlements(stage, region=...)` (or `work()`) in a thread, held inside it.
 
-    It is held where the computation first reads, the year's compliance
-    rules: by then its claims are committed and its transaction is open.
-    With `at_end`, it is held once it has written everything, at its audit
-    row, before its transaction commits.
+    It is held where the computation's transaction would begin: by then its
+    claims are committed. With `at_end`, it is held once it has written
+    everything, at its audit row, before its transaction commits.
     """
 
     def __init__(self, stage: Stage | None = None, region: str = "", work=None, at_end=False):
@@ -72,13 +80,13 @@ class HeldComputation:
 
             self.patch = mock.patch.object(trail, "record", held)
         else:
-            read_rules = ComplianceRules.for_year
+            compute = batch._compute_entitlements
 
-            def held(year):
+            def held(*args, **kwargs):
                 hold()
-                return read_rules(year)
+                return compute(*args, **kwargs)
 
-            self.patch = mock.patch.object(ComplianceRules, "for_year", held)
+            self.patch = mock.patch.object(batch, "_compute_entitlements", held)
 
     def _compute(self):
         try:
@@ -91,7 +99,7 @@ class HeldComputation:
     def __enter__(self):
         self.patch.start()
         self.thread.start()
-        assert self.inside.wait(WAIT), "the first computation never reached its transaction"
+        assert self.inside.wait(WAIT), "the first computation never took its claims"
         return self
 
     def __exit__(self, *exc):
@@ -132,7 +140,7 @@ def test_of_two_runs_started_from_the_page_the_second_fails_with_the_claims_mess
     first = start()
     with HeldComputation(work=lambda: compute_stage_entitlements.call(first.pk)):
         first = runs.live(Run.objects.get(pk=first.pk))  # the page's view of its progress
-        assert (first.status, first.phase) == (RunStatus.RUNNING, "Menghitung sanksi")
+        assert first.status == RunStatus.RUNNING
         second = start()
         run_due_tasks()  # a worker: skips the first (already running), runs the second
         second.refresh_from_db()
@@ -215,3 +223,20 @@ def test_a_claim_left_by_a_dead_process_does_not_block(stage):
     # Its process is gone: the claim is abandoned, and the computation goes ahead.
     assert compute_entitlements(stage, region="1806").families == 2
     assert not Claim.objects.exists()
+
+
+def test_a_second_compute_entitlements_on_the_command_line_is_refused_without_a_traceback(stage):
+    # The first holds its claims and, having written, the database's write lock.
+    with HeldComputation(stage, "1806", at_end=True):
+        second = harapan_process("compute_entitlements", "--year", "2025", "--stage", "3",
+                                 "--region", "18.06")  # fmt: skip
+        assert Entitlement.objects.count() == 0
+    assert second.returncode == 1, second.stderr
+    assert "Traceback" not in second.stderr, second.stderr
+    said = second.stderr.strip().splitlines()[-1]
+    assert said.split(": ", 1)[1].startswith(
+        "Penetapan 2025 tahap 3 untuk wilayah 18.06 sedang dikerjakan oleh sistem "
+    ), said
+    assert "Tidak ada yang diubah" in said
+    assert Entitlement.objects.count() == 2  # the first's, once
+    assert computations() == 1

@@ -69,7 +69,7 @@ def test_a_failing_night_still_queues_the_next_one():
         ensure_scheduled()
         now.return_value = datetime(2026, 12, 14, 1, 0, 30, tzinfo=WIB)
         with mock.patch(
-            "harapan.graduation.tasks.apply_exits", side_effect=RuntimeError("disk full")
+            "harapan.graduation.tasks.apply_due_exits", side_effect=RuntimeError("disk full")
         ):
             run_due_tasks()
         failed = DBTaskResult.objects.get(task_path=TASK, status=TaskResultStatus.FAILED)

@@ -15,10 +15,12 @@ from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from harapan import bulk
 from harapan.audit import trail
 from harapan.exports import fetched, stored_error_text, stream_errors, write_errors
+from harapan.jobs.claims import claimed
 from harapan.lib import tabular
 from harapan.lib.tabular import FileProblem
 from harapan.registry.models import ImportRun
@@ -52,7 +54,15 @@ class ImportResult:
         return data
 
 
-def import_registry(
+def import_registry(path: Path | str, **options) -> ImportResult:
+    """`_import_registry`, claimed for its region (the uploader's; all for the command
+    line): ClaimRefused while another import of an overlapping region runs."""
+    region, user = options.get("scope_prefix", ""), options.get("acting_user")
+    with claimed("registry.import", region, what=_("Impor registri"), user=user):
+        return _import_registry(path, **options)
+
+
+def _import_registry(
     path: Path | str,
     *,
     dry_run: bool = False,

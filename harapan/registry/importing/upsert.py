@@ -89,6 +89,7 @@ def write(now: str, actor_id: int | None, actor_name: str, run_id: int) -> None:
         UPDATE registry_family SET
             kk_number = s.kk, region_code = s.desa, address = s.address, bank = s.bank,
             kks_number = s.kks, desil = s.desil, updated_at = %s,
+            version = registry_family.version + 1,
             pendamping_id = COALESCE(s.pendamping_id, registry_family.pendamping_id)
         FROM ({FAMILY_SOURCE}) s
         WHERE registry_family.registry_id = s.registry_id
@@ -119,7 +120,8 @@ def write(now: str, actor_id: int | None, actor_name: str, run_id: int) -> None:
         UPDATE registry_member SET
             region_code = s.desa, name = s.name, sex = s.sex, birth_date = s.birth,
             relation = s.relation, pregnant = s.pregnant, school_level = s.school,
-            severe_disability = s.disability, alive = s.alive
+            severe_disability = s.disability, alive = s.alive,
+            version = registry_member.version + 1
         FROM ({MEMBER_SOURCE}) s
         WHERE registry_member.family_id = s.family_id AND registry_member.nik = s.nik
           AND ({member_changed_condition("registry_member", "s")})""")

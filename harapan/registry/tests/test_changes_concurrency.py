@@ -3,7 +3,6 @@
 import threading
 from datetime import date
 
-import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import TransactionTestCase
@@ -15,8 +14,8 @@ from harapan.registry.models import ChangeRequest, ChangeStatus
 from harapan.testing import DESA_A, KEC_A, make_family, make_member, make_user
 
 
-# SQLite's test database is one in-memory connection; threads need a real server.
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+# Both databases: the SQLite test database is a file (harapan/conftest.py), and a
+# transaction there takes the write lock when it begins (harapan/settings.py).
 class ConcurrentApprovalTest(TransactionTestCase):
     def test_two_simultaneous_approvals_apply_the_change_once(self):
         pendamping = make_user("pendamping_x", Role.PENDAMPING, KEC_A)

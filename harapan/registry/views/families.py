@@ -209,21 +209,59 @@ def _family_to_change(request: HttpRequest, pk: int) -> Family:
     return name_families([family])[0]
 
 
+def _correction_page(request: HttpRequest, obj, form_class, update, saved: str):
+    """The correction form of `obj` (GET), or its save through `update` (POST).
+
+    Returns (form, conflict, response): a response when saved; otherwise the
+    form to show, and what the other user saved when this form was stale
+    (it keeps what this user typed, and is refused with status 409).
+    """
+    if request.method != "POST":
+        return form_class(initial=initial_of(obj, form_class)), None, None
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return form, None, None
+    typed = form.cleaned_data
+    try:
+        changes = update(obj, typed, acting_user=request.user, version=typed["version"])
+    except actions.StaleEdit as stale:
+        current = stale.current
+        last = (
+            AuditEntry.objects.for_object(current)
+            .exclude(action__endswith=".view_nik")
+            .select_related("actor")
+            .order_by("-at", "-id")
+            .first()
+        )
+        conflict = {
+            "message": str(stale),
+            "by": last,
+            "rows": [
+                (field.label, getattr(current, name), typed[name])
+                for name, field in form.fields.items()
+                if not field.widget.is_hidden
+            ],
+        }
+        # The inputs keep what this user typed; saving again is a choice made
+        # knowing what the other saved, so the form now carries that version.
+        return form_class(initial={**typed, "version": current.version}), conflict, None
+    if changes:
+        messages.success(request, saved)
+    else:
+        messages.info(request, _("Tidak ada yang berubah."))
+    return form, None, redirect("registry:family_detail", pk=getattr(obj, "family_id", obj.pk))
+
+
 @login_required
 def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
     family = _family_to_change(request, pk)
-    if request.method == "POST":
-        form = FamilyForm(request.POST)
-        if form.is_valid():
-            changes = actions.update_family(family, form.cleaned_data, acting_user=request.user)
-            if changes:
-                messages.success(request, _("Data keluarga disimpan."))
-            else:
-                messages.info(request, _("Tidak ada yang berubah."))
-            return redirect("registry:family_detail", pk=family.pk)
-    else:
-        form = FamilyForm(initial=initial_of(family, FamilyForm))
-    return render(request, "registry/family_form.html", {"family": family, "form": form})
+    form, conflict, done = _correction_page(
+        request, family, FamilyForm, actions.update_family, _("Data keluarga disimpan.")
+    )
+    if done:
+        return done
+    context = {"family": family, "form": form, "conflict": conflict}
+    return render(request, "registry/family_form.html", context, status=409 if conflict else 200)
 
 
 @login_required
@@ -233,25 +271,20 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     family = _family_to_change(request, member.family_id)
     member.family = family
-    if request.method == "POST":
-        form = MemberForm(request.POST)
-        if form.is_valid():
-            changes = actions.update_member(member, form.cleaned_data, acting_user=request.user)
-            if changes:
-                messages.success(request, _("Data anggota disimpan."))
-            else:
-                messages.info(request, _("Tidak ada yang berubah."))
-            return redirect("registry:family_detail", pk=family.pk)
-    else:
-        form = MemberForm(initial=initial_of(member, MemberForm))
+    form, conflict, done = _correction_page(
+        request, member, MemberForm, actions.update_member, _("Data anggota disimpan.")
+    )
+    if done:
+        return done
     context = {
         "family": family,
         "member": member,
         "form": form,
+        "conflict": conflict,
         # Masked here: only the detail page shows full NIKs, and logs that it did.
         "shown_nik": shown_nik(member.nik, full=False),
     }
-    return render(request, "registry/member_form.html", context)
+    return render(request, "registry/member_form.html", context, status=409 if conflict else 200)
 
 
 urlpatterns = [

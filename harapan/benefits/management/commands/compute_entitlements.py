@@ -4,7 +4,6 @@ from django_tasks import TaskResultStatus
 from harapan.benefits import tasks
 from harapan.benefits.batch import compute_entitlements
 from harapan.benefits.stages import stage_for
-from harapan.jobs.claims import ClaimRefused
 from harapan.lib import regioncode
 from harapan.regions.options import region_option
 
@@ -38,10 +37,8 @@ class Command(BaseCommand):
         if fan_out:
             return self.fan_out(target, region, recompute, wait)
         self.stdout.write(f"Menghitung {target} (acuan usia {target.reference_date:%d-%m-%Y})…")
-        try:
-            result = compute_entitlements(target, region=region, recompute=recompute)
-        except ClaimRefused as refused:
-            raise CommandError(str(refused)) from None
+        # Another run holding the stage: ClaimRefused, a CommandError (exit code 1).
+        result = compute_entitlements(target, region=region, recompute=recompute)
         sanctions = result.sanctions
         self.stdout.write(
             f"Sanksi verifikasi: {sanctions.suspended:,} penangguhan dan "

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from harapan.benefits.stages import check_year
 from harapan.compliance.batch import compute_sanctions
 from harapan.compliance.calendar import month_label, window
-from harapan.jobs.claims import ClaimRefused
 from harapan.regions.options import region_option
 
 
@@ -26,10 +25,8 @@ class Command(BaseCommand):
             f"Tahap {stage} {year}: masa verifikasi {month_label(months[0])} "
             f"s.d. {month_label(months[-1])}…"
         )
-        try:
-            result = compute_sanctions(year, stage, region=region or "")
-        except ClaimRefused as refused:
-            raise CommandError(str(refused)) from None
+        # Another run holding them: ClaimRefused, a CommandError (exit code 1).
+        result = compute_sanctions(year, stage, region=region or "")
         self.stdout.write(
             f"Penangguhan baru: {result.suspended:,}; pembatalan baru: {result.terminated:,}; "
             f"dihapus karena data verifikasi berubah: {result.removed:,}; "

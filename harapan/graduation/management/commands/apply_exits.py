@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from harapan.graduation.batch import apply_exits
+from harapan.graduation.batch import apply_due_exits
 from harapan.graduation.management.commands.graduation_candidates import _parse
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, date: str | None, **options):
         day = _parse(date) if date else timezone.localdate()
-        result = apply_exits(day)
+        result = apply_due_exits(day)  # another run under way: ClaimRefused (exit code 1)
         if not result.anything:
             self.stdout.write(f"Tidak ada graduasi yang jatuh tempo pada {day.isoformat()}.")
             return
