@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 # The API docs page renders with the swagger-ui that django-ninja ships as static files,
 # not from a CDN (issue 14): ninja does so only when it is an installed app.
 INSTALLED_APPS += ["ninja"]
+# Complaints (issue 15): an app on registry (DESIGN §11).
+INSTALLED_APPS.insert(INSTALLED_APPS.index("harapan.registry") + 1, "harapan.complaints")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

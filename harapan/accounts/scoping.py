@@ -37,6 +37,37 @@ def family_filter(user, via: str = "") -> Q:
     return NOTHING
 
 
+def complaint_filter(user) -> Q:
+    """The filter, for complaints (DESIGN §8), of what `user` may see.
+
+    - nobody sees a complaint that accuses them (perilaku pendamping, pungli), whatever
+      else would show it: their own family named in it, a handler's mistake;
+    - pendamping: the complaints they handle and those about the families of their caseload;
+    - korcam, korkab, korwil: every complaint of their region, those they handle, and
+      those accusing a pendamping of their region (the desa named may lie outside it);
+    - operator: the complaints of their kabupaten, read for reports (the Dinas Sosial
+      runs reconciliation and reports, DESIGN §1); not the complainant's identity;
+    - admin pusat, superuser: everything; auditor: everything, or their region.
+    Who of them sees the complainant's name, phone and NIK: complaints.access.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    not_accused = ~Q(accused=user)
+    if user.is_superuser or user.role == Role.ADMIN_PUSAT:
+        return not_accused
+    if user.role == Role.PENDAMPING:
+        return (Q(handler=user) | Q(family__pendamping=user)) & not_accused
+    if not user.region_id:
+        return not_accused if user.role == Role.AUDITOR else NOTHING
+    in_region = Q(region_code__startswith=user.region_id)
+    if user.role in (Role.KORCAM, Role.KORKAB, Role.KORWIL):
+        accused_here = Q(accused__region_id__startswith=user.region_id)
+        return (in_region | Q(handler=user) | accused_here) & not_accused
+    if user.role in (Role.OPERATOR, Role.AUDITOR):
+        return in_region & not_accused
+    return NOTHING
+
+
 def audit_filter(user) -> Q:
     """The filter, for audit entries, of what `user` may read in the trail.
 

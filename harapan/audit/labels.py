@@ -186,6 +186,23 @@ ACTIONS: dict[str, Action] = {
     "graduation.readiness.export": Action(
         _("Ekspor kesiapan graduasi"), _("mengekspor kesiapan graduasi")
     ),
+    # Complaints (SPM)
+    "complaints.submit": Action(_("Pengaduan diterima"), _("mencatat pengaduan")),
+    "complaints.triage": Action(_("Pengaduan ditriase"), _("melakukan triase pengaduan")),
+    "complaints.respond": Action(
+        _("Tanggapan pertama pengaduan"), _("memberi tanggapan pertama atas pengaduan")
+    ),
+    "complaints.resolve": Action(_("Pengaduan diselesaikan"), _("menyelesaikan pengaduan")),
+    "complaints.reopen": Action(
+        _("Pengaduan dibuka kembali"), _("membuka kembali pengaduan dengan kode dan PIN")
+    ),
+    "complaints.reassign": Action(_("Pengaduan dialihkan"), _("mengalihkan penanganan pengaduan")),
+    "complaints.close_duplicate": Action(
+        _("Pengaduan ganda ditutup"), _("menutup pengaduan yang sama dengan pengaduan lain")
+    ),
+    "complaints.note": Action(
+        _("Catatan internal pengaduan"), _("menulis catatan internal pada pengaduan")
+    ),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
 }
@@ -265,6 +282,7 @@ GROUPS = {
     "benefits": _("Bantuan"),
     "fds": _("P2K2"),
     "graduation": _("Graduasi"),
+    "complaints": _("Pengaduan"),
 }
 OTHER_GROUP = _("Sistem")
 ADMIN_GROUP = _("Admin")
