@@ -61,7 +61,7 @@ def complaint_filter(user) -> Q:
         return not_accused if user.role == Role.AUDITOR else NOTHING
     in_region = Q(region_code__startswith=user.region_id)
     if user.role in (Role.KORCAM, Role.KORKAB, Role.KORWIL):
-        accused_here = Q(accused__region_id__startswith=user.region_id)
+        accused_here = Q(accused__region__code__startswith=user.region_id)
         return (in_region | Q(handler=user) | accused_here) & not_accused
     if user.role in (Role.OPERATOR, Role.AUDITOR):
         return in_region & not_accused
