@@ -254,7 +254,9 @@ def reassign_complaint(complaint: Complaint, *, to_user: User, acting_user) -> C
         raise ValidationError(
             {"to_user": _("Pengaduan perilaku pendamping atau pungli ditangani koordinator.")}
         )
-    in_reach = acting_user.is_superuser or to_user.region_id.startswith(acting_user.region_prefix)
+    # Within the acting user's region, or up their own chain (korcam → their korkab).
+    mine, theirs = acting_user.region_prefix, to_user.region_id
+    in_reach = acting_user.is_superuser or theirs.startswith(mine) or mine.startswith(theirs)
     if not (in_reach and covers(to_user, complaint)):
         raise PermissionDenied(_("Pengguna tujuan di luar wilayah pengaduan ini."))
     before = trail.snapshot(complaint, ["tingkat", "handler_id"])

@@ -180,8 +180,9 @@ class ActionLabelsTest(SimpleTestCase):
         groups = dict(labels.grouped_choices())
         assert list(groups) == [
             "Masuk dan keluar", "Keluarga", "Verifikasi", "Bantuan", "P2K2", "Graduasi",
-            "Sistem", "Admin",
+            "Pengaduan", "Sistem", "Admin",
         ]  # fmt: skip
+        assert ("complaints.reopen", "Pengaduan dibuka kembali") in groups["Pengaduan"]
         assert ("registry.family.update", "Koreksi data keluarga") in groups["Keluarga"]
         assert ("audit.trail.export", "Ekspor jejak audit") in groups["Sistem"]
         assert ("registry.family.change", "Keluarga (KPM) diubah lewat admin") in groups["Admin"]
