@@ -11,10 +11,11 @@ take no acting user.
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from harapan.accounts.models import User
@@ -281,7 +282,9 @@ def close_duplicates(complaints: QuerySet, *, original: Complaint, acting_user) 
     # As _resolver: the closing user at their level, or (admin) whoever held each one.
     resolver = {"resolved_level": level, "resolved_by": acting_user} if level else {
         "resolved_level": F("tingkat"), "resolved_by": F("handler")}  # fmt: skip
-    text = _("Pengaduan ini sama dengan pengaduan %(kode)s; penanganannya dilanjutkan di sana.")
+    # The public reads it in Indonesian (the public pages' language), whatever the closer's.
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("Pengaduan ini sama dengan pengaduan %(kode)s; penanganannya dilanjutkan di sana.")
     closing = Complaint.objects.filter(pk__in=[row.pk for row in rows])
     closed = closing.filter(status__in=OPEN_STATUSES).update(
         status=Status.RESOLVED, decision=Decision.REFERRED, duplicate_of=original,
