@@ -83,13 +83,22 @@ def _check_intake(*, saluran, received_at, region_code, acting_user) -> None:
         raise ValidationError({"received_at": _("Waktu diterima belum tiba.")})
 
 
+def _check_length(model, **values) -> None:
+    for field, value in values.items():
+        limit = model._meta.get_field(field).max_length
+        if len(value) > limit:
+            raise ValidationError(
+                {field: _("Paling banyak %(limit)s karakter.") % {"limit": limit}}
+            )
+
+
 def _check_subject(kategori, region_code, family, accused) -> None:
     if family is not None and family.region_code != region_code:
         raise ValidationError({"family": _("KPM ini tidak berada di desa yang dipilih.")})
     if kategori in CONDUCT_CATEGORIES:
         if accused is None or accused.role != Role.PENDAMPING or not accused.region_id:
             raise ValidationError(
-                {"accused": _("Pengaduan perilaku pendamping atau pungli menyebut pendampingnya.")}
+                {"accused": _("Sebutkan pendamping yang diadukan (pendamping PKH yang terdaftar).")}
             )
     elif accused is not None:
         raise ValidationError(
@@ -120,13 +129,15 @@ def submit_complaint(
                   acting_user=acting_user)  # fmt: skip
     _check_subject(kategori, region_code, family, accused)
     complainant_nik = _complainant_nik(nik)
+    name, phone = " ".join((name or "").split()), " ".join((phone or "").split())
+    _check_length(Complaint, complainant_name=name, complainant_phone=phone)
     start = routing.route(region_code=region_code, family=family, accused=accused)
     received_at = received_at or timezone.now()
     pin = Complaint.new_pin()
     complaint = Complaint(
         kategori=kategori, saluran=saluran, uraian=uraian, region_code=region_code,
-        family=family, accused=accused, complainant_name=" ".join(name.split()),
-        complainant_phone=phone.strip(), complainant_nik=complainant_nik,
+        family=family, accused=accused, complainant_name=name,
+        complainant_phone=phone, complainant_nik=complainant_nik,
         tingkat=start.tingkat, handler=start.handler, received_at=received_at,
         step_started_at=received_at,
     )  # fmt: skip

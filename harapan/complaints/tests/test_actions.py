@@ -247,6 +247,8 @@ class SubmitTest(ComplaintTestCase):
                               ({"kategori": "lain"}, "kategori"),
                               ({"saluran": "surat"}, "saluran"),
                               ({"uraian": " "}, "uraian"),
+                              ({"name": "A" * 151}, "complainant_name"),
+                              ({"phone": "0812" * 6}, "complainant_phone"),
                               ({"family": self.family_b, "region_code": DESA_A}, "family")):  # fmt: skip
             with self.subTest(field=field), self.assertRaises(ValidationError) as refused:
                 file_complaint(**kwargs)
