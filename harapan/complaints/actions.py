@@ -235,6 +235,9 @@ def reopen_complaint(kode: str, pin: str, *, reason: str = "") -> Complaint:
         raise ValidationError(_("Pengaduan ini belum selesai; belum dapat dibuka kembali."))
     if complaint.reopened:
         raise ValidationError(_("Pengaduan hanya dapat dibuka kembali satu kali."))
+    back = routing.Route(Level(complaint.resolved_level), complaint.resolved_by)
+    if back.handler is None or not back.handler.is_active:  # the resolver has left
+        back = routing.back_to(complaint.resolved_level, complaint)
     now = timezone.now()
     if now > complaint.resolved_at + timedelta(days=REOPEN_DAYS):
         raise ValidationError(
@@ -245,7 +248,7 @@ def reopen_complaint(kode: str, pin: str, *, reason: str = "") -> Complaint:
                                         "resolution", "resolved_at"])  # fmt: skip
     _claim(complaint, [Status.RESOLVED], status=Status.REOPENED, reopened=True, reopened_at=now,
            reopen_reason=(reason or "").strip(), step_started_at=now,
-           tingkat=complaint.resolved_level, handler=complaint.resolved_by,
+           tingkat=back.tingkat, handler=back.handler,
            decision="", resolution="", resolved_at=None)  # fmt: skip
     trail.record(None, "complaints.reopen", complaint, changes=trail.diff(before, complaint))
     return complaint

@@ -73,3 +73,12 @@ def route(*, region_code: str, family: Family | None = None, accused: User | Non
     if pendamping is not None:
         return Route(Level.PENDAMPING, pendamping)
     return coordinator(Level.KORCAM, region_code)
+
+
+def back_to(level: str, complaint) -> Route:
+    """Where a reopened complaint goes when whoever resolved it has left: the user who
+    would receive it new at that level (or above)."""
+    if level == Level.PENDAMPING and complaint.accused_id is None:
+        return route(region_code=complaint.region_code, family=complaint.family)
+    region = complaint.accused.region_id if complaint.accused_id else complaint.region_code
+    return coordinator(Level(level), region)

@@ -127,6 +127,17 @@ class StepsTest(ComplaintTestCase):
         self.assertIsNone(entry.actor)
         self.assertEqual(entry.changes["tingkat"], ["pendamping", "korcam"])
 
+    def test_a_complaint_whose_resolver_has_left_reopens_with_the_next_one_at_that_level(self):
+        self.handle_to_resolution()  # by pendamping_a, who then leaves
+        self.pendamping_a.is_active = False
+        self.pendamping_a.save(update_fields=["is_active"])
+        with at(T0 + timedelta(days=5)):
+            actions.reopen_complaint(self.complaint.kode, self.pin)
+        self.complaint.refresh_from_db()
+        # Desa A: pendamping_a2 is the one other pendamping with a family there.
+        self.assertEqual((self.complaint.tingkat, self.complaint.handler),
+                         ("pendamping", self.pendamping_a2))  # fmt: skip
+
     def test_a_wrong_pin_is_refused_with_the_same_words_as_an_unknown_code(self):
         self.handle_to_resolution()
         wrong = f"{(int(self.pin) + 1) % 10**6:06d}"
