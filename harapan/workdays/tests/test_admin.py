@@ -26,6 +26,8 @@ class CollectiveLeaveAdminTest(PersonaTestCase):
         assert response.status_code == 302, response.content.decode()[:2000]
         # ... with Thu 24 off and Fri 25 Natal: Tue 22, Wed 23, Mon 28.
         assert add_working_days(received, 3) == datetime(2026, 12, 28, 23, 59, 59, tzinfo=WIB)
+        listing = self.client.get(reverse("admin:workdays_collectiveleave_changelist"))
+        assert "Cuti bersama Hari Raya Natal" in listing.content.decode()
         entry = AuditEntry.objects.get(action="workdays.collectiveleave.add")
         assert entry.actor == self.admin_pusat
         assert entry.object_repr == "2026-12-24 Cuti bersama Hari Raya Natal"
