@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "harapan.jobs",
     "harapan.audit",
     "harapan.regions",
+    "harapan.workdays",  # the working-day calendar of the complaint SLAs (issue 15)
     "harapan.accounts",
     "harapan.registry",
     "harapan.compliance",
@@ -289,3 +290,13 @@ HARAPAN_CHANGE_APPROVERS = {
     "rekening": "korcam",
     "desil": "korcam",
 }
+
+# Complaints (issue 15, DESIGN §8): the working days each step may take, counted from the
+# end of the previous step (harapan/workdays/calendar.py counts them).
+HARAPAN_COMPLAINT_SLA_TRIAGE_DAYS = int(os.environ.get("HARAPAN_COMPLAINT_SLA_TRIAGE_DAYS", "3"))
+HARAPAN_COMPLAINT_SLA_RESPONSE_DAYS = int(
+    os.environ.get("HARAPAN_COMPLAINT_SLA_RESPONSE_DAYS", "5")
+)
+HARAPAN_COMPLAINT_SLA_RESOLUTION_DAYS = int(
+    os.environ.get("HARAPAN_COMPLAINT_SLA_RESOLUTION_DAYS", "10")
+)

@@ -205,6 +205,10 @@ ACTIONS: dict[str, Action] = {
     ),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
+    # Working days of the complaint SLAs (`harapan load_collective_leave`)
+    "workdays.collective_leave.load": Action(
+        _("Cuti bersama diisi dari SKB"), _("mengisi cuti bersama dari daftar SKB")
+    ),
 }
 
 UNKNOWN = Action(_("Tindakan lain"), _("melakukan tindakan lain"))
