@@ -253,4 +253,6 @@ class SetBasedTest(MoveTestCase):
             "graduation.exitproposal": "family",
             "graduation.assessment": "family",
             "graduation.followupvisit": "family",
+            # A complaint naming the family follows it to its new desa, and so to its new scope.
+            "complaints.complaint": "family",
         }
