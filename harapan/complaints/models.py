@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from harapan.accounts import scoping
 from harapan.accounts.roles import Role
@@ -86,7 +87,8 @@ def rank(level: str) -> int:
 
 
 class Decision(models.TextChoices):
-    UPHELD = "diterima", _("Diterima")
+    # "Diterima" is also the status of a complaint just received: the context tells them apart.
+    UPHELD = "diterima", pgettext_lazy("complaint decision", "Diterima")
     PARTLY_UPHELD = "sebagian", _("Diterima sebagian")
     REJECTED = "ditolak", _("Ditolak")
     WITHDRAWN = "dicabut", _("Dicabut")
