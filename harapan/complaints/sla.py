@@ -1,0 +1,83 @@
+"""The SLA of a complaint's current step (DESIGN §8), computed from the clock, never stored.
+
+received (diterima) → triage due; triaged (ditriase) → first response due; responded
+(ditanggapi) or reopened (dibuka_kembali) → resolution due; resolved (selesai) → none.
+Each step counts its working days (settings HARAPAN_COMPLAINT_SLA_*_DAYS) from
+`step_started_at`, by the rules of workdays/calendar.py.
+
+`sla_of` answers for one complaint; `sla_for` for many with one calendar (one query
+for the cuti bersama, none per complaint).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from harapan.workdays.calendar import Calendar, SlaStatus
+
+from .models import Complaint, Status
+
+
+class Step(models.TextChoices):
+    TRIAGE = "triase", _("Triase")
+    RESPONSE = "tanggapan", _("Tanggapan pertama")
+    RESOLUTION = "penyelesaian", _("Penyelesaian")
+
+
+_STEP_OF_STATUS = {
+    Status.RECEIVED: Step.TRIAGE,
+    Status.TRIAGED: Step.RESPONSE,
+    Status.RESPONDED: Step.RESOLUTION,
+    Status.REOPENED: Step.RESOLUTION,
+}
+
+
+def step_days(step: Step) -> int:
+    """The step's working days, read from the settings at each call (tests may change them)."""
+    setting = {
+        Step.TRIAGE: "HARAPAN_COMPLAINT_SLA_TRIAGE_DAYS",
+        Step.RESPONSE: "HARAPAN_COMPLAINT_SLA_RESPONSE_DAYS",
+        Step.RESOLUTION: "HARAPAN_COMPLAINT_SLA_RESOLUTION_DAYS",
+    }[step]
+    return getattr(settings, setting)
+
+
+@dataclass(frozen=True)
+class Sla:
+    step: Step
+    deadline: datetime  # tenggat: the end (23:59:59 local) of the step's last working day
+    status: SlaStatus
+
+
+def current_step(complaint: Complaint) -> Step | None:
+    """The step the complaint waits on; None once it is resolved."""
+    return _STEP_OF_STATUS.get(complaint.status)
+
+
+def sla_of(complaint: Complaint, now: datetime, *, calendar: Calendar | None = None) -> Sla | None:
+    """The current step, its deadline and its status at `now`; None for a resolved one."""
+    step = current_step(complaint)
+    if step is None:
+        return None
+    calendar = calendar or Calendar()
+    days = step_days(step)
+    start = complaint.step_started_at
+    return Sla(step, calendar.add_working_days(start, days), calendar.status(start, days, now))
+
+
+def calendar_for(complaints: Iterable[Complaint], now: datetime) -> Calendar:
+    """One calendar holding every year the complaints' steps may reach (a later year, if a
+    deadline falls in it, is read once, when first needed)."""
+    years = {complaint.step_started_at.year for complaint in complaints} | {now.year}
+    return Calendar.for_years(years)
+
+
+def sla_for(complaints: Iterable[Complaint], now: datetime) -> dict[int, Sla | None]:
+    """`sla_of` for many complaints, by pk, with one calendar."""
+    complaints = list(complaints)
+    calendar = calendar_for(complaints, now)
+    return {complaint.pk: sla_of(complaint, now, calendar=calendar) for complaint in complaints}
