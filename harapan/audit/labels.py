@@ -200,6 +200,10 @@ ACTIONS: dict[str, Action] = {
     "complaints.close_duplicate": Action(
         _("Pengaduan ganda ditutup"), _("menutup pengaduan yang sama dengan pengaduan lain")
     ),
+    "complaints.escalate": Action(
+        _("Pengaduan dieskalasi"),
+        _("menaikkan pengaduan yang melewati tenggat ke tingkat di atasnya"),
+    ),
     "complaints.note": Action(
         _("Catatan internal pengaduan"), _("menulis catatan internal pada pengaduan")
     ),
