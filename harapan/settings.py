@@ -177,6 +177,8 @@ HARAPAN_DAILY_JOBS = {
     # After the exits, so that the families that left that night are not checked.
     "harapan.registry.tasks.check_data_nightly": "02:00",
 }
+# Jobs run at the top of every hour (issue 15: complaint escalation, DESIGN §8).
+HARAPAN_HOURLY_JOBS = ["harapan.complaints.tasks.escalate_complaints_hourly"]
 
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:

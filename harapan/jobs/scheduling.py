@@ -1,6 +1,7 @@
 """Scheduled jobs (DESIGN §11): a task that re-enqueues itself for its next run.
 
-`settings.HARAPAN_DAILY_JOBS` names each daily task and its local time. A job
+`settings.HARAPAN_DAILY_JOBS` names each daily task and its local time;
+`settings.HARAPAN_HOURLY_JOBS` the tasks run at the top of every hour. A job
 calls `enqueue_next_run(its_task)` when it finishes (also when it failed, so a
 bad night does not end the schedule); `harapan schedule` calls `ensure_scheduled()`
 to start a job that has no run queued (first deploy, a worker killed midway).
@@ -28,23 +29,34 @@ def next_run_at(at: time, *, after: datetime | None = None) -> datetime:
     return run if run > now else datetime.combine(now.date() + timedelta(days=1), at, now.tzinfo)
 
 
+def next_hour_after(after: datetime | None = None) -> datetime:
+    """The first top of an hour strictly after `after` (default: now)."""
+    now = timezone.localtime(after)
+    return now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+
+
+def _next_run(task: Task) -> datetime:
+    if task.module_path in settings.HARAPAN_HOURLY_JOBS:
+        return next_hour_after()
+    return next_run_at(time.fromisoformat(settings.HARAPAN_DAILY_JOBS[task.module_path]))
+
+
 def queued_runs(task: Task):
     return DBTaskResult.objects.filter(task_path=task.module_path, status=TaskResultStatus.READY)
 
 
 def enqueue_next_run(task: Task) -> DBTaskResult | None:
-    """Queue `task`'s next daily run, unless one is queued already; the new row or None."""
-    at = time.fromisoformat(settings.HARAPAN_DAILY_JOBS[task.module_path])
+    """Queue `task`'s next run, unless one is queued already; the new row or None."""
     with serialized(task.module_path):
         if queued_runs(task).exists():
             return None
-        return task.using(run_after=next_run_at(at)).enqueue().db_result
+        return task.using(run_after=_next_run(task)).enqueue().db_result
 
 
 def ensure_scheduled() -> list[DBTaskResult]:
-    """Every job of `HARAPAN_DAILY_JOBS` without a queued run gets one; the rows added."""
+    """Every scheduled job without a queued run gets one; the rows added."""
     added = []
-    for path in settings.HARAPAN_DAILY_JOBS:
+    for path in [*settings.HARAPAN_DAILY_JOBS, *settings.HARAPAN_HOURLY_JOBS]:
         row = enqueue_next_run(import_string(path))
         if row is not None:
             added.append(row)

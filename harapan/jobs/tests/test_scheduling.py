@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from harapan.graduation.tasks import apply_exits_daily
 from harapan.jobs import scheduling
-from harapan.jobs.scheduling import enqueue_next_run, next_run_at
+from harapan.jobs.scheduling import enqueue_next_run, next_hour_after, next_run_at
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -34,6 +34,21 @@ class NextRun(TestCase):
         self.assertEqual(next_run_at(time(1), after=after), datetime(2027, 1, 2, 1, tzinfo=WIB))
 
 
+class NextHour(TestCase):
+    def test_it_is_the_next_top_of_an_hour(self):
+        after = datetime(2026, 12, 14, 0, 30, tzinfo=WIB)
+        self.assertEqual(next_hour_after(after), datetime(2026, 12, 14, 1, tzinfo=WIB))
+
+    def test_at_the_top_of_an_hour_it_is_the_hour_after(self):
+        after = datetime(2026, 12, 14, 1, 0, tzinfo=WIB)
+        self.assertEqual(next_hour_after(after), datetime(2026, 12, 14, 2, tzinfo=WIB))
+
+    def test_it_crosses_midnight_and_the_year_in_local_time(self):
+        # 16:59:59 UTC on the 31st is 23:59:59 WIB: the next hour is midnight of 1 January.
+        after = datetime(2026, 12, 31, 16, 59, 59, tzinfo=ZoneInfo("UTC"))
+        self.assertEqual(next_hour_after(after), datetime(2027, 1, 1, 0, tzinfo=WIB))
+
+
 class Schedule(TestCase):
     def schedule(self) -> str:
         out = StringIO()
@@ -48,7 +63,9 @@ class Schedule(TestCase):
         self.assertEqual(
             first,
             "Dijadwalkan: harapan.graduation.tasks.apply_exits_daily pada 2026-12-14 01:00.\n"
-            "Dijadwalkan: harapan.registry.tasks.check_data_nightly pada 2026-12-14 02:00.\n",
+            "Dijadwalkan: harapan.registry.tasks.check_data_nightly pada 2026-12-14 02:00.\n"
+            "Dijadwalkan: harapan.complaints.tasks.escalate_complaints_hourly pada "
+            "2026-12-13 11:00.\n",
         )
         self.assertEqual(second, "Semua tugas terjadwal sudah ada di antrean.\n")
         self.assertEqual(
@@ -61,6 +78,10 @@ class Schedule(TestCase):
                 (
                     "harapan.registry.tasks.check_data_nightly",
                     datetime(2026, 12, 14, 2, tzinfo=WIB),
+                ),
+                (
+                    "harapan.complaints.tasks.escalate_complaints_hourly",
+                    datetime(2026, 12, 13, 11, tzinfo=WIB),
                 ),
             },
         )

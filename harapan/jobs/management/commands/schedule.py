@@ -6,8 +6,9 @@ from harapan.jobs.scheduling import ensure_scheduled
 
 class Command(BaseCommand):
     help = (
-        "Memastikan setiap tugas terjadwal (HARAPAN_DAILY_JOBS) punya satu jadwal berikutnya di "
-        "antrean; tidak pernah menambah jadwal kedua. Aman dijalankan berulang."
+        "Memastikan setiap tugas terjadwal (HARAPAN_DAILY_JOBS, HARAPAN_HOURLY_JOBS) punya satu "
+        "jadwal berikutnya di antrean; tidak pernah menambah jadwal kedua. Aman dijalankan "
+        "berulang."
     )
 
     def handle(self, *args, **options):
