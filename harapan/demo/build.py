@@ -23,6 +23,7 @@ from harapan.registry.importing.engine import import_registry
 from harapan.registry.models import Family
 from harapan.registry.synthetic import FIELDS, Generator
 
+from .complaints import build_complaints
 from .fds import build_fds
 from .graduation import build_graduation
 from .verification import build_verification
@@ -119,6 +120,7 @@ def build_demo(today: date | None = None, log=print) -> list[Person]:
     build_verification(today, log)
     build_fds(today, log)
     build_graduation(today, log)
+    build_complaints(today, log)
     # This stage's and the previous stage's entitlements, so the benefit pages
     # have something to show; computing again fills in only new families.
     stage = current_stage(today)

@@ -51,3 +51,20 @@ class DemoTest(TestCase):
         families, users = Family.objects.count(), User.objects.count()
         build_demo(today=date(2026, 11, 1), log=lambda *_: None)
         assert (Family.objects.count(), User.objects.count()) == (families, users)
+
+    def test_complaints_wait_at_every_step_and_the_conduct_one_is_hidden_from_the_accused(self):
+        from harapan.complaints.models import Complaint, Level, Status
+
+        # Four per pendamping (6, each with a korcam) plus the conduct one.
+        assert Complaint.objects.count() == 6 * 4 + 1
+        statuses = set(Complaint.objects.values_list("status", flat=True))
+        assert statuses == {Status.RECEIVED, Status.RESPONDED, Status.RESOLVED}
+        # The walk-ins of 9 days ago were never triaged: the run moved them up to the korcam.
+        walk_ins = Complaint.objects.filter(kategori="kepesertaan")
+        assert set(walk_ins.values_list("tingkat", flat=True)) == {Level.KORCAM}
+        accused = User.objects.get(username="budi.santoso")
+        conduct = Complaint.objects.get(kategori="pungli")
+        assert conduct.accused == accused
+        assert not Complaint.objects.visible_to(accused).filter(pk=conduct.pk).exists()
+        korcam = User.objects.get(username="korcam.kotaagung")
+        assert Complaint.objects.visible_to(korcam).filter(pk=conduct.pk).exists()
