@@ -4,7 +4,9 @@ and region names (the exports themselves: harapan/exports.py)."""
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
 
 from harapan.accounts.roles import Role
 from harapan.lib import regioncode
@@ -40,3 +42,35 @@ def bound_form(form_class, request: HttpRequest, defaults: dict) -> forms.Form:
 
 def percent(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
+
+
+FIRST_YEAR = 2007  # PKH began in 2007.
+
+
+def this_year() -> int:
+    return timezone.localdate().year
+
+
+class YearForm(forms.Form):
+    tahun = forms.IntegerField(
+        label=_("Tahun"),
+        error_messages={"invalid": _("Tahun tidak valid: tulis empat angka, mis. 2026.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tahun"].widget.attrs.update(min=FIRST_YEAR, max=this_year() + 1)
+
+    def clean_tahun(self) -> int:
+        year = self.cleaned_data["tahun"]
+        if not FIRST_YEAR <= year <= this_year() + 1:
+            raise forms.ValidationError(
+                _("Tahun harus antara %(first)s dan %(last)s.")
+                % {"first": FIRST_YEAR, "last": this_year() + 1}
+            )
+        return year
+
+
+def year_form(request: HttpRequest) -> YearForm:
+    """The `?tahun=` of a yearly report, this year when it is missing."""
+    return bound_form(YearForm, request, {"tahun": str(this_year())})

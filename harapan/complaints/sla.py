@@ -12,6 +12,7 @@ for the cuti bersama, none per complaint).
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 
 from django.conf import settings
 from django.db import models
@@ -53,6 +54,49 @@ class Sla:
     status: SlaStatus
 
 
+def deadline(start: datetime, step: Step, calendar: Calendar) -> datetime:
+    """The deadline of `step` begun at `start`."""
+    return calendar.add_working_days(start, step_days(step))
+
+
+def steps_taken(complaint) -> list[tuple[Step, datetime, datetime]]:
+    """The steps a resolved complaint went through, each (step, start, end), from its
+    timestamps (an object with received_at, triaged_at, responded_at, reopened_at and
+    resolved_at: a Complaint, or a row of them).
+
+    Each step starts when the one before it ended: triage from receipt, the first
+    response from triage, the resolution from the first response. A complaint closed
+    early (dicabut, dirujuk, or a duplicate) ends the step it was in when closed and
+    takes no later one. A reopened complaint keeps only its last resolution (the first
+    one's moment is cleared on reopening; the audit trail holds it): the steps that ended
+    before the first resolution count, the step the first resolution ended does not, and
+    the last resolution runs from the reopening, as its clock did. An escalation restarts
+    a step's clock at the new level, but only once the step is breached: the steps here
+    keep their first start, so an escalated step stays late.
+    """
+    if complaint.resolved_at is None:
+        return []
+    moments = [
+        (Step.TRIAGE, complaint.received_at),
+        (Step.RESPONSE, complaint.triaged_at),
+        (Step.RESOLUTION, complaint.responded_at),
+    ]
+    started = [(step, start) for step, start in moments if start is not None]
+    ended = [(step, start, end) for (step, start), (_next, end) in pairwise(started)]
+    if complaint.reopened_at is None:
+        step, start = started[-1]
+        return [*ended, (step, start, complaint.resolved_at)]
+    return [*ended, (Step.RESOLUTION, complaint.reopened_at, complaint.resolved_at)]
+
+
+def resolved_on_time(complaint, calendar: Calendar) -> bool:
+    """Whether a resolved complaint ended every step it took by that step's deadline
+    (`steps_taken`); False for one not resolved."""
+    steps = steps_taken(complaint)
+    return bool(steps) and all(end <= deadline(start, step, calendar)
+                               for step, start, end in steps)  # fmt: skip
+
+
 def current_step(complaint: Complaint) -> Step | None:
     """The step the complaint waits on; None once it is resolved."""
     return _STEP_OF_STATUS.get(complaint.status)
@@ -64,9 +108,8 @@ def sla_of(complaint: Complaint, now: datetime, *, calendar: Calendar | None = N
     if step is None:
         return None
     calendar = calendar or Calendar()
-    days = step_days(step)
     start = complaint.step_started_at
-    return Sla(step, calendar.add_working_days(start, days), calendar.status(start, days, now))
+    return Sla(step, deadline(start, step, calendar), calendar.status(start, step_days(step), now))
 
 
 def calendar_for(complaints: Iterable[Complaint], now: datetime) -> Calendar:

@@ -22,36 +22,23 @@ from harapan.exports import audit_export, streaming_csv_response, xlsx_response
 from harapan.paging import paginate
 from harapan.registry.models import Family
 from harapan.registry.naming import name_families
-from harapan.reporting import bound_form, percent, require_role, scope_heading
+from harapan.reporting import (
+    FIRST_YEAR,
+    bound_form,
+    percent,
+    require_role,
+    scope_heading,
+    this_year,
+    year_form,
+)
 
 from . import targets
 from .candidates import CandidateList
 
-FIRST_YEAR = 2007  # PKH began in 2007.
 CANDIDATES_HEADER = ["id_keluarga", "jenis", "alasan", "tanggal_perkiraan"]
 # Rows on one page; the CSV holds them all.
 PAGE_SIZE = 100
 LEVEL_LABELS = {targets.KECAMATAN: _("Kecamatan"), targets.KABUPATEN: _("Kabupaten/kota")}
-
-
-class YearForm(forms.Form):
-    tahun = forms.IntegerField(
-        label=_("Tahun"),
-        error_messages={"invalid": _("Tahun tidak valid: tulis empat angka, mis. 2026.")},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tahun"].widget.attrs.update(min=FIRST_YEAR, max=_this_year() + 1)
-
-    def clean_tahun(self) -> int:
-        year = self.cleaned_data["tahun"]
-        if not FIRST_YEAR <= year <= _this_year() + 1:
-            raise forms.ValidationError(
-                _("Tahun harus antara %(first)s dan %(last)s.")
-                % {"first": FIRST_YEAR, "last": _this_year() + 1}
-            )
-        return year
 
 
 class DateForm(forms.Form):
@@ -64,17 +51,9 @@ class DateForm(forms.Form):
 
     def clean_tanggal(self) -> date:
         day = self.cleaned_data["tanggal"]
-        if day.year < FIRST_YEAR or day.year > _this_year() + 5:
+        if day.year < FIRST_YEAR or day.year > this_year() + 5:
             raise forms.ValidationError(_("Tanggal di luar rentang yang masuk akal."))
         return day
-
-
-def _this_year() -> int:
-    return timezone.localdate().year
-
-
-def _year_form(request: HttpRequest) -> YearForm:
-    return bound_form(YearForm, request, {"tahun": str(_this_year())})
 
 
 def _date_form(request: HttpRequest) -> DateForm:
@@ -102,7 +81,7 @@ def _figures(user, year: int) -> dict:
 @login_required
 def target_progress(request: HttpRequest) -> HttpResponse:
     require_role(request.user)
-    form = _year_form(request)
+    form = year_form(request)
     context = {"form": form, "scope": scope_heading(request.user)}
     status = 200
     if form.is_valid():
@@ -116,7 +95,7 @@ def target_progress(request: HttpRequest) -> HttpResponse:
 @login_required
 def target_progress_xlsx(request: HttpRequest) -> HttpResponse:
     require_role(request.user)
-    form = _year_form(request)
+    form = year_form(request)
     if not form.is_valid():
         context = {"form": form, "scope": scope_heading(request.user)}
         return render(request, "graduation/target_progress.html", context, status=400)

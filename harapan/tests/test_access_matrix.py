@@ -246,6 +246,9 @@ ACCESS = {
     "graduation:targets_xlsx": page(),
     "graduation:candidates": page(),
     "graduation:candidates_csv": page(),
+    # Complaints: statistics, scoped (every role that sees complaints)
+    "complaints:statistics": page(),
+    "complaints:statistics_xlsx": page(),
     # Jobs
     "jobs:run_list": page(),
     "jobs:run_detail": page(on="run"),

@@ -108,6 +108,18 @@ class Calendar:
         last = self.working_day_after(_local(start).date(), n)
         return _midnight(last + DAY) - timedelta(seconds=1)
 
+    def working_days_between(self, start: datetime, end: datetime) -> int:
+        """The working days after `start`'s day up to `end`'s day, both local: how many
+        days a step begun at `start` and ended at `end` took, as its deadline counts them
+        (`end` ≤ add_working_days(start, n) exactly when this is at most n). Ended on the
+        day it began, or before the next working day began: 0."""
+        day, last = _local(start).date(), _local(end).date()
+        days = 0
+        while day < last:
+            day += DAY
+            days += self.is_working_day(day)
+        return days
+
     def working_time(self, since: datetime, until: datetime) -> timedelta:
         """The time between two moments that falls on working days (local time)."""
         since, until = _local(since), _local(until)

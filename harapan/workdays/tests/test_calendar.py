@@ -117,6 +117,36 @@ class DeadlineTest(TestCase):
             )
 
 
+class WorkingDaysBetweenTest(TestCase):
+    def test_it_counts_the_working_days_after_the_start_day_up_to_the_end_day(self):
+        # Fri 14 Aug 2026: Sat 15, Sun 16, Mon 17 (Kemerdekaan) off; Tue 18 (1), Wed 19 (2),
+        # Thu 20 (3), Fri 21 (4); Mon 24 (5); Tue 25 (Maulid) off; Wed 26 (6).
+        calendar = Calendar.for_years([2026])
+        assert calendar.working_days_between(wib(2026, 8, 14, 10, 0), wib(2026, 8, 20, 8, 0)) == 3
+        assert calendar.working_days_between(wib(2026, 8, 14, 10, 0), wib(2026, 8, 26, 23, 0)) == 6
+
+    def test_an_end_on_the_start_day_or_before_the_next_working_day_is_zero(self):
+        calendar = Calendar.for_years([2026])
+        assert calendar.working_days_between(wib(2026, 8, 14, 8, 0), wib(2026, 8, 14, 17, 0)) == 0
+        assert calendar.working_days_between(wib(2026, 8, 14, 8, 0), wib(2026, 8, 17, 17, 0)) == 0
+
+    def test_it_agrees_with_the_deadline(self):
+        # Three working days from Fri 14 Aug end on Thu 20 Aug 23:59:59 WIB.
+        calendar = Calendar.for_years([2026])
+        start, deadline = (
+            wib(2026, 8, 14, 10, 0),
+            calendar.add_working_days(wib(2026, 8, 14, 10, 0), 3),
+        )
+        assert calendar.working_days_between(start, deadline) == 3
+        assert calendar.working_days_between(start, deadline + timedelta(seconds=1)) == 4
+
+    def test_it_reads_the_local_date(self):
+        # Thu 20 Aug 2026 23:30 WIB is 16:30 UTC: still Thursday, the third working day.
+        calendar = Calendar.for_years([2026])
+        end = datetime(2026, 8, 20, 16, 30, tzinfo=UTC)
+        assert calendar.working_days_between(wib(2026, 8, 14, 10, 0), end) == 3
+
+
 class StatusTest(TestCase):
     # Received Fri 29 May 10:00, 3 days: the step's time is Tue 2, Wed 3, Thu 4 Jun,
     # 72 working hours; a quarter is 18 hours, left at Thu 4 Jun 06:00.
