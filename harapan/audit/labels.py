@@ -207,6 +207,9 @@ ACTIONS: dict[str, Action] = {
     "complaints.note": Action(
         _("Catatan internal pengaduan"), _("menulis catatan internal pada pengaduan")
     ),
+    "complaints.attachment.download": Action(
+        _("Lampiran pengaduan diunduh"), _("mengunduh lampiran pengaduan")
+    ),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
     # Working days of the complaint SLAs (`harapan load_collective_leave`)

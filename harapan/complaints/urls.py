@@ -1,0 +1,4 @@
+from . import urls_public
+
+app_name = "complaints"
+urlpatterns = [*urls_public.urlpatterns]
