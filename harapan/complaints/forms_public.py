@@ -13,6 +13,7 @@ import secrets
 
 from django import forms
 from django.core import signing
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -40,9 +41,9 @@ ACTION_FIELDS = {
 
 
 def new_challenge() -> tuple[str, str]:
-    """(the question shown, the signed token that carries it)."""
+    """(the question shown, the signed token that carries it, with a one-time number)."""
     first, second = (secrets.choice(CHALLENGE_TERMS) for _ in range(2))
-    token = signing.dumps([first, second], salt=CHALLENGE_SALT)
+    token = signing.dumps([first, second, secrets.token_hex(8)], salt=CHALLENGE_SALT)
     return _("Berapa %(a)s ditambah %(b)s?") % {"a": first, "b": second}, token
 
 
@@ -154,7 +155,7 @@ class PublicComplaintForm(forms.Form):
 
     def _check_answer(self, data) -> None:
         try:
-            first, second = signing.loads(
+            first, second, once = signing.loads(
                 data.get("soal") or "", salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE
             )
         except signing.SignatureExpired:
@@ -165,6 +166,11 @@ class PublicComplaintForm(forms.Form):
             return
         if "jawaban" in data and data["jawaban"] != first + second:
             self.add_error("jawaban", _("Jawaban salah. Jawab pertanyaan yang baru."))
+        # A solved question serves one sending: a robot cannot repeat one answer it was given.
+        elif not caches["throttle"].add(f"complaint-challenge:{once}", 1, CHALLENGE_MAX_AGE):
+            self.add_error(
+                "jawaban", _("Pertanyaan ini sudah dijawab. Jawab pertanyaan yang baru.")
+            )
 
     def add_action_errors(self, problem: ValidationError) -> None:
         """The action's refusal, put on the fields the complainant filled."""

@@ -114,12 +114,19 @@ class PublicFormTest(ComplaintTestCase):
         data = filled(page)
         # Asked two hours and a second ago (the form's whole time to answer is two hours).
         with mock.patch("time.time", return_value=time.time() - CHALLENGE_MAX_AGE - 1):
-            old = signing.dumps([2, 3], salt=CHALLENGE_SALT)
+            old = signing.dumps([2, 3, "a1b2"], salt=CHALLENGE_SALT)
         refused = self.client.post(FORM_URL, {**data, "soal": old, "jawaban": "5"})
         self.assertContains(refused, "Waktu menjawab habis. Jawab pertanyaan yang baru.")
-        forged = self.client.post(FORM_URL, {**data, "soal": "[2, 3]", "jawaban": "5"})
+        forged = self.client.post(FORM_URL, {**data, "soal": "[2, 3, 1]", "jawaban": "5"})
         self.assertContains(forged, "Jawab pertanyaan yang baru.")
         assert not Complaint.objects.exists()
+
+    def test_one_solved_question_serves_one_complaint(self, _s):
+        page = self.client.get(FORM_URL)
+        assert self.client.post(FORM_URL, filled(page)).status_code == 200
+        again = self.client.post(FORM_URL, filled(page, uraian="Sama, dikirim lagi."))
+        self.assertContains(again, "Pertanyaan ini sudah dijawab. Jawab pertanyaan yang baru.")
+        assert Complaint.objects.count() == 1
 
     def test_a_robot_filling_the_hidden_field_is_refused(self, _s):
         page = self.client.get(FORM_URL)
@@ -150,13 +157,14 @@ class PublicFormTest(ComplaintTestCase):
         assert other.status_code == 200
         assert Complaint.objects.count() == 4
         clock.return_value += 3500  # the next window
+        page = self.client.get(FORM_URL, REMOTE_ADDR="10.0.0.7")
         assert self.client.post(FORM_URL, filled(page), REMOTE_ADDR="10.0.0.7").status_code == 200
         assert Complaint.objects.count() == 5
 
     @override_settings(HARAPAN_COMPLAINT_RATE_LIMIT=1)
     def test_refused_forms_are_not_counted(self, _s):
-        page = self.client.get(FORM_URL)
         for _ in range(3):
-            self.client.post(FORM_URL, filled(page, uraian=""))
+            page = self.client.post(FORM_URL, filled(self.client.get(FORM_URL), uraian=""))
+            self.assertContains(page, "Bidang ini tidak boleh kosong.")
         assert self.client.post(FORM_URL, filled(page)).status_code == 200
         assert Complaint.objects.count() == 1
