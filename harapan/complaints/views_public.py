@@ -127,11 +127,12 @@ def reopen_offered(complaint: Complaint) -> bool:
     )
 
 
-def _tracked(request, complaint: Complaint, form, *, reopen_form=None, done: str = ""):
-    if reopen_form is None and reopen_offered(complaint):
+def _tracked(request, complaint: Complaint, form, *, done: str = "", problem: str = ""):
+    reopen_form = None
+    if reopen_offered(complaint):
         reopen_form = ReopenForm(initial={"kode": complaint.kode, "pin": form.cleaned_data["pin"]})
     context = {"form": TrackForm(), "complaint": complaint, "reopen_form": reopen_form,
-               "reopen_days": actions.REOPEN_DAYS, "done": done}  # fmt: skip
+               "reopen_days": actions.REOPEN_DAYS, "done": done, "problem": problem}  # fmt: skip
     return render(request, "complaints/public/track.html", context)
 
 
@@ -166,9 +167,8 @@ def public_reopen(request):
     try:
         complaint = actions.reopen_complaint(complaint.kode, form.cleaned_data["pin"],
                                              reason=form.cleaned_data["alasan"])  # fmt: skip
-    except ValidationError as problem:
-        form.add_error(None, problem)
-        return _tracked(request, complaint, form, reopen_form=form)
+    except ValidationError as refusal:
+        return _tracked(request, complaint, form, problem=" ".join(refusal.messages))
     done = _("Pengaduan dibuka kembali; petugas akan menanganinya lagi.")
     return _tracked(request, complaint, form, done=done)
 

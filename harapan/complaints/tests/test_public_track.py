@@ -132,6 +132,7 @@ class TrackTest(ComplaintTestCase):
         self.assertNotContains(page, "Buka kembali pengaduan")  # not offered again
         refused = self.reopen(RESOLVED + timedelta(days=3))
         self.assertContains(refused, "Pengaduan hanya dapat dibuka kembali satu kali.")
+        self.assertNotContains(refused, "Buka kembali pengaduan")
         assert Complaint.objects.get().status == "selesai"
 
     def test_after_14_days_it_is_not_offered_and_refused(self, _s):
@@ -141,6 +142,7 @@ class TrackTest(ComplaintTestCase):
         self.assertContains(
             refused, "Batas membuka kembali sudah lewat: 14 hari sejak pengaduan diselesaikan."
         )
+        self.assertNotContains(refused, "Buka kembali pengaduan")  # no button to try again
         assert Complaint.objects.get().status == "selesai"
 
     def test_a_reopening_with_a_wrong_pin_is_refused_and_counted(self, _s):
