@@ -180,6 +180,23 @@ HARAPAN_DAILY_JOBS = {
 # Jobs run at the top of every hour (issue 15: complaint escalation, DESIGN §8).
 HARAPAN_HOURLY_JOBS = ["harapan.complaints.tasks.escalate_complaints_hourly"]
 
+# The public complaint form (issue 15, /pengaduan/): the largest attachment, and how many
+# complaints one address may send, and how many wrong PINs it (or one code) may try, per
+# window, before it waits (counts in the "throttle" cache, accounts/throttling.py).
+HARAPAN_COMPLAINT_ATTACHMENT_MAX_MB = int(
+    os.environ.get("HARAPAN_COMPLAINT_ATTACHMENT_MAX_MB", "2")
+)
+HARAPAN_COMPLAINT_RATE_LIMIT = int(os.environ.get("HARAPAN_COMPLAINT_RATE_LIMIT", "5"))
+HARAPAN_COMPLAINT_RATE_WINDOW_SECONDS = int(
+    os.environ.get("HARAPAN_COMPLAINT_RATE_WINDOW_SECONDS", "3600")
+)
+HARAPAN_COMPLAINT_PIN_FAILURE_LIMIT = int(
+    os.environ.get("HARAPAN_COMPLAINT_PIN_FAILURE_LIMIT", "5")
+)
+HARAPAN_COMPLAINT_PIN_WINDOW_SECONDS = int(
+    os.environ.get("HARAPAN_COMPLAINT_PIN_WINDOW_SECONDS", "900")
+)
+
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)

@@ -1,5 +1,6 @@
 """Who is knocking and how often: the client's address, the sign-in lock-out's end
-(django-axes counts the failures) and the throttle on wrong API tokens."""
+(django-axes counts the failures), and fixed-window counts in the shared "throttle" cache:
+wrong API tokens, the public complaint form's submissions and wrong complaint PINs."""
 
 import time
 from datetime import datetime
@@ -41,25 +42,35 @@ def clock() -> int:
     return int(time.time())
 
 
-def _token_window(ip_address: str) -> tuple[str, int]:
-    """The cache key of this address's current window, and the seconds left in it."""
-    window = settings.HARAPAN_API_TOKEN_WINDOW_SECONDS
+def _window(key: str, seconds: int) -> tuple[str, int]:
+    """The cache key of `key`'s current fixed window of `seconds`, and the seconds left in it."""
     now = clock()
-    return f"api-token-failures:{ip_address}:{now // window}", window - now % window
+    return f"{key}:{now // seconds}", seconds - now % seconds
+
+
+def retry_after(key: str, *, limit: int, seconds: int) -> int:
+    """Seconds until `key` (an address, a code…) may try again; 0 when it may now."""
+    window, left = _window(key, seconds)
+    return left if caches["throttle"].get(window, 0) >= limit else 0
+
+
+def count(key: str, *, seconds: int) -> None:
+    """One more try of `key` in its current window."""
+    # Fixed windows: a count is one row, and what is left of its window is the Retry-After.
+    # The database cache's incr is a read then a write, so two workers at the same instant
+    # may count one try between them: a few tries more, never a wrong refusal.
+    window, left = _window(key, seconds)
+    cache = caches["throttle"]
+    cache.add(window, 0, timeout=left + 1)
+    cache.incr(window)
 
 
 def token_retry_after(ip_address: str) -> int:
     """Seconds until `ip_address` may try a token again; 0 when it may now."""
-    key, left = _token_window(ip_address)
-    failures = caches["throttle"].get(key, 0)
-    return left if failures >= settings.HARAPAN_API_TOKEN_FAILURE_LIMIT else 0
+    return retry_after(f"api-token-failures:{ip_address}",
+                       limit=settings.HARAPAN_API_TOKEN_FAILURE_LIMIT,
+                       seconds=settings.HARAPAN_API_TOKEN_WINDOW_SECONDS)  # fmt: skip
 
 
 def count_token_failure(ip_address: str) -> None:
-    # Fixed windows: a count is one row, and what is left of its window is the Retry-After.
-    # The database cache's incr is a read then a write, so two workers at the same instant
-    # may count one failure between them: a few tries more, never a wrong refusal.
-    key, left = _token_window(ip_address)
-    cache = caches["throttle"]
-    cache.add(key, 0, timeout=left + 1)
-    cache.incr(key)
+    count(f"api-token-failures:{ip_address}", seconds=settings.HARAPAN_API_TOKEN_WINDOW_SECONDS)

@@ -210,6 +210,9 @@ ACTIONS: dict[str, Action] = {
     "complaints.statistics.export": Action(
         _("Ekspor statistik pengaduan"), _("mengekspor statistik pengaduan")
     ),
+    "complaints.attachment.download": Action(
+        _("Lampiran pengaduan diunduh"), _("mengunduh lampiran pengaduan")
+    ),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
     # Working days of the complaint SLAs (`harapan load_collective_leave`)

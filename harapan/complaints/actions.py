@@ -28,6 +28,7 @@ from harapan.registry.models import Family
 
 from . import routing
 from .access import covers, may_handle
+from .attachments import Checked
 from .models import (
     CONDUCT_CATEGORIES,
     EARLY_DECISIONS,
@@ -35,6 +36,7 @@ from .models import (
     Category,
     Channel,
     Complaint,
+    ComplaintAttachment,
     ComplaintNote,
     Decision,
     Level,
@@ -92,15 +94,17 @@ def _check_length(model, **values) -> None:
             )
 
 
-def _check_subject(kategori, region_code, family, accused) -> None:
+def _check_subject(kategori, region_code, family, accused, accused_name) -> None:
     if family is not None and family.region_code != region_code:
         raise ValidationError({"family": _("KPM ini tidak berada di desa yang dipilih.")})
     if kategori in CONDUCT_CATEGORIES:
+        if accused is None and accused_name:  # the public form: the korcam finds them
+            return
         if accused is None or accused.role != Role.PENDAMPING or not accused.region_id:
             raise ValidationError(
                 {"accused": _("Sebutkan pendamping yang diadukan (pendamping PKH yang terdaftar).")}
             )
-    elif accused is not None:
+    elif accused is not None or accused_name:
         raise ValidationError(
             {
                 "accused": _(
@@ -113,10 +117,15 @@ def _check_subject(kategori, region_code, family, accused) -> None:
 @transaction.atomic
 def submit_complaint(
     *, kategori: str, saluran: str, uraian: str, region_code: str,
-    family: Family | None = None, accused: User | None = None, name: str = "",
-    phone: str = "", nik: str = "", received_at: datetime | None = None, acting_user=None,
+    family: Family | None = None, accused: User | None = None, accused_name: str = "",
+    name: str = "", phone: str = "", nik: str = "", received_at: datetime | None = None,
+    attachment: Checked | None = None, acting_user=None,
 ) -> tuple[Complaint, str]:  # fmt: skip
-    """A new complaint, routed (routing.py); returns it and its PIN, shown this once."""
+    """A new complaint, routed (routing.py); returns it and its PIN, shown this once.
+
+    A conduct complaint names the accused pendamping as a user (staff), or only by the
+    name the complainant wrote (`accused_name`, the public form). `attachment` was
+    checked by attachments.check_attachment; it is saved with the complaint or not at all."""
     if kategori not in Category.values:
         raise ValidationError({"kategori": _("Pilih kategori pengaduan.")})
     if saluran not in Channel.values:
@@ -127,16 +136,19 @@ def submit_complaint(
     region_code = _desa(region_code)
     _check_intake(saluran=saluran, received_at=received_at, region_code=region_code,
                   acting_user=acting_user)  # fmt: skip
-    _check_subject(kategori, region_code, family, accused)
+    accused_name = " ".join((accused_name or "").split())
+    _check_subject(kategori, region_code, family, accused, accused_name)
     complainant_nik = _complainant_nik(nik)
     name, phone = " ".join((name or "").split()), " ".join((phone or "").split())
-    _check_length(Complaint, complainant_name=name, complainant_phone=phone)
-    start = routing.route(region_code=region_code, family=family, accused=accused)
+    _check_length(Complaint, complainant_name=name, complainant_phone=phone,
+                  accused_name=accused_name)  # fmt: skip
+    start = routing.route(region_code=region_code, family=family, accused=accused,
+                          conduct=kategori in CONDUCT_CATEGORIES)  # fmt: skip
     received_at = received_at or timezone.now()
     pin = Complaint.new_pin()
     complaint = Complaint(
         kategori=kategori, saluran=saluran, uraian=uraian, region_code=region_code,
-        family=family, accused=accused, complainant_name=name,
+        family=family, accused=accused, accused_name=accused_name, complainant_name=name,
         complainant_phone=phone, complainant_nik=complainant_nik,
         tingkat=start.tingkat, handler=start.handler, received_at=received_at,
         step_started_at=received_at,
@@ -151,8 +163,14 @@ def submit_complaint(
         except IntegrityError:  # the code was taken: 1 in ~10^11, draw another
             if attempt == _KODE_TRIES - 1:
                 raise
-    trail.record(acting_user, "complaints.submit", complaint,
-                 details={"saluran": saluran, "tingkat": start.tingkat})  # fmt: skip
+    details = {"saluran": saluran, "tingkat": start.tingkat}
+    if attachment is not None:
+        ComplaintAttachment.objects.create(
+            complaint=complaint, name=attachment.name, content_type=attachment.content_type,
+            size=attachment.size, data=attachment.data,
+        )  # fmt: skip
+        details["lampiran"] = attachment.name
+    trail.record(acting_user, "complaints.submit", complaint, details=details)
     return complaint, pin
 
 

@@ -5,6 +5,8 @@
   and PIN let the complainant follow and reopen it without an account; only a
   keyed hash of the PIN is stored.
 - `ComplaintNote`: internal notes of the staff, never shown to the public.
+- `ComplaintAttachment`: the photo or PDF sent with a complaint, kept in the database
+  (the backup keeps it; no public URL serves it), read only through a scoped view.
 
 State changes go through `actions.py`; who handles a new complaint is
 `routing.py`; who sees one is `scoping.complaint_filter`.
@@ -148,6 +150,9 @@ class Complaint(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("pendamping yang diadukan"), null=True,
         blank=True, on_delete=models.PROTECT, related_name="+",
     )  # fmt: skip
+    # The public form names the accused in words (it lists no staff): the korcam of the
+    # desa's kecamatan, who receives it, finds the pendamping.
+    accused_name = models.CharField(_("nama pendamping yang diadukan"), max_length=150, blank=True)
     complainant_name = models.CharField(_("nama pengadu"), max_length=150, blank=True)
     complainant_phone = models.CharField(_("telepon pengadu"), max_length=20, blank=True)
     complainant_nik = models.CharField(_("NIK pengadu"), max_length=16, blank=True)
@@ -247,3 +252,24 @@ class ComplaintNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id}: {self.text[:40]}"
+
+
+class ComplaintAttachment(models.Model):
+    """A file sent with a complaint, its content checked (attachments.py). Its own table:
+    listing complaints never reads the bytes, and a download reads one row."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("nama berkas"), max_length=150)
+    # Read from the content, never taken from the browser.
+    content_type = models.CharField(_("jenis berkas"), max_length=40)
+    size = models.PositiveIntegerField(_("ukuran (bita)"))
+    data = models.BinaryField()
+    created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("lampiran pengaduan")
+        verbose_name_plural = _("lampiran pengaduan")
+
+    def __str__(self) -> str:
+        return self.name

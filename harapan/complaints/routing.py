@@ -6,7 +6,9 @@
   lowest id on a tie, so the same complaint always goes to the same person).
   A desa without one goes to the korcam of its kecamatan.
 - `perilaku_pendamping` and `pungli` start at the korcam of the accused
-  pendamping's kecamatan, never with a pendamping.
+  pendamping's kecamatan, never with a pendamping; when the complainant only
+  wrote the accused's name (the public form lists no staff), at the korcam of
+  the desa's kecamatan, who finds the pendamping.
 - A level without an active user passes the complaint up (korcam → korkab →
   korwil); with nobody at all it waits at its level with no handler, listed
   for the region.
@@ -63,10 +65,16 @@ def coordinator(level: Level, region_code: str) -> Route:
     return Route(level, None)
 
 
-def route(*, region_code: str, family: Family | None = None, accused: User | None = None) -> Route:
-    """Where a new complaint starts. `accused` is given for conduct complaints only."""
+def route(
+    *, region_code: str, family: Family | None = None, accused: User | None = None,
+    conduct: bool = False,
+) -> Route:  # fmt: skip
+    """Where a new complaint starts. `accused` is given for conduct complaints only;
+    `conduct` says it is one even when the accused is not known as a user."""
     if accused is not None:
         return coordinator(Level.KORCAM, accused.region_id)
+    if conduct:
+        return coordinator(Level.KORCAM, region_code)
     if family is not None and family.pendamping_id and family.pendamping.is_active:
         return Route(Level.PENDAMPING, family.pendamping)
     pendamping = desa_pendamping(region_code)

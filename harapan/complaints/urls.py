@@ -1,4 +1,4 @@
-from . import urls_statistics
+from . import urls_public, urls_statistics
 
 app_name = "complaints"
-urlpatterns = [*urls_statistics.urlpatterns]
+urlpatterns = [*urls_statistics.urlpatterns, *urls_public.urlpatterns]

@@ -60,6 +60,8 @@ from harapan.api import api
 from harapan.audit.models import AuditEntry
 from harapan.benefits.kks import record_kks_status
 from harapan.benefits.models import KksCustody, KksStatus
+from harapan.complaints.actions import submit_complaint
+from harapan.complaints.attachments import Checked
 from harapan.compliance import calendar
 from harapan.compliance.actions import link_service
 from harapan.compliance.models import Sanction, School
@@ -123,6 +125,7 @@ OBJECT_OF_PARAM = {
     "school_pk": "school",
     "meeting_id": "meeting",
     "nik": "nik",
+    "kode": "complaint",
 }
 
 
@@ -273,6 +276,12 @@ ACCESS = {
     "api:group": page(on="group"),
     "api:meetings": page(),
     "api:attendance": page(on="meeting"),
+    # Complaints: the public pages (no sign-in) and the staff's download of an attachment
+    "complaints:public_form": form(EVERYONE, EVERYONE, public=True),
+    "complaints:public_regions": page(public=True),
+    "complaints:track": form(EVERYONE, EVERYONE, public=True),
+    "complaints:public_reopen": action(EVERYONE, public=True),
+    "complaints:attachment": page(on="complaint"),
 }
 
 FAILED = (401, 403, 404, 405)
@@ -322,6 +331,14 @@ class AccessMatrixTest(PersonaTestCase):
                      "sanction": make_sanction(head), "school": school}  # fmt: skip
             for kind, row in found.items():
                 cls.objects[kind][scope] = row.pk
+        cls.objects["complaint"] = {}  # about each scope's family, with an attachment
+        for scope, family in families.items():
+            complaint, _pin = submit_complaint(
+                kategori="pembayaran", saluran="web", uraian="Bantuan belum masuk.",
+                region_code=family.region_code, family=family,
+                attachment=Checked("surat.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n"),
+            )  # fmt: skip
+            cls.objects["complaint"][scope] = complaint.kode
         cls.objects["import"], cls.objects["run"] = {}, {}
         for scope, user in (("a", cls.operator), ("metro", cls.operator_metro)):
             cls.objects["import"][scope] = ImportRun.objects.create(

@@ -25,6 +25,8 @@ from harapan.audit.labels import all_codes
 from harapan.audit.models import AuditEntry
 from harapan.benefits.batch import compute_entitlements
 from harapan.benefits.models import Stage
+from harapan.complaints.actions import submit_complaint
+from harapan.complaints.attachments import Checked
 from harapan.compliance import calendar
 from harapan.compliance.batch import compute_sanctions
 from harapan.compliance.models import Sanction, School
@@ -152,6 +154,12 @@ class NoCodesOnPagesTest(PersonaTestCase):
             reason="Pindah ke luar provinsi", exit_date=today, acting_user=cls.pendamping_a,
         )  # fmt: skip
         store_findings("1806", today)
+        # A complaint about the family, with an attachment (complaints:attachment's `kode`).
+        cls.complaint, _pin = submit_complaint(
+            kategori="pembayaran", saluran="web", uraian="Bantuan belum masuk.",
+            region_code=cls.family.region_code, family=cls.family,
+            attachment=Checked("surat.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n"),
+        )  # fmt: skip
         cls._upload(GOOD_FAMILIES)
         cls._upload(BROKEN_FAMILIES)
 
@@ -191,6 +199,7 @@ class NoCodesOnPagesTest(PersonaTestCase):
             .first()
             .pk,
             "proposal": self.proposal.pk,
+            "kode": self.complaint.kode,
         }
 
     def pages(self) -> list[tuple[str, str]]:

@@ -68,3 +68,16 @@ class RoutingTest(ComplaintTestCase):
         with self.assertRaises(ValidationError) as refused:
             file_complaint(kategori="kks", accused=self.pendamping_a)
         self.assertIn("accused", refused.exception.message_dict)
+
+    def test_a_conduct_complaint_naming_the_accused_in_words_goes_to_the_desas_korcam(self):
+        # The public form: Desa B lies in Kecamatan B, so korcam_b finds the pendamping.
+        complaint, _pin = file_complaint(
+            kategori="perilaku_pendamping", region_code=DESA_B, accused_name="Bu Rina"
+        )
+        self.assertEqual((complaint.tingkat, complaint.handler), ("korcam", self.korcam_b))
+        self.assertEqual((complaint.accused, complaint.accused_name), (None, "Bu Rina"))
+
+    def test_a_named_accused_on_another_category_is_refused(self):
+        with self.assertRaises(ValidationError) as refused:
+            file_complaint(kategori="kks", accused_name="Bu Rina")
+        self.assertIn("accused", refused.exception.message_dict)
