@@ -60,6 +60,8 @@ from harapan.api import api
 from harapan.audit.models import AuditEntry
 from harapan.benefits.kks import record_kks_status
 from harapan.benefits.models import KksCustody, KksStatus
+from harapan.complaints.actions import submit_complaint
+from harapan.complaints.models import Complaint
 from harapan.compliance import calendar
 from harapan.compliance.actions import link_service
 from harapan.compliance.models import Sanction, School
@@ -123,6 +125,7 @@ OBJECT_OF_PARAM = {
     "school_pk": "school",
     "meeting_id": "meeting",
     "nik": "nik",
+    "kode": "complaint",
 }
 
 
@@ -270,6 +273,11 @@ ACCESS = {
     "api:group": page(on="group"),
     "api:meetings": page(),
     "api:attendance": page(on="meeting"),
+    # Complaints (issue 15): staff intake, and the API (§12)
+    "complaints:intake": form(WRITERS, WRITERS),
+    "api:list_complaints": page(),
+    "api:submit_complaint": action(WRITERS),
+    "api:get_complaint": page(on="complaint"),
 }
 
 FAILED = (401, 403, 404, 405)
@@ -278,7 +286,7 @@ WRITING_METHODS = {"post", "put", "patch", "delete"}
 MODELS = {
     "family": Family, "member": Member, "change": ChangeRequest, "proposal": ExitProposal,
     "group": Group, "meeting": Meeting, "sanction": Sanction, "school": School,
-    "import": ImportRun, "run": Run, "kks": KksCustody,
+    "import": ImportRun, "run": Run, "kks": KksCustody, "complaint": Complaint,
 }  # fmt: skip
 
 
@@ -319,6 +327,12 @@ class AccessMatrixTest(PersonaTestCase):
                      "sanction": make_sanction(head), "school": school}  # fmt: skip
             for kind, row in found.items():
                 cls.objects[kind][scope] = row.pk
+        # A complaint about each scope's family, routed to its pendamping: seen as families are.
+        cls.objects["complaint"] = {
+            scope: submit_complaint(kategori="pembayaran", saluran="web", uraian="Belum cair.",
+                                    region_code=family.region_code, family=family)[0].kode
+            for scope, family in families.items()
+        }  # fmt: skip
         cls.objects["import"], cls.objects["run"] = {}, {}
         for scope, user in (("a", cls.operator), ("metro", cls.operator_metro)):
             cls.objects["import"][scope] = ImportRun.objects.create(

@@ -1,0 +1,4 @@
+from . import urls_intake
+
+app_name = "complaints"
+urlpatterns = [*urls_intake.urlpatterns]
