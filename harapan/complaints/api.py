@@ -38,7 +38,7 @@ def _codes(choices, description: str):
 
 class ComplaintIn(Schema):
     kategori: str = _codes(Category, "Kategori pengaduan")
-    uraian: str = Field(min_length=1, max_length=10_000)
+    uraian: str = Field(max_length=10_000)
     kode_desa: str = Field(max_length=14, description="Kode desa 10 digit, bertitik atau tidak")
     saluran: str = _codes(Channel, "Saluran pengaduan")
     nama: str = Field("", max_length=150)
@@ -49,7 +49,9 @@ class ComplaintIn(Schema):
         "", max_length=150,
         description="Nama pengguna pendamping yang diadukan (perilaku_pendamping, pungli)",
     )  # fmt: skip
-    diterima: datetime | None = Field(None, description="Waktu diterima (ISO), bawaan sekarang")
+    diterima: datetime | None = Field(
+        None, description="Waktu diterima (ISO 8601; tanpa zona waktu: WIB), bawaan sekarang"
+    )
 
 
 class CreatedOut(Schema):

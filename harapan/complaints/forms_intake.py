@@ -70,7 +70,10 @@ def desa_choices(prefix: str) -> list | None:
 class IntakeForm(forms.Form):
     saluran = forms.ChoiceField(
         label=_("Saluran"),
-        error_messages={"invalid_choice": _("Pilih saluran pengaduan yang tersedia.")},
+        error_messages={
+            "required": _("Pilih saluran pengaduan."),
+            "invalid_choice": _("Pilih saluran pengaduan yang tersedia."),
+        },
     )
     diterima = forms.DateTimeField(
         label=_("Waktu diterima"), required=False,
@@ -80,11 +83,13 @@ class IntakeForm(forms.Form):
     )  # fmt: skip
     kategori = forms.ChoiceField(
         label=_("Kategori"), choices=[("", "—"), *Category.choices],
-        error_messages={"invalid_choice": _("Pilih kategori pengaduan yang tersedia.")},
+        error_messages={"required": _("Pilih kategori pengaduan."),
+                        "invalid_choice": _("Pilih kategori pengaduan yang tersedia.")},
     )  # fmt: skip
     kode_desa = forms.CharField(
         label=_("Desa/kelurahan"), max_length=14,
         help_text=_("Tulis kode desa 10 digit."),
+        error_messages={"required": _("Pilih desa/kelurahan di wilayah Anda.")},
     )  # fmt: skip
     id_keluarga = forms.CharField(
         label=_("ID keluarga KPM (jika ada)"), max_length=32, required=False,
@@ -94,7 +99,10 @@ class IntakeForm(forms.Form):
         label=_("Pendamping yang diadukan"), max_length=150, required=False,
         help_text=_("Hanya untuk pengaduan perilaku pendamping atau pungli."),
     )  # fmt: skip
-    uraian = forms.CharField(label=_("Uraian pengaduan"), widget=forms.Textarea(attrs={"rows": 5}))
+    uraian = forms.CharField(
+        label=_("Uraian pengaduan"), widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Uraian pengaduan wajib diisi.")},
+    )  # fmt: skip
     nama = forms.CharField(label=_("Nama pengadu (boleh kosong)"), max_length=150, required=False)
     telepon = forms.CharField(label=_("Telepon pengadu (boleh kosong)"), max_length=20,
                               required=False)  # fmt: skip

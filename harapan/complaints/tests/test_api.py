@@ -226,6 +226,8 @@ class RefusalTest(ComplaintApiTestCase):
             ({"saluran": "surat"}, "saluran: Pilih saluran pengaduan yang tersedia."),
             ({"kode_desa": "1806019999"}, "kode_desa: Pilih desa/kelurahan di wilayah Anda."),
             ({"kode_desa": "18060"}, "kode_desa: Pilih desa/kelurahan di wilayah Anda."),
+            ({"uraian": "  "}, "uraian: Uraian pengaduan wajib diisi."),
+            ({"kategori": ""}, "kategori: Pilih kategori pengaduan."),
         ]
         for change, detail in cases:
             with self.subTest(change=change):
