@@ -32,6 +32,10 @@ PageSize = limit(MAX_LIMIT)
 Kode = Annotated[str, Field(max_length=20, description="Kode pengaduan, mis. ADU-7K3M9Q2P")]
 
 
+# What a list row reads: its fields out and what its SLA is computed from.
+LISTED = ("kode", "kategori", "status", "tingkat", "received_at", "step_started_at")
+
+
 def _codes(choices, description: str):
     return Field(description=description, json_schema_extra={"enum": list(choices.values)})
 
@@ -111,7 +115,9 @@ def list_complaints(
 ):
     """Keyset pagination: pass `next` back as `after`. `sla` is computed from the clock, so
     it keeps the open complaints only (a resolved one has none)."""
-    rows = Complaint.objects.visible_to(request.user).filter(pk__gt=after).order_by("pk")
+    rows = (
+        Complaint.objects.visible_to(request.user).filter(pk__gt=after).only(*LISTED).order_by("pk")
+    )
     if status is not None:
         rows = rows.filter(status=status)
     if kategori is not None:
