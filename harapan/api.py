@@ -5,38 +5,14 @@ from csp.decorators import csp_update
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import Throttled
-from ninja.security import APIKeyHeader, django_auth
 
-from harapan.accounts import throttling
-from harapan.accounts.models import ApiToken
+from harapan.api_auth import SIGN_IN
 from harapan.api_contract import documented, send_errors_as_documented
 from harapan.benefits.api import router as benefits_router
+from harapan.complaints.api import router as complaints_router
 from harapan.compliance.api import router as compliance_router
 from harapan.fds.api import router as fds_router
 from harapan.registry.api import router as registry_router
-
-
-class TokenAuth(APIKeyHeader):
-    """`Authorization: Token <key>` for integrations."""
-
-    param_name = "Authorization"
-
-    def authenticate(self, request, key):
-        if not key or not key.startswith("Token "):
-            return None
-        # An address that sent too many wrong tokens waits, whatever it sends now: a right
-        # guess in the flood must not get through (accounts/throttling.py).
-        address = throttling.client_ip(request)
-        wait = throttling.token_retry_after(address)
-        if wait:
-            raise Throttled(wait)
-        user = ApiToken.user_for(key.removeprefix("Token ").strip())
-        if user is None:
-            throttling.count_token_failure(address)
-        else:
-            request.user = user
-        return user
-
 
 api = NinjaAPI(
     title="Harapan API",
@@ -44,7 +20,7 @@ api = NinjaAPI(
     description=(
         "API sistem informasi PKH. Semua data keluarga dibatasi wilayah dan peran pengguna."
     ),
-    auth=[django_auth, TokenAuth()],
+    auth=SIGN_IN,
     urls_namespace="api",
     # Swagger UI's stylesheet draws its icons as data: images; only the docs may load them
     # (the policy of every other page stays as in settings.py).
@@ -88,3 +64,4 @@ api.add_router("/", registry_router)
 api.add_router("/", benefits_router)
 api.add_router("/", compliance_router)
 api.add_router("/", fds_router)
+api.add_router("/", complaints_router)

@@ -40,12 +40,13 @@ class ErrorOut(Schema):
     detail: str
 
 
-def documented(ok: Any, *errors: int) -> dict[int, Any]:
-    """The responses of an operation: `ok` for 200; 401 (not signed in), 422 (a parameter
-    refused) and 429 (too many wrong tokens from the address: accounts/throttling.py) for
-    every one, plus the error codes given (404 where an object is looked up)."""
+def documented(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
+    """The responses of an operation: `ok` for 200 (or `status`: 201 for one that creates);
+    401 (not signed in), 422 (a parameter refused) and 429 (too many wrong tokens from the
+    address: accounts/throttling.py) for every one, plus the error codes given (404 where an
+    object is looked up)."""
     always = {401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-    return {200: ok, **always} | {code: ErrorOut for code in errors}
+    return {status: ok, **always} | {code: ErrorOut for code in errors}
 
 
 def api_month(text: str) -> date:

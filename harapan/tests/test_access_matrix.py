@@ -62,6 +62,7 @@ from harapan.benefits.kks import record_kks_status
 from harapan.benefits.models import KksCustody, KksStatus
 from harapan.complaints.actions import submit_complaint
 from harapan.complaints.attachments import Checked
+from harapan.complaints.models import Complaint
 from harapan.compliance import calendar
 from harapan.compliance.actions import link_service
 from harapan.compliance.models import Sanction, School
@@ -282,6 +283,11 @@ ACCESS = {
     "complaints:track": form(EVERYONE, EVERYONE, public=True),
     "complaints:public_reopen": action(EVERYONE, public=True),
     "complaints:attachment": page(on="complaint"),
+    # Complaints (issue 15): staff intake, and the API (§12)
+    "complaints:intake": form(WRITERS, WRITERS),
+    "api:list_complaints": page(),
+    "api:submit_complaint": action(WRITERS),
+    "api:get_complaint": page(on="complaint"),
 }
 
 FAILED = (401, 403, 404, 405)
@@ -290,7 +296,7 @@ WRITING_METHODS = {"post", "put", "patch", "delete"}
 MODELS = {
     "family": Family, "member": Member, "change": ChangeRequest, "proposal": ExitProposal,
     "group": Group, "meeting": Meeting, "sanction": Sanction, "school": School,
-    "import": ImportRun, "run": Run, "kks": KksCustody,
+    "import": ImportRun, "run": Run, "kks": KksCustody, "complaint": Complaint,
 }  # fmt: skip
 
 

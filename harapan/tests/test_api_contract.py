@@ -126,14 +126,14 @@ class SchemaTest(PersonaTestCase):
         )
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
-                expected = {"200", "401"}
+                expected = {"201" if method == "post" else "200", "401"}  # POST creates
                 if operation.get("parameters"):
                     expected.add("422")
                 if "{" in path:
                     expected.add("404")
                 responses = operation["responses"]
                 assert expected <= set(responses), (method, path, set(responses))
-                for code in expected - {"200"}:
+                for code in expected - {"200", "201"}:
                     assert responses[code]["content"]["application/json"]["schema"] == error, (
                         path,
                         code,

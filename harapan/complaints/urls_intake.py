@@ -1,0 +1,5 @@
+from django.urls import path
+
+from . import views_intake
+
+urlpatterns = [path("kelola/catat/", views_intake.intake, name="intake")]
