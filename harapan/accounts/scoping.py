@@ -42,7 +42,9 @@ def complaint_filter(user) -> Q:
 
     - nobody sees a complaint that accuses them (perilaku pendamping, pungli), whatever
       else would show it: their own family named in it, a handler's mistake;
-    - pendamping: the complaints they handle and those about the families of their caseload;
+    - pendamping: the complaints they handle and those about the families of their caseload,
+      but never one about a pendamping's conduct unless they handle it: those go to the
+      korcam and above (DESIGN §8), and a colleague who sees one may tell the accused;
     - korcam, korkab, korwil: every complaint of their region, those they handle, and
       those accusing a pendamping of their region (the desa named may lie outside it);
     - operator: the complaints of their kabupaten, read for reports (the Dinas Sosial
@@ -56,7 +58,10 @@ def complaint_filter(user) -> Q:
     if user.is_superuser or user.role == Role.ADMIN_PUSAT:
         return not_accused
     if user.role == Role.PENDAMPING:
-        return (Q(handler=user) | Q(family__pendamping=user)) & not_accused
+        from harapan.complaints.models import CONDUCT_CATEGORIES  # it imports this module
+
+        about_conduct = Q(kategori__in=CONDUCT_CATEGORIES)
+        return (Q(handler=user) | (Q(family__pendamping=user) & ~about_conduct)) & not_accused
     if not user.region_id:
         return not_accused if user.role == Role.AUDITOR else NOTHING
     in_region = Q(region_code__startswith=user.region_id)

@@ -22,8 +22,7 @@ from harapan.accounts.models import User
 from harapan.accounts.roles import Role, may_change_family_data
 from harapan.audit import trail
 from harapan.lib import nik as nikcode
-from harapan.lib import regioncode
-from harapan.regions.models import Region
+from harapan.regions.lookup import NotADesa, desa_code
 from harapan.registry.models import Family
 
 from . import routing
@@ -51,12 +50,11 @@ _KODE_TRIES = 5
 
 def _desa(code: str) -> str:
     try:
-        code = regioncode.normalize(code)
-    except regioncode.InvalidRegionCode:
-        code = ""
-    if len(code) != 10 or not Region.objects.filter(code=code, level=regioncode.DESA).exists():
-        raise ValidationError({"region_code": _("Pilih desa/kelurahan yang terdaftar.")})
-    return code
+        return desa_code(code)
+    except NotADesa as problem:
+        raise ValidationError(
+            {"region_code": _("Pilih desa/kelurahan yang terdaftar.")}
+        ) from problem
 
 
 def _complainant_nik(text: str) -> str:

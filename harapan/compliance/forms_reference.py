@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from harapan.accounts.roles import sees_full_nik
 from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
-from harapan.regions.models import Region
+from harapan.regions.lookup import NotADesa, desa_code
 from harapan.registry.models import Family, Member
 from harapan.uploads import TableFileField
 
@@ -29,13 +29,13 @@ DESA_HELP = _("10 angka, boleh bertitik, mis. 18.06.01.2001")
 def clean_desa(text: str, scope: str) -> str:
     """A known desa inside `scope`, undotted; ValidationError otherwise."""
     try:
-        code = regioncode.normalize(text)
-    except regioncode.InvalidRegionCode:
-        code = ""
-    if len(code) != 10:
-        raise forms.ValidationError(_("Kode desa harus 10 angka, mis. 18.06.01.2001."))
-    if not Region.objects.filter(code=code, level=regioncode.DESA).exists():
-        raise forms.ValidationError(_("Kode desa ini tidak ada di daftar wilayah."))
+        code = desa_code(text)
+    except NotADesa as problem:
+        if problem.malformed:
+            raise forms.ValidationError(
+                _("Kode desa harus 10 angka, mis. 18.06.01.2001.")
+            ) from problem
+        raise forms.ValidationError(_("Kode desa ini tidak ada di daftar wilayah.")) from problem
     if not code.startswith(scope):
         raise forms.ValidationError(_("Desa ini di luar wilayah Anda."))
     return code

@@ -30,7 +30,7 @@ from harapan.accounts.roles import Role, may_change_family_data
 from harapan.audit import trail
 from harapan.lib import nik as nikcode
 from harapan.lib import regioncode
-from harapan.regions.models import Region
+from harapan.regions.lookup import NotADesa, desa_code
 
 from . import checks, moving
 from .models import (
@@ -200,20 +200,15 @@ def _clean_death(member: Member, payload: dict) -> dict:
 
 def _clean_move(family: Family, payload: dict) -> dict:
     try:
-        code = regioncode.normalize(str(payload.get("region_code") or ""))
-    except regioncode.InvalidRegionCode:
-        code = ""
-    if len(code) != 10:
-        raise ValidationError(
-            {"region_code": _("Kode desa harus 10 angka, misalnya 18.06.01.2001.")}
-        )
-    if not Region.objects.filter(code=code, level=regioncode.DESA).exists():
-        raise ValidationError(
-            {
-                "region_code": _("Desa/kelurahan dengan kode %(code)s tidak dikenal.")
-                % {"code": regioncode.dotted(code)}
+        code = desa_code(payload.get("region_code"))
+    except NotADesa as problem:
+        if problem.malformed:
+            message = _("Kode desa harus 10 angka, misalnya 18.06.01.2001.")
+        else:
+            message = _("Desa/kelurahan dengan kode %(code)s tidak dikenal.") % {
+                "code": regioncode.dotted(problem.code)
             }
-        )
+        raise ValidationError({"region_code": message}) from problem
     address = " ".join(str(payload.get("address") or "").split())
     if len(address) > Family._meta.get_field("address").max_length:
         raise ValidationError({"address": _("Alamat terlalu panjang.")})

@@ -34,6 +34,16 @@ PK_OF = {
 }
 
 
+# The URL parameters that name a complaint: its tracking code, or its pk under these
+# names (a page whose `pk` is a complaint maps to "complaint" in PK_OF).
+COMPLAINT_PARAMS = ("kode", "complaint", "complaint_pk", "complaint_id")
+
+
+def complaint_fillers(complaint) -> dict[str, object]:
+    """The values of COMPLAINT_PARAMS for `complaint`, to add to a walker's fillers."""
+    return {"kode": complaint.kode, **dict.fromkeys(COMPLAINT_PARAMS[1:], complaint.pk)}
+
+
 def patterns(resolvers=None, prefix="", namespace=""):
     """(route, view name, parameter names) of every URL pattern, nested includes walked."""
     for entry in resolvers if resolvers is not None else get_resolver().url_patterns:

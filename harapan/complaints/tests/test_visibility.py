@@ -42,6 +42,24 @@ class ConductComplaintVisibilityTest(ComplaintTestCase):
         self.assertTrue(Complaint.objects.visible_to(self.korcam_a).filter(pk=elsewhere.pk))
         self.assertFalse(Complaint.objects.visible_to(self.pendamping_a).filter(pk=elsewhere.pk))
 
+    def test_a_colleague_pendamping_does_not_see_it_though_it_names_a_family_of_theirs(self):
+        # About pendamping_a2, naming family_a of pendamping_a's caseload: a complaint about a
+        # fellow pendamping stays with the coordinators (DESIGN §8), or it reaches the accused.
+        about_a2, _pin = file_complaint(
+            kategori="pungli", family=self.family_a, accused=self.pendamping_a2
+        )
+        seen = {
+            user.username: Complaint.objects.visible_to(user).filter(pk=about_a2.pk).exists()
+            for user in (self.pendamping_a, self.pendamping_a2, self.pendamping_b,
+                         self.korcam_a, self.korcam_b, self.korkab)
+        }  # fmt: skip
+        self.assertEqual(seen, {
+            "pendamping_a": False, "pendamping_a2": False, "pendamping_b": False,
+            "korcam_a": True, "korcam_b": False, "korkab": True,
+        })  # fmt: skip
+        # pendamping_a sees neither complaint: the one about them nor the one about a2.
+        self.assertEqual(Complaint.objects.visible_to(self.pendamping_a).count(), 0)
+
     def test_the_accused_may_not_act_on_it_nor_read_the_complainant(self):
         self.assertFalse(may_handle(self.pendamping_a, self.conduct))
         self.assertFalse(sees_complainant(self.pendamping_a, self.conduct))
