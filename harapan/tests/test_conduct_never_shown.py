@@ -66,6 +66,9 @@ UNCHANGED_BY_ITSELF = [
     (re.compile(r"[A-Za-z0-9]{64}"), "<token>"),
     # When an export was made (exports.workbook_response's `dibuat` line).
     (re.compile(r"^dibuat\t.*$", re.MULTILINE), "dibuat\t<waktu>"),
+    # The public form's security question: a new sum in a new signed token each time.
+    (re.compile(r'name="soal" value="[^"]*"'), 'name="soal" value="<soal>"'),
+    (re.compile(r"Berapa \d+ ditambah \d+\?"), "Berapa <a> ditambah <b>?"),
 ]
 CONDUCT_URAIAN = "Pendamping Zulkarnaen meminta uang tebusan Rp 75.000 untuk kartu KKS"
 PUNGLI_URAIAN = "Ada potongan Rp 50.000 setiap pencairan di balai desa Tirtamulya"
