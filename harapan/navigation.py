@@ -87,6 +87,9 @@ MENU = (
         Item(_("Calon graduasi alamiah"), "graduation:candidates"),
         Item(_("Target GSM"), "graduation:targets"),
     )),
+    Group(_("Pengaduan"), "complaints", (
+        Item(_("Kelola pengaduan"), "complaints:list"),
+    )),
     Group(_("Audit"), "audit", (
         Item(_("Jejak audit"), "audit:trail", reads_audit_trail),
     )),

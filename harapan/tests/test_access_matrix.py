@@ -60,6 +60,8 @@ from harapan.api import api
 from harapan.audit.models import AuditEntry
 from harapan.benefits.kks import record_kks_status
 from harapan.benefits.models import KksCustody, KksStatus
+from harapan.complaints.actions import submit_complaint
+from harapan.complaints.models import Complaint
 from harapan.compliance import calendar
 from harapan.compliance.actions import link_service
 from harapan.compliance.models import Sanction, School
@@ -97,6 +99,8 @@ AUDIT_READERS = frozenset({"korkab", "admin_pusat", "auditor"})
 SECOND_FACTOR = frozenset({"korkab", "operator", "admin_pusat", "auditor"})  # TOTP offered
 PENDAMPING = frozenset({"pendamping_a", "pendamping_b"})  # propose their own families' exits
 ASSESSORS = PENDAMPING | {"korcam_a"}  # the family's pendamping or the korcam of its kecamatan
+# The levels that hold complaints, and admin (DESIGN §8): the handler's refusals are messages.
+COMPLAINT_HANDLERS = EVERYONE - {"operator", "auditor"}
 
 ALL_SCOPES = frozenset({"a", "a2", "b", "metro"})
 SEES = {
@@ -123,6 +127,7 @@ OBJECT_OF_PARAM = {
     "school_pk": "school",
     "meeting_id": "meeting",
     "nik": "nik",
+    "kode": "complaint",
 }
 
 
@@ -246,6 +251,16 @@ ACCESS = {
     "graduation:targets_xlsx": page(),
     "graduation:candidates": page(),
     "graduation:candidates_csv": page(),
+    # Complaints: staff handling (the complaint of each scope is about that scope's family)
+    "complaints:list": page(),
+    "complaints:detail": page(on="complaint"),
+    "complaints:triage": action(COMPLAINT_HANDLERS, on="complaint"),
+    "complaints:respond": action(COMPLAINT_HANDLERS, on="complaint"),
+    "complaints:resolve": action(COMPLAINT_HANDLERS, on="complaint"),
+    "complaints:reassign": action(COMPLAINT_HANDLERS, on="complaint"),
+    "complaints:note": action(WRITERS, on="complaint"),
+    "complaints:close_duplicates": action(COMPLAINT_HANDLERS),
+    "complaints:notice_seen": action(EVERYONE),
     # Jobs
     "jobs:run_list": page(),
     "jobs:run_detail": page(on="run"),
@@ -278,8 +293,10 @@ WRITING_METHODS = {"post", "put", "patch", "delete"}
 MODELS = {
     "family": Family, "member": Member, "change": ChangeRequest, "proposal": ExitProposal,
     "group": Group, "meeting": Meeting, "sanction": Sanction, "school": School,
-    "import": ImportRun, "run": Run, "kks": KksCustody,
+    "import": ImportRun, "run": Run, "kks": KksCustody, "complaint": Complaint,
 }  # fmt: skip
+# The field a kind's URL names it by, when not its pk.
+URL_KEY = {"complaint": "kode"}
 
 
 class AccessMatrixTest(PersonaTestCase):
@@ -300,7 +317,7 @@ class AccessMatrixTest(PersonaTestCase):
             "member": {scope: head.pk for scope, head in heads.items()},
             "nik": {scope: head.nik for scope, head in heads.items()},
         }
-        for kind in ("change", "proposal", "group", "meeting", "sanction", "school"):
+        for kind in ("change", "proposal", "group", "meeting", "sanction", "school", "complaint"):
             cls.objects[kind] = {}
         for scope, user in pendamping.items():
             family, head = families[scope], heads[scope]
@@ -319,6 +336,10 @@ class AccessMatrixTest(PersonaTestCase):
                      "sanction": make_sanction(head), "school": school}  # fmt: skip
             for kind, row in found.items():
                 cls.objects[kind][scope] = row.pk
+            complaint, _pin = submit_complaint(kategori="pembayaran", saluran="web",
+                                               uraian="Bantuan belum masuk.", family=family,
+                                               region_code=family.region_code)  # fmt: skip
+            cls.objects["complaint"][scope] = complaint.kode
         cls.objects["import"], cls.objects["run"] = {}, {}
         for scope, user in (("a", cls.operator), ("metro", cls.operator_metro)):
             cls.objects["import"][scope] = ImportRun.objects.create(
@@ -395,7 +416,8 @@ class AccessMatrixTest(PersonaTestCase):
         of each kind of object, and the row of the object it names."""
         row = None
         if kind in MODELS:
-            row = MODELS[kind].objects.filter(pk=self.objects[kind][scope]).values().first()
+            key = URL_KEY.get(kind, "pk")
+            row = MODELS[kind].objects.filter(**{key: self.objects[kind][scope]}).values().first()
         counts = {name: model.objects.count() for name, model in MODELS.items()}
         return AuditEntry.objects.count(), counts, row
 

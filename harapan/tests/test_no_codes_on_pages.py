@@ -25,6 +25,7 @@ from harapan.audit.labels import all_codes
 from harapan.audit.models import AuditEntry
 from harapan.benefits.batch import compute_entitlements
 from harapan.benefits.models import Stage
+from harapan.complaints.actions import add_note, submit_complaint, triage_complaint
 from harapan.compliance import calendar
 from harapan.compliance.batch import compute_sanctions
 from harapan.compliance.models import Sanction, School
@@ -152,6 +153,14 @@ class NoCodesOnPagesTest(PersonaTestCase):
             reason="Pindah ke luar provinsi", exit_date=today, acting_user=cls.pendamping_a,
         )  # fmt: skip
         store_findings("1806", today)
+        # A complaint about the family, triaged, with a note: its page shows every step's labels.
+        cls.complaint, _pin = submit_complaint(
+            kategori="pembayaran", saluran="datang", uraian="Bantuan tahap III belum masuk.",
+            region_code=cls.family.region_code, family=cls.family, name="Sri Wahyuni",
+            acting_user=cls.korcam_a,
+        )  # fmt: skip
+        triage_complaint(cls.complaint, acting_user=cls.pendamping_a)
+        add_note(cls.complaint, text="Sudah dicek ke bank.", acting_user=cls.pendamping_a)
         cls._upload(GOOD_FAMILIES)
         cls._upload(BROKEN_FAMILIES)
 
@@ -191,6 +200,7 @@ class NoCodesOnPagesTest(PersonaTestCase):
             .first()
             .pk,
             "proposal": self.proposal.pk,
+            "kode": self.complaint.kode,
         }
 
     def pages(self) -> list[tuple[str, str]]:
@@ -254,7 +264,7 @@ class NoCodesOnPagesTest(PersonaTestCase):
     def test_the_walk_covers_every_app_and_opens_pages_with_data(self):
         names = {name for name, _url in self.pages()}
         for page in ("registry:family_detail", "registry:change_detail", "jobs:run_detail",
-                     "graduation:proposal_detail", "fds:meeting_detail",
+                     "graduation:proposal_detail", "fds:meeting_detail", "complaints:detail",
                      "compliance:month_school", "benefits:kks_family", "home", "login"):  # fmt: skip
             assert page in names
         self.client.force_login(self.korcam_a)
