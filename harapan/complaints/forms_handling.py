@@ -58,19 +58,3 @@ class ReassignForm(forms.Form):
         super().__init__(*args, **kwargs)
         if users is not None:
             self.fields["to_user"].queryset = users
-
-
-class DuplicatesForm(forms.Form):
-    original = forms.CharField(
-        label=_("Kode pengaduan asal"), max_length=20,
-        error_messages={"required": _("Tulis kode pengaduan asal.")},
-    )  # fmt: skip
-    duplicates = forms.MultipleChoiceField(
-        label=_("Pengaduan yang sama"), required=True, choices=[],
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Pilih pengaduan yang sama dengan pengaduan asal.")},
-    )  # fmt: skip
-
-    def __init__(self, *args, kodes=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["duplicates"].choices = [(kode, kode) for kode in kodes]

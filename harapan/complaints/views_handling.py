@@ -91,7 +91,6 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "complaints": rows,
         "pager": pager,
-        "total": pager.total,
         "may_close_duplicates": handles_complaints(user),
     }
     return render(request, "complaints/handling_list.html", context)
