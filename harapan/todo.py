@@ -22,7 +22,7 @@ from harapan.accounts.roles import Role, may_assign_pendamping
 from harapan.audit.todo import recent_sensitive_reads
 from harapan.benefits import disbursement
 from harapan.benefits.stage_choice import default_stage
-from harapan.complaints.views_handling import filtered as complaints_filtered
+from harapan.complaints.views_handling import held_by_sla
 from harapan.compliance import calendar, monitoring
 from harapan.display.formats import month as month_text
 from harapan.fds.models import MeetingStatus
@@ -189,13 +189,11 @@ COMPLAINT_LABELS = {
 def complaints_held(user, today: date) -> list[Todo]:
     """The complaints the user holds whose current step is at risk, and those breached:
     the complaint list with the same filters (`sla`, `saya`) shows the same numbers."""
-    now = timezone.now()
-    items = []
-    for status, label in COMPLAINT_LABELS.items():
-        query = {"sla": status.value, "saya": "on"}
-        _form, complaints = complaints_filtered(user, query, now)
-        items.append(Todo(str(label), complaints.count(), _link("complaints:list", **query)))
-    return items
+    held = held_by_sla(user, timezone.now())
+    return [
+        Todo(str(label), held[status], _link("complaints:list", sla=status.value, saya="on"))
+        for status, label in COMPLAINT_LABELS.items()
+    ]
 
 
 _COORDINATOR = [

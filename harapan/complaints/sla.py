@@ -77,8 +77,10 @@ def calendar_for(complaints: Iterable[Complaint], now: datetime) -> Calendar:
 
 
 def sla_for(complaints: Iterable[Complaint], now: datetime) -> dict[int, Sla | None]:
-    """`sla_of` for many complaints, by pk, with one calendar."""
+    """`sla_of` for many complaints, by pk, with one calendar (none read for no complaint)."""
     complaints = list(complaints)
+    if not complaints:
+        return {}
     calendar = calendar_for(complaints, now)
     return {complaint.pk: sla_of(complaint, now, calendar=calendar) for complaint in complaints}
 

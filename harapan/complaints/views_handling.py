@@ -2,6 +2,8 @@
 its steps, and the buttons of its next step. The views are thin: each POST calls one
 function of actions.py and reports its refusal as a message, nothing changed."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +29,7 @@ from .models import (
     Complaint,
     ComplaintNotice,
     Decision,
+    Level,
     Status,
     level_of,
     normalize_kode,
@@ -62,6 +65,13 @@ def filtered(user, params, now):
     if data["sla"]:
         complaints = having_sla(complaints, data["sla"], now)
     return form, complaints
+
+
+def held_by_sla(user, now) -> Counter:
+    """How many complaints `user` holds per SLA status at `now`, in one read: the list
+    filtered by `saya` and that `sla` shows the same numbers (the home to-do)."""
+    held = _scoped(user).filter(handler=user).open().only("pk", "status", "step_started_at")
+    return Counter(sla.status for sla in sla_for(held, now).values() if sla)
 
 
 def _name_desa_and_families(complaints: list[Complaint]) -> None:
@@ -289,5 +299,8 @@ def notice_seen(request: HttpRequest) -> HttpResponse:
 
 
 def notices_for(user) -> list[ComplaintNotice]:
-    """The unseen notices of the home page (complaints escalated to the user)."""
+    """The unseen notices of the home page: complaints escalated to the user. Escalation
+    only ever reaches a coordinator, so the other roles' home pages ask nothing."""
+    if level_of(user) in (None, Level.PENDAMPING):
+        return []
     return list(ComplaintNotice.objects.unseen_by(user).select_related("complaint"))

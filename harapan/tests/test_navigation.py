@@ -37,12 +37,13 @@ class MenuPerRoleTest(PersonaTestCase):
             "Kehadiran sekolah", "Pemantauan verifikasi",
             "Kelompok P2K2", "Pertemuan P2K2", "KPM perlu perhatian", "Laporan P2K2",
             "Usulan graduasi", "Kesiapan graduasi", "Calon graduasi alamiah", "Target GSM",
+            "Kelola pengaduan",
             "Profil",
         ])  # fmt: skip
 
     def test_the_groups_are_the_tasks_then_the_users_own_menu(self):
         assert groups(self.home(self.pendamping_a)) == [
-            "Keluarga", "Bantuan", "Verifikasi", "P2K2", "Graduasi", "Pendamping A",
+            "Keluarga", "Bantuan", "Verifikasi", "P2K2", "Graduasi", "Pengaduan", "Pendamping A",
         ]  # fmt: skip
 
     def test_a_korkab_assigns_follows_data_checks_and_reconciles_but_does_not_import(self):
