@@ -104,6 +104,8 @@ KODE_PREFIX = "ADU-"
 KODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 KODE_LENGTH = 8
 PIN_DIGITS = 6
+# A tracking code as a regular expression (URL patterns, forms).
+KODE_PATTERN = rf"{KODE_PREFIX}[{KODE_ALPHABET}]{{{KODE_LENGTH}}}"
 
 
 def normalize_kode(text: str) -> str:

@@ -4,8 +4,9 @@ pages match its code's own pattern, so kelola/catat/ and kelola/statistik/ stay 
 from django.urls import path, re_path
 
 from . import views_handling as views
+from .models import KODE_PATTERN
 
-KODE = r"(?P<kode>ADU-[0-9A-Z]{8})"
+KODE = rf"(?P<kode>{KODE_PATTERN})"
 
 urlpatterns = [
     path("kelola/", views.complaint_list, name="list"),

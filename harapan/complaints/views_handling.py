@@ -2,6 +2,7 @@
 its steps, and the buttons of its next step. The views are thin: each POST calls one
 function of actions.py and reports its refusal as a message, nothing changed."""
 
+import re
 from collections import Counter
 
 from django.contrib import messages
@@ -25,6 +26,7 @@ from .access import may_handle, reassign_targets, sees_complainant
 from .forms_handling import ComplaintFilterForm, NoteForm, ReassignForm, ResolveForm, RespondForm
 from .models import (
     EARLY_DECISIONS,
+    KODE_PATTERN,
     LEVEL_ROLES,
     Complaint,
     ComplaintNotice,
@@ -259,8 +261,9 @@ def close_duplicates(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not handles_complaints(user):
         raise PermissionDenied
-    back = request.POST.get("kembali", "")
-    target = redirect("complaints:detail", kode=back) if back else redirect("complaints:list")
+    back = request.POST.get("kembali", "")  # from a complaint's page: back to it
+    target = (redirect("complaints:detail", kode=back) if re.fullmatch(KODE_PATTERN, back)
+              else redirect("complaints:list"))  # fmt: skip
     original_kode = normalize_kode(request.POST.get("original", ""))
     codes = {normalize_kode(code) for code in request.POST.getlist("duplicates") if code.strip()}
     scoped = _scoped(user)

@@ -138,3 +138,19 @@ class ComplaintListTest(ComplaintTestCase):
                          ["Ada pengaduan yang tidak ditemukan di wilayah Anda."])  # fmt: skip
         self.late.refresh_from_db()
         self.assertEqual(self.late.status, Status.RECEIVED)
+
+    def test_a_complaint_marked_as_a_repeat_from_its_own_page_returns_there(self):
+        self.client.force_login(self.pendamping_a)
+        detail = reverse("complaints:detail", args=[self.late.kode])
+        done = self.client.post(
+            reverse("complaints:close_duplicates"),
+            {"original": self.on_time.kode, "duplicates": [self.late.kode],
+             "kembali": self.late.kode},
+        )  # fmt: skip
+        self.assertRedirects(done, detail, fetch_redirect_response=False)
+        self.late.refresh_from_db()
+        self.assertEqual(self.late.duplicate_of, self.on_time)
+        # Anything but a code sends back to the list.
+        done = self.client.post(reverse("complaints:close_duplicates"),
+                                {"original": "", "kembali": "../../admin"})  # fmt: skip
+        self.assertRedirects(done, reverse("complaints:list"), fetch_redirect_response=False)
