@@ -88,6 +88,7 @@ MENU = (
         Item(_("Target GSM"), "graduation:targets"),
     )),
     Group(_("Pengaduan"), "complaints", (
+        Item(_("Kelola pengaduan"), "complaints:list"),
         Item(_("Statistik pengaduan"), "complaints:statistics"),
     )),
     Group(_("Audit"), "audit", (

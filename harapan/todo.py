@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +22,7 @@ from harapan.accounts.roles import Role, may_assign_pendamping
 from harapan.audit.todo import recent_sensitive_reads
 from harapan.benefits import disbursement
 from harapan.benefits.stage_choice import default_stage
+from harapan.complaints.views_handling import held_by_sla
 from harapan.compliance import calendar, monitoring
 from harapan.display.formats import month as month_text
 from harapan.fds.models import MeetingStatus
@@ -33,6 +35,7 @@ from harapan.jobs.forms import IMPORTS, TO_FOLLOW
 from harapan.lib.months import week_label, week_start
 from harapan.registry import changes
 from harapan.registry.models import ChangeRequest, DataFinding, Family, Member
+from harapan.workdays.calendar import SlaStatus
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,27 @@ def my_runs_to_follow(user, today: date) -> Todo:
     return Todo(label, count, _link("jobs:run_list", keadaan=TO_FOLLOW))
 
 
+# Complaints, at every level that holds them (DESIGN §8) --------------------------------
+
+
+COMPLAINT_LABELS = {
+    SlaStatus.AT_RISK: gettext_lazy("pengaduan yang saya pegang berisiko melewati tenggat"),
+    SlaStatus.BREACHED: gettext_lazy("pengaduan yang saya pegang terlambat"),
+}
+
+
+def complaints_held(user, today: date) -> list[Todo]:
+    """The complaints the user holds whose current step is at risk, and those breached:
+    the complaint list with the same filters (`sla`, `saya`) shows the same numbers."""
+    held = held_by_sla(user, timezone.now())
+    return [
+        Todo(str(label), held[status], _link("complaints:list", sla=status.value, saya="on"))
+        for status, label in COMPLAINT_LABELS.items()
+    ]
+
+
 _COORDINATOR = [
+    complaints_held,
     data_updates_waiting,
     graduation_waiting,
     unassigned_families,
@@ -198,11 +221,12 @@ PROVIDERS: dict[str, list[Provider]] = {
         flagged_families,
         meetings_this_week,
         proposals_returned,
+        complaints_held,
         my_runs_to_follow,
     ],
     Role.KORCAM: _COORDINATOR,
     Role.KORKAB: _COORDINATOR,
-    Role.KORWIL: [unassigned_families, pendamping_missing_verification],
+    Role.KORWIL: [complaints_held, unassigned_families, pendamping_missing_verification],
     Role.OPERATOR: [
         imports_to_follow,
         reconciliation_mismatches,

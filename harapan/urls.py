@@ -12,6 +12,7 @@ urlpatterns = [
     path("verifikasi/", include("harapan.compliance.urls")),
     path("p2k2/", include("harapan.fds.urls")),
     path("graduasi/", include("harapan.graduation.urls")),
+    path("pengaduan/", include("harapan.complaints.urls")),
     path("pekerjaan/", include("harapan.jobs.urls")),
     path("audit/", include("harapan.audit.urls")),
     path("pengaduan/", include("harapan.complaints.urls")),

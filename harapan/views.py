@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from harapan.accounts.roles import Role
+from harapan.complaints.views_handling import notices_for
 from harapan.graduation.targets import home_progress
 from harapan.registry.models import Family, FamilyStatus
 from harapan.todo import todo_for
@@ -23,6 +24,8 @@ def home(request):
     context = {
         "role_label": Role(user.role).label if user.role else "",
         "todo": todo_for(user, today),
+        # Complaints escalated to the user, until they dismiss the notice (DESIGN §8).
+        "complaint_notices": notices_for(user),
         "family_count": counts["families"],
         "active_count": counts["active"],
         # The GSM target is on every dashboard (DESIGN §7).

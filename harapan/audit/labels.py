@@ -213,6 +213,10 @@ ACTIONS: dict[str, Action] = {
     "complaints.attachment.download": Action(
         _("Lampiran pengaduan diunduh"), _("mengunduh lampiran pengaduan")
     ),
+    "complaints.view_nik": Action(_("Lihat NIK lengkap pengadu"), _("melihat NIK lengkap pengadu")),
+    "complaints.notice_seen": Action(
+        _("Pemberitahuan pengaduan dibaca"), _("menandai pemberitahuan eskalasi pengaduan dibaca")
+    ),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
     # Working days of the complaint SLAs (`harapan load_collective_leave`)

@@ -1,9 +1,11 @@
 """Who may do what with one complaint (DESIGN §8). Which complaints a user sees at all is
 `accounts.scoping.complaint_filter` (`Complaint.objects.visible_to`)."""
 
+from harapan.accounts.models import User
 from harapan.accounts.roles import READ_ONLY_ROLES, Role
+from harapan.lib import regioncode
 
-from .models import Complaint, level_of, rank
+from .models import CONDUCT_CATEGORIES, LEVEL_ROLES, Complaint, Level, level_of, rank
 
 
 def _staff(user) -> bool:
@@ -49,3 +51,24 @@ def may_handle(user, complaint: Complaint) -> bool:
     if user.is_superuser or complaint.handler_id == user.pk:
         return True
     return user.role not in READ_ONLY_ROLES and _above(user, complaint)
+
+
+def reassign_targets(user, complaint: Complaint):
+    """The users `user` may hand the complaint to (the rules of actions.reassign_complaint,
+    which checks them again): active pendamping and coordinators covering the complaint,
+    within `user`'s region or up their chain; coordinators only for a conduct complaint;
+    neither its handler nor the accused."""
+    covering = set(regioncode.ancestors(complaint.region_code))
+    if complaint.accused_id and complaint.accused.region_id:
+        covering |= set(regioncode.ancestors(complaint.accused.region_id))
+    conduct = complaint.kategori in CONDUCT_CATEGORIES
+    roles = [role for level, role in LEVEL_ROLES.items()
+             if not (conduct and level == Level.PENDAMPING)]  # fmt: skip
+    users = User.objects.filter(role__in=roles, is_active=True, region_id__in=covering).exclude(
+        pk__in=[pk for pk in (complaint.handler_id, complaint.accused_id) if pk]
+    )
+    if not user.is_superuser:
+        mine = user.region_prefix
+        reach = [code for code in covering if code.startswith(mine) or mine.startswith(code)]
+        users = users.filter(region_id__in=reach)
+    return users.order_by("role", "region_id", "username")

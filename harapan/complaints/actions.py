@@ -37,6 +37,7 @@ from .models import (
     Complaint,
     ComplaintAttachment,
     ComplaintNote,
+    ComplaintNotice,
     Decision,
     Level,
     Status,
@@ -339,3 +340,21 @@ def add_note(complaint: Complaint, *, text: str, acting_user) -> ComplaintNote:
     note = ComplaintNote.objects.create(complaint=complaint, author=acting_user, text=text.strip())
     trail.record(acting_user, "complaints.note", complaint)
     return note
+
+
+def record_complainant_nik_view(user, complaint: Complaint) -> None:
+    """A page showed `user` the complainant's whole NIK (DESIGN §11: every full view is
+    audited)."""
+    if complaint.complainant_nik:
+        trail.record(user, "complaints.view_nik", complaint, details={"via": "web"})
+
+
+@transaction.atomic
+def dismiss_notices(user, notice_ids) -> int:
+    """The user has read these notices of theirs: they leave the home page; how many."""
+    if not notice_ids:
+        return 0
+    notices = ComplaintNotice.objects.filter(pk__in=notice_ids, user=user, seen_at__isnull=True)
+    complaints = Complaint.objects.filter(pk__in=notices.values("complaint_id"))
+    trail.record_queryset(user, "complaints.notice_seen", complaints, label="kode")
+    return notices.update(seen_at=timezone.now())

@@ -6,7 +6,7 @@ to the coordinator of that level for its region (for a conduct complaint, the
 accused's region), found as routing.py finds them; the breached step's clock
 starts again at `now`. At korwil it stays, listed as breached. One calendar for
 all, one coordinator lookup and one update per (level, region) group, one audit
-row per complaint.
+row and one home-page notice for its new handler per complaint.
 """
 
 from collections import defaultdict
@@ -21,7 +21,7 @@ from harapan.jobs.claims import claimed
 from harapan.workdays.calendar import SlaStatus
 
 from . import routing
-from .models import LEVEL_ORDER, Complaint, Level, rank
+from .models import LEVEL_ORDER, Complaint, ComplaintNotice, Level, NoticeKind, rank
 from .sla import sla_for
 
 
@@ -47,10 +47,20 @@ def _escalate(now: datetime, acting_user) -> int:
         if sla[row.pk].status == SlaStatus.BREACHED:
             groups[(row.tingkat, row.chain_region or row.region_code)].append(row.pk)
     moved = 0
+    notices: list[ComplaintNotice] = []
     for (level, region), pks in groups.items():
         up = routing.coordinator(LEVEL_ORDER[rank(level) + 1], region)
         group = Complaint.objects.filter(pk__in=pks, tingkat=level).open()
         trail.record_queryset(acting_user, "complaints.escalate", group, label="kode",
                               details={"dari": level, "ke": up.tingkat})  # fmt: skip
+        moving = list(group.values_list("pk", flat=True))
         moved += group.update(tingkat=up.tingkat, handler=up.handler, step_started_at=now)
+        if up.handler is not None:
+            notices.extend(
+                ComplaintNotice(user=up.handler, complaint_id=pk, kind=NoticeKind.ESCALATION,
+                                from_level=level, created_at=now)
+                for pk in moving
+            )  # fmt: skip
+    # The receiving level sees them on its home page (DESIGN §8: notification in-app).
+    ComplaintNotice.objects.bulk_create(notices)
     return moved

@@ -106,6 +106,8 @@ KODE_PREFIX = "ADU-"
 KODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 KODE_LENGTH = 8
 PIN_DIGITS = 6
+# A tracking code as a regular expression (URL patterns, forms).
+KODE_PATTERN = rf"{KODE_PREFIX}[{KODE_ALPHABET}]{{{KODE_LENGTH}}}"
 
 
 def normalize_kode(text: str) -> str:
@@ -273,3 +275,40 @@ class ComplaintAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class NoticeKind(models.TextChoices):
+    ESCALATION = "eskalasi", _("Eskalasi")
+
+
+class ComplaintNoticeQuerySet(models.QuerySet):
+    def unseen_by(self, user) -> "ComplaintNoticeQuerySet":
+        """The user's notices not yet dismissed, of complaints they still see."""
+        return self.filter(
+            user=user, seen_at__isnull=True, complaint__in=Complaint.objects.visible_to(user)
+        )
+
+
+class ComplaintNotice(models.Model):
+    """An in-app notice (DESIGN §8): a complaint reached `user`, e.g. escalated to them.
+    Shown on their home page until they dismiss it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="complaint_notices"
+    )
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("jenis"), max_length=10, choices=NoticeKind.choices)
+    from_level = models.CharField(_("dari tingkat"), max_length=12, choices=Level.choices)
+    created_at = models.DateTimeField(_("dibuat"))
+    seen_at = models.DateTimeField(_("dilihat"), null=True, blank=True)
+
+    objects = ComplaintNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["user", "seen_at"], name="complaint_notice_user_seen")]
+        verbose_name = _("pemberitahuan pengaduan")
+        verbose_name_plural = _("pemberitahuan pengaduan")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.complaint_id} ({self.kind})"

@@ -120,7 +120,17 @@ def calendar_for(complaints: Iterable[Complaint], now: datetime) -> Calendar:
 
 
 def sla_for(complaints: Iterable[Complaint], now: datetime) -> dict[int, Sla | None]:
-    """`sla_of` for many complaints, by pk, with one calendar."""
+    """`sla_of` for many complaints, by pk, with one calendar (none read for no complaint)."""
     complaints = list(complaints)
+    if not complaints:
+        return {}
     calendar = calendar_for(complaints, now)
     return {complaint.pk: sla_of(complaint, now, calendar=calendar) for complaint in complaints}
+
+
+def having_sla(complaints: models.QuerySet, status: str, now: datetime) -> models.QuerySet:
+    """The open complaints of `complaints` whose current step is `status` at `now`: the SLA
+    of all of them at once (one calendar, one read of the clock columns), then one filter."""
+    rows = list(complaints.open().only("pk", "status", "step_started_at"))
+    found = [pk for pk, sla in sla_for(rows, now).items() if sla and sla.status == status]
+    return complaints.filter(pk__in=found)

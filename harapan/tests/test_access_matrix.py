@@ -100,6 +100,8 @@ AUDIT_READERS = frozenset({"korkab", "admin_pusat", "auditor"})
 SECOND_FACTOR = frozenset({"korkab", "operator", "admin_pusat", "auditor"})  # TOTP offered
 PENDAMPING = frozenset({"pendamping_a", "pendamping_b"})  # propose their own families' exits
 ASSESSORS = PENDAMPING | {"korcam_a"}  # the family's pendamping or the korcam of its kecamatan
+# The levels that hold complaints, and admin (DESIGN §8): the handler's refusals are messages.
+COMPLAINT_HANDLERS = EVERYONE - {"operator", "auditor"}
 
 ALL_SCOPES = frozenset({"a", "a2", "b", "metro"})
 SEES = {
@@ -253,6 +255,16 @@ ACCESS = {
     # Complaints: statistics, scoped (every role that sees complaints)
     "complaints:statistics": page(),
     "complaints:statistics_xlsx": page(),
+    # Complaints: staff handling (the complaint of each scope is about that scope's family)
+    "complaints:list": page(),
+    "complaints:detail": page(on="complaint"),
+    "complaints:triage": action(COMPLAINT_HANDLERS, on="complaint"),
+    "complaints:respond": action(COMPLAINT_HANDLERS, on="complaint"),
+    "complaints:resolve": action(COMPLAINT_HANDLERS, on="complaint"),
+    "complaints:reassign": action(COMPLAINT_HANDLERS, on="complaint"),
+    "complaints:note": action(WRITERS, on="complaint"),
+    "complaints:close_duplicates": action(COMPLAINT_HANDLERS),
+    "complaints:notice_seen": action(EVERYONE),
     # Jobs
     "jobs:run_list": page(),
     "jobs:run_detail": page(on="run"),
@@ -298,6 +310,8 @@ MODELS = {
     "group": Group, "meeting": Meeting, "sanction": Sanction, "school": School,
     "import": ImportRun, "run": Run, "kks": KksCustody, "complaint": Complaint,
 }  # fmt: skip
+# The field a kind's URL names it by, when not its pk.
+URL_KEY = {"complaint": "kode"}
 
 
 class AccessMatrixTest(PersonaTestCase):
@@ -318,7 +332,7 @@ class AccessMatrixTest(PersonaTestCase):
             "member": {scope: head.pk for scope, head in heads.items()},
             "nik": {scope: head.nik for scope, head in heads.items()},
         }
-        for kind in ("change", "proposal", "group", "meeting", "sanction", "school"):
+        for kind in ("change", "proposal", "group", "meeting", "sanction", "school", "complaint"):
             cls.objects[kind] = {}
         for scope, user in pendamping.items():
             family, head = families[scope], heads[scope]
@@ -421,7 +435,8 @@ class AccessMatrixTest(PersonaTestCase):
         of each kind of object, and the row of the object it names."""
         row = None
         if kind in MODELS:
-            row = MODELS[kind].objects.filter(pk=self.objects[kind][scope]).values().first()
+            key = URL_KEY.get(kind, "pk")
+            row = MODELS[kind].objects.filter(**{key: self.objects[kind][scope]}).values().first()
         counts = {name: model.objects.count() for name, model in MODELS.items()}
         return AuditEntry.objects.count(), counts, row
 

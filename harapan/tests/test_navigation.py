@@ -37,6 +37,7 @@ class MenuPerRoleTest(PersonaTestCase):
             "Kehadiran sekolah", "Pemantauan verifikasi",
             "Kelompok P2K2", "Pertemuan P2K2", "KPM perlu perhatian", "Laporan P2K2",
             "Usulan graduasi", "Kesiapan graduasi", "Calon graduasi alamiah", "Target GSM",
+            "Kelola pengaduan",
             "Statistik pengaduan",
             "Profil",
         ])  # fmt: skip

@@ -25,7 +25,7 @@ from harapan.audit.labels import all_codes
 from harapan.audit.models import AuditEntry
 from harapan.benefits.batch import compute_entitlements
 from harapan.benefits.models import Stage
-from harapan.complaints.actions import submit_complaint
+from harapan.complaints.actions import add_note, submit_complaint, triage_complaint
 from harapan.complaints.attachments import Checked
 from harapan.compliance import calendar
 from harapan.compliance.batch import compute_sanctions
@@ -154,12 +154,15 @@ class NoCodesOnPagesTest(PersonaTestCase):
             reason="Pindah ke luar provinsi", exit_date=today, acting_user=cls.pendamping_a,
         )  # fmt: skip
         store_findings("1806", today)
-        # A complaint about the family, with an attachment (complaints:attachment's `kode`).
+        # A complaint about the family, triaged, with a note: its page shows every step's labels.
         cls.complaint, _pin = submit_complaint(
-            kategori="pembayaran", saluran="web", uraian="Bantuan belum masuk.",
-            region_code=cls.family.region_code, family=cls.family,
+            kategori="pembayaran", saluran="datang", uraian="Bantuan tahap III belum masuk.",
+            region_code=cls.family.region_code, family=cls.family, name="Sri Wahyuni",
+            acting_user=cls.korcam_a,
             attachment=Checked("surat.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n"),
         )  # fmt: skip
+        triage_complaint(cls.complaint, acting_user=cls.pendamping_a)
+        add_note(cls.complaint, text="Sudah dicek ke bank.", acting_user=cls.pendamping_a)
         cls._upload(GOOD_FAMILIES)
         cls._upload(BROKEN_FAMILIES)
 
@@ -263,7 +266,7 @@ class NoCodesOnPagesTest(PersonaTestCase):
     def test_the_walk_covers_every_app_and_opens_pages_with_data(self):
         names = {name for name, _url in self.pages()}
         for page in ("registry:family_detail", "registry:change_detail", "jobs:run_detail",
-                     "graduation:proposal_detail", "fds:meeting_detail",
+                     "graduation:proposal_detail", "fds:meeting_detail", "complaints:detail",
                      "compliance:month_school", "benefits:kks_family", "home", "login"):  # fmt: skip
             assert page in names
         self.client.force_login(self.korcam_a)

@@ -12,7 +12,7 @@ from harapan.audit.models import AuditEntry
 from harapan.jobs.claims import ClaimRefused, claimed
 from harapan.testing import DESA_A, make_user
 
-from ..models import Complaint, Level, Status
+from ..models import Complaint, ComplaintNotice, Level, Status
 from .base import ComplaintTestCase, file_complaint
 from .test_sla import FRIDAY, wib
 
@@ -62,6 +62,14 @@ class EscalationTest(ComplaintTestCase):
             sorted((row.details["dari"], row.details["ke"]) for row in moves),
             [("korcam", "korkab"), ("korkab", "korwil"), ("pendamping", "korcam")],
         )
+        # Each move left a notice on the home page of the level that received it.
+        notices = ComplaintNotice.objects.filter(complaint=complaint).order_by("created_at")
+        self.assertEqual(
+            [(n.user, n.kind, n.from_level, n.created_at, n.seen_at) for n in notices],
+            [(self.korcam_a, "eskalasi", "pendamping", wib(2026, 8, 21, 0, 0), None),
+             (self.korkab, "eskalasi", "korcam", wib(2026, 8, 28, 0, 0), None),
+             (self.korwil, "eskalasi", "korkab", wib(2026, 9, 3, 0, 0), None)],
+        )  # fmt: skip
 
     def test_a_resolved_or_unbreached_complaint_is_left_where_it_is(self):
         breached = self.received_friday()
@@ -76,6 +84,18 @@ class EscalationTest(ComplaintTestCase):
         self.assert_held(breached, Level.KORCAM, self.korcam_a, wib(2026, 8, 21, 0, 0))
         self.assert_held(resolved, Level.PENDAMPING, self.pendamping_a, FRIDAY)
         self.assert_held(triaged, Level.PENDAMPING, self.pendamping_a, wib(2026, 8, 19, 10, 0))
+        # Only the complaint that moved has a notice.
+        self.assertEqual(list(ComplaintNotice.objects.values_list("complaint", "user")),
+                         [(breached.pk, self.korcam_a.pk)])  # fmt: skip
+
+    def test_a_complaint_passed_to_a_level_with_nobody_leaves_no_notice(self):
+        complaint = self.received_friday()
+        for user in (self.korcam_a, self.korkab, self.korwil):
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+        self.assertEqual(escalate("2026-08-21T00:00"), "1 pengaduan dinaikkan satu tingkat.")
+        self.assert_held(complaint, Level.KORCAM, None, wib(2026, 8, 21, 0, 0))
+        self.assertFalse(ComplaintNotice.objects.exists())
 
     def test_a_conduct_complaint_climbs_the_accused_pendampings_chain(self):
         # The accused works in Kota Metro (1872); the desa is in Kabupaten 1806.

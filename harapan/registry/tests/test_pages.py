@@ -446,8 +446,9 @@ class DetailTest(PersonaTestCase):
         # stage, entitlements, payments; the KKS panel: latest card entry; the
         # compliance panel: members, year rules ×2, verifications, sanctions; the
         # P2K2 panel: memberships, curriculum, completed sessions, rules, flag,
-        # recent attendance; the graduation panel: open proposal
-        with self.assertNumQueries(23):
+        # recent attendance; the graduation panel: open proposal; the complaints panel: the
+        # family's complaints the user sees
+        with self.assertNumQueries(24):
             self.client.get(detail(self.family_a))
 
 
