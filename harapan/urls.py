@@ -15,7 +15,6 @@ urlpatterns = [
     path("pengaduan/", include("harapan.complaints.urls")),
     path("pekerjaan/", include("harapan.jobs.urls")),
     path("audit/", include("harapan.audit.urls")),
-    path("pengaduan/", include("harapan.complaints.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0001_complaints_and_internal_notes'),
+        ('complaints', '0002_accused_name_and_attachments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
