@@ -89,6 +89,7 @@ MENU = (
     )),
     Group(_("Pengaduan"), "complaints", (
         Item(_("Kelola pengaduan"), "complaints:list"),
+        Item(_("Catat pengaduan"), "complaints:intake", may_change_family_data),
         Item(_("Statistik pengaduan"), "complaints:statistics"),
     )),
     Group(_("Audit"), "audit", (

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -15,15 +15,13 @@ from harapan.accounts.roles import may_change_family_data
 from .forms_intake import IntakeForm
 from .models import Complaint
 
-# The staff page of one complaint (the handling pages), linked once it exists.
-DETAIL_URL_NAME = "complaints:detail"
 
-
-def complaint_url(complaint: Complaint) -> str | None:
-    try:
-        return reverse(DETAIL_URL_NAME, kwargs={"kode": complaint.kode})
-    except NoReverseMatch:
+def complaint_url(complaint: Complaint, user) -> str | None:
+    """The complaint's staff page, when the recording user sees it: a pendamping who records
+    a complaint about a colleague's conduct hands it to the korcam and does not."""
+    if not Complaint.objects.visible_to(user).filter(pk=complaint.pk).exists():
         return None
+    return reverse("complaints:detail", kwargs={"kode": complaint.kode})
 
 
 @never_cache  # the answer carries the PIN
@@ -35,7 +33,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     saved = form.save() if form.is_bound else None
     if saved is not None:
         complaint, pin = saved
-        context = {"complaint": complaint, "pin": pin, "url": complaint_url(complaint)}
+        context = {"complaint": complaint, "pin": pin, "url": complaint_url(complaint, request.user)}
         return render(request, "complaints/intake_done.html", context)
     status = 400 if form.is_bound else 200
     return render(request, "complaints/intake.html", {"form": form}, status=status)

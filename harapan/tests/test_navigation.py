@@ -37,7 +37,7 @@ class MenuPerRoleTest(PersonaTestCase):
             "Kehadiran sekolah", "Pemantauan verifikasi",
             "Kelompok P2K2", "Pertemuan P2K2", "KPM perlu perhatian", "Laporan P2K2",
             "Usulan graduasi", "Kesiapan graduasi", "Calon graduasi alamiah", "Target GSM",
-            "Kelola pengaduan",
+            "Kelola pengaduan", "Catat pengaduan",
             "Statistik pengaduan",
             "Profil",
         ])  # fmt: skip
@@ -67,7 +67,8 @@ class MenuPerRoleTest(PersonaTestCase):
         shown = links(self.home(self.auditor))
         assert "Rekonsiliasi" in shown and "Daftar KPM" in shown
         for label in ("Impor registri", "Impor penyaluran", "Impor verifikasi",
-                      "Hitung penetapan", "Penugasan pendamping", "Pekerjaan"):  # fmt: skip
+                      "Hitung penetapan", "Penugasan pendamping", "Pekerjaan",
+                      "Catat pengaduan"):  # fmt: skip
             assert label not in shown, label
 
     def test_a_user_without_a_role_sees_only_their_profile(self):

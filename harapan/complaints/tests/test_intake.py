@@ -89,6 +89,14 @@ class IntakePageTest(ComplaintTestCase):
         complaint = Complaint.objects.get()
         self.assertEqual((complaint.accused, complaint.tingkat, complaint.handler),
                          (self.pendamping_a, "korcam", self.korcam_a))  # fmt: skip
+        # The colleague who recorded it handed it on: no link to a page they may not open.
+        self.assertNotContains(response, "Buka pengaduan ini")
+        self.assertNotContains(response, f"/pengaduan/kelola/{complaint.kode}/")
+
+    def test_the_recorder_who_sees_the_complaint_gets_a_link_to_it(self):
+        response = self.send(self.korcam_a)
+        complaint = Complaint.objects.get()
+        self.assertContains(response, f'<a href="/pengaduan/kelola/{complaint.kode}/">')
 
     def refused(self, user, field: str, message: str, **fields) -> None:
         response = self.send(user, **fields)
