@@ -33,7 +33,11 @@ def intake(request: HttpRequest) -> HttpResponse:
     saved = form.save() if form.is_bound else None
     if saved is not None:
         complaint, pin = saved
-        context = {"complaint": complaint, "pin": pin, "url": complaint_url(complaint, request.user)}
+        context = {
+            "complaint": complaint,
+            "pin": pin,
+            "url": complaint_url(complaint, request.user),
+        }
         return render(request, "complaints/intake_done.html", context)
     status = 400 if form.is_bound else 200
     return render(request, "complaints/intake.html", {"form": form}, status=status)

@@ -306,7 +306,8 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
     def test_the_walk_catches_a_page_or_a_count_that_shows_the_accused_the_complaints(self):
         """The walk is not blind: the test URL conf adds a page listing the codes of
         `visible_to(user)` and one showing only their number, as a to-do line would; with a
-        filter that forgets the accused, the walk reports both, and nothing else."""
+        filter that forgets the accused, the walk reports both, and the real pages that read
+        the same filter."""
 
         def forgetful_filter(user):  # the pendamping's rule, without "never the accused"
             return Q(handler=user) | Q(family__pendamping=user)
@@ -324,5 +325,8 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
         # The page of one complaint, found by its code but not in the user's scope.
         shown = reverse("complaint_shown", kwargs={"kode": complaints[0].kode})
         assert f"{shown} (the complaint's own URL) answers 200, not 404" in problems, problems
-        # Nothing else gives them away: the rest of the walk is as before.
-        assert all(p.startswith((listed, counted, shown)) for p in problems), problems
+        # The real pages read the same filter and give them away too: the family page, the
+        # complaint list and the API's list.
+        family_page = reverse("registry:family_detail", args=[complaints[0].family_id])
+        for real in (family_page, reverse("complaints:list"), "/api/v1/complaints"):
+            assert any(p.startswith(f"{real} shows") for p in problems), (real, problems)
