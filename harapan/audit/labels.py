@@ -214,6 +214,10 @@ ACTIONS: dict[str, Action] = {
         _("Lampiran pengaduan diunduh"), _("mengunduh lampiran pengaduan")
     ),
     "complaints.view_nik": Action(_("Lihat NIK lengkap pengadu"), _("melihat NIK lengkap pengadu")),
+    "complaints.identify_accused": Action(
+        _("Pendamping yang diadukan dicatat"),
+        _("mencatat pendamping yang diadukan menurut nama dari pengadu"),
+    ),
     "complaints.notice_seen": Action(
         _("Pemberitahuan pengaduan dibaca"), _("menandai pemberitahuan eskalasi pengaduan dibaca")
     ),

@@ -72,3 +72,26 @@ def reassign_targets(user, complaint: Complaint):
         reach = [code for code in covering if code.startswith(mine) or mine.startswith(code)]
         users = users.filter(region_id__in=reach)
     return users.order_by("role", "region_id", "username")
+
+
+def may_identify_accused(user, complaint: Complaint) -> bool:
+    """Whether `user` may record which pendamping an open conduct complaint names only in
+    words (actions.identify_accused): one who may handle it, at korcam level or above."""
+    level = level_of(user)
+    coordinator = bool(level and level != Level.PENDAMPING)
+    return bool(
+        complaint.is_conduct
+        and complaint.is_open
+        and complaint.accused_id is None
+        and (coordinator or (_staff(user) and user.is_superuser))
+        and may_handle(user, complaint)
+    )
+
+
+def accused_candidates(user):
+    """The pendamping `user` may name as the accused: the active ones of their region."""
+    users = User.objects.filter(role=Role.PENDAMPING, is_active=True, region__isnull=False)
+    if not user.is_superuser:
+        mine = user.region_id
+        users = users.filter(region__code__startswith=mine) if mine else users.none()
+    return users.order_by("region_id", "first_name", "last_name", "username")

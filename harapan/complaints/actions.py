@@ -26,7 +26,7 @@ from harapan.regions.lookup import NotADesa, desa_code
 from harapan.registry.models import Family
 
 from . import routing
-from .access import covers, may_handle
+from .access import accused_candidates, covers, may_handle, may_identify_accused
 from .attachments import Checked
 from .models import (
     CONDUCT_CATEGORIES,
@@ -294,6 +294,46 @@ def reassign_complaint(complaint: Complaint, *, to_user: User, acting_user) -> C
     before = trail.snapshot(complaint, ["tingkat", "handler_id"])
     _claim(complaint, OPEN_STATUSES, tingkat=level, handler=to_user)
     trail.record(acting_user, "complaints.reassign", complaint,
+                 changes=trail.diff(before, complaint))  # fmt: skip
+    return complaint
+
+
+@transaction.atomic
+def identify_accused(complaint: Complaint, *, accused: User, acting_user) -> Complaint:
+    """Record which pendamping an open conduct complaint accuses when the complainant only
+    wrote a name (`accused_name`, the public form): the korcam holding it, or a coordinator
+    above who may handle it, picks the pendamping among the active ones of their region.
+
+    From then on the accused never sees it (accounts.scoping.complaint_filter) and the
+    coordinators of the accused's region see it too (access.covers). The handler stays as
+    is: a complaint about a pendamping of another kecamatan than the handler's is not
+    re-routed to that pendamping's korcam; the handler may hand it over
+    (reassign_complaint)."""
+    if not complaint.is_conduct:
+        raise ValidationError(
+            _("Pendamping diadukan hanya pada pengaduan perilaku pendamping atau pungli.")
+        )
+    if not complaint.is_open:
+        raise ValidationError(_("Pengaduan ini sudah selesai."))
+    if complaint.accused_id:
+        raise ValidationError(_("Pendamping yang diadukan sudah tercatat."))
+    if not may_identify_accused(acting_user, complaint):
+        raise PermissionDenied(
+            _("Hanya koordinator yang menangani pengaduan ini yang mencatat pendamping yang "
+              "diadukan.")
+        )  # fmt: skip
+    if not accused_candidates(acting_user).filter(pk=accused.pk).exists():
+        raise ValidationError(
+            {"accused": _("Pilih pendamping aktif di wilayah Anda.")}
+        )  # fmt: skip
+    before = trail.snapshot(complaint, ["accused_id"])
+    moved = Complaint.objects.filter(
+        pk=complaint.pk, accused__isnull=True, status__in=OPEN_STATUSES
+    ).update(accused=accused)
+    if not moved:
+        raise ValidationError(_("Pengaduan ini sudah berubah; muat ulang halaman."))
+    complaint.refresh_from_db()
+    trail.record(acting_user, "complaints.identify_accused", complaint,
                  changes=trail.diff(before, complaint))  # fmt: skip
     return complaint
 

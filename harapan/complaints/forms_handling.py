@@ -47,14 +47,32 @@ class NoteForm(forms.Form):
     )  # fmt: skip
 
 
-class ReassignForm(forms.Form):
-    to_user = forms.ModelChoiceField(
-        label=_("Alihkan kepada"), queryset=User.objects.none(), empty_label="—",
-        error_messages={"required": _("Pilih pendamping atau koordinator yang aktif."),
-                        "invalid_choice": _("Pilih pendamping atau koordinator yang aktif.")},
+def _user_choice(label, refusal) -> forms.ModelChoiceField:
+    """One user to choose (the form's `users`); `refusal` for none or one not offered."""
+    return forms.ModelChoiceField(
+        label=label, queryset=User.objects.none(), empty_label="—",
+        error_messages={"required": refusal, "invalid_choice": refusal},
     )  # fmt: skip
+
+
+class _ChooseUser(forms.Form):
+    """A form choosing one of `users` in its field `choice`."""
+
+    choice = ""
 
     def __init__(self, *args, users=None, **kwargs):
         super().__init__(*args, **kwargs)
         if users is not None:
-            self.fields["to_user"].queryset = users
+            self.fields[self.choice].queryset = users
+
+
+class ReassignForm(_ChooseUser):
+    choice = "to_user"
+    to_user = _user_choice(_("Alihkan kepada"), _("Pilih pendamping atau koordinator yang aktif."))
+
+
+class IdentifyAccusedForm(_ChooseUser):
+    choice = "accused"
+    accused = _user_choice(
+        _("Pendamping yang diadukan"), _("Pilih pendamping aktif di wilayah Anda.")
+    )

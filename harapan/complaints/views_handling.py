@@ -15,15 +15,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from harapan.accounts.models import User
-from harapan.accounts.roles import may_change_family_data, sees_full_nik
+from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
 from harapan.lib.nik import shown_nik
 from harapan.paging import paginate
 from harapan.regions.models import Region
 from harapan.registry.naming import name_families
 
 from . import actions
-from .access import may_handle, reassign_targets, sees_complainant
-from .forms_handling import ComplaintFilterForm, NoteForm, ReassignForm, ResolveForm, RespondForm
+from .access import (
+    accused_candidates,
+    may_handle,
+    may_identify_accused,
+    reassign_targets,
+    sees_complainant,
+)
+from .forms_handling import (
+    ComplaintFilterForm,
+    IdentifyAccusedForm,
+    NoteForm,
+    ReassignForm,
+    ResolveForm,
+    RespondForm,
+)
 from .models import (
     EARLY_DECISIONS,
     KODE_PATTERN,
@@ -162,6 +175,9 @@ def complaint_detail(request: HttpRequest, kode: str) -> HttpResponse:
         "sla": sla_of(complaint, timezone.now()),
         "notes": complaint.notes.select_related("author"),
         "note_form": NoteForm() if may_change_family_data(user) else None,
+        "identify_form": IdentifyAccusedForm(users=accused_candidates(user))
+        if may_identify_accused(user, complaint)
+        else None,
         **_forms(user, complaint),
     }
     return render(request, "complaints/handling_detail.html", context)
@@ -248,6 +264,19 @@ def complaint_reassign(request: HttpRequest, kode: str) -> HttpResponse:
         actions.reassign_complaint(complaint, to_user=data["to_user"], acting_user=request.user)
 
     return _step(request, kode, form_class, run, _("Pengaduan dialihkan."))
+
+
+@login_required
+@require_POST
+def complaint_identify_accused(request: HttpRequest, kode: str) -> HttpResponse:
+    def form_class(data):
+        # Any pendamping: the action says why one is refused.
+        return IdentifyAccusedForm(data, users=User.objects.filter(role=Role.PENDAMPING))
+
+    def run(complaint, data):
+        actions.identify_accused(complaint, accused=data["accused"], acting_user=request.user)
+
+    return _step(request, kode, form_class, run, _("Pendamping yang diadukan tercatat."))
 
 
 def reassign_candidates():

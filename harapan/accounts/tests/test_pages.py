@@ -39,6 +39,21 @@ class LoginPageTest(PersonaTestCase):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
 
+    def test_the_sign_in_page_leads_the_public_to_the_complaint_portal(self):
+        response = self.client.get(reverse("login"))
+        self.assertContains(
+            response, '<a href="/pengaduan/" id="tautan-pengaduan">Ajukan atau lacak pengaduan</a>',
+            html=True,
+        )  # fmt: skip
+        self.assertContains(
+            response,
+            '<a href="/pengaduan/lacak/" id="tautan-lacak">Lacak pengaduan dengan kode dan PIN</a>',
+            html=True,
+        )
+        # Both open without signing in.
+        self.assertEqual(self.client.get("/pengaduan/").status_code, 200)
+        self.assertEqual(self.client.get("/pengaduan/lacak/").status_code, 200)
+
     def test_pages_reference_no_outside_assets(self):
         response = self.client.get(reverse("login"))
         html = response.content.decode()
