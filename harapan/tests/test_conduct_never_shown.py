@@ -69,6 +69,8 @@ UNCHANGED_BY_ITSELF = [
     # The public form's security question: a new sum in a new signed token each time.
     (re.compile(r'name="soal" value="[^"]*"'), 'name="soal" value="<soal>"'),
     (re.compile(r"Berapa \d+ ditambah \d+\?"), "Berapa <a> ditambah <b>?"),
+    # The intake form's time of receipt defaults to the clock's minute.
+    (re.compile(r'name="diterima" value="[^"]*"'), 'name="diterima" value="<sekarang>"'),
 ]
 CONDUCT_URAIAN = "Pendamping Zulkarnaen meminta uang tebusan Rp 75.000 untuk kartu KKS"
 PUNGLI_URAIAN = "Ada potongan Rp 50.000 setiap pencairan di balai desa Tirtamulya"
