@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 INSTALLED_APPS += ["ninja"]
 # Complaints (issue 15): an app on registry (DESIGN §11).
 INSTALLED_APPS.insert(INSTALLED_APPS.index("harapan.registry") + 1, "harapan.complaints")
+# The pendamping's own work: plans, activities, meetings, coaching, ethics (issue 16).
+INSTALLED_APPS.insert(INSTALLED_APPS.index("harapan.complaints") + 1, "harapan.fieldwork")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("p2k2/", include("harapan.fds.urls")),
     path("graduasi/", include("harapan.graduation.urls")),
     path("pengaduan/", include("harapan.complaints.urls")),
+    path("kerja/", include("harapan.fieldwork.urls")),
     path("pekerjaan/", include("harapan.jobs.urls")),
     path("audit/", include("harapan.audit.urls")),
     path("admin/", admin.site.urls),
