@@ -98,7 +98,7 @@ def coaching_new(request: HttpRequest) -> HttpResponse:
 
 
 def _note(user, pk: int) -> CoachingNote:
-    _check_part(user)
+    """The note in the user's scope, else 404 (the operator's scope is empty)."""
     notes = CoachingNote.objects.visible_to(user).select_related(
         "coached", "coached__region", "writer"
     )
