@@ -173,13 +173,3 @@ def ethics_decision(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
     actions.mark_decision_seen(case, request.user)
     return render(request, "fieldwork/ethics_decision.html", {"case": case})
-
-
-def decisions_unseen(user) -> list[EthicsCase]:
-    """The decided cases the pendamping concerned has not opened yet: their home page."""
-    return list(
-        EthicsCase.objects.decisions_for(user)
-        .filter(decision_seen_at__isnull=True)
-        .only("pk", "kind", "decided_at")
-        .order_by("decided_at", "pk")
-    )
