@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -167,3 +169,19 @@ class CoachingHomeTest(PersonaTestCase):
         listed = self.client.get(reverse("fieldwork:coaching_list"), {"baru": "on"})
         assert list_total(listed) == 2
         assert "tindak lanjut pembinaan jatuh tempo" not in todo_of(home)
+
+
+class CoachingListQueriesTest(PersonaTestCase):
+    def queries_of_the_list(self) -> int:
+        self.client.force_login(self.korkab)
+        with CaptureQueriesContext(connection) as queries:
+            assert self.client.get(reverse("fieldwork:coaching_list")).status_code == 200
+        return len(queries)
+
+    def test_more_notes_cost_no_more_queries(self):
+        note_about(self.pendamping_a, self.korcam_a, on=TODAY, follow_up_on=TODAY)
+        one = self.queries_of_the_list()
+        for coached, writer in ((self.pendamping_b, self.korkab), (self.korcam_a, self.korkab),
+                                (self.pendamping_a2, self.korcam_a)):  # fmt: skip
+            note_about(coached, writer, on=TODAY, follow_up_on=TODAY)
+        assert self.queries_of_the_list() == one

@@ -4,6 +4,8 @@ nothing; a conduct complaint opens a case about the pendamping it accuses."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from harapan.audit.models import AuditEntry
@@ -162,3 +164,18 @@ class EthicsRefusalsTest(PersonaTestCase):
             url = reverse("fieldwork:ethics_decision", args=[case.pk])
             assert self.client.get(url).status_code == 404
         self.assert_unchanged(before)
+
+
+class EthicsListQueriesTest(PersonaTestCase):
+    def queries_of_the_list(self) -> int:
+        self.client.force_login(self.korkab)
+        with CaptureQueriesContext(connection) as queries:
+            assert self.client.get(reverse("fieldwork:ethics_list")).status_code == 200
+        return len(queries)
+
+    def test_more_cases_cost_no_more_queries(self):
+        reported(self.pendamping_a, self.korkab)
+        one = self.queries_of_the_list()
+        for pendamping in (self.pendamping_a2, self.pendamping_b, self.pendamping_b):
+            reported(pendamping, self.korkab)
+        assert self.queries_of_the_list() == one
