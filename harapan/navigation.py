@@ -19,8 +19,10 @@ from harapan.accounts.roles import (
     may_change_family_data,
     may_compute_benefits,
     reads_audit_trail,
+    sees_ethics_cases,
     works_in_office,
 )
+from harapan.fieldwork.views_coaching import takes_part_in_coaching
 from harapan.registry.views.imports import may_import
 
 
@@ -91,6 +93,10 @@ MENU = (
         Item(_("Kelola pengaduan"), "complaints:list"),
         Item(_("Catat pengaduan"), "complaints:intake", may_change_family_data),
         Item(_("Statistik pengaduan"), "complaints:statistics"),
+    )),
+    Group(_("Kinerja"), "fieldwork", (
+        Item(_("Pembinaan"), "fieldwork:coaching_list", takes_part_in_coaching),
+        Item(_("Kode etik"), "fieldwork:ethics_list", sees_ethics_cases),
     )),
     Group(_("Audit"), "audit", (
         Item(_("Jejak audit"), "audit:trail", reads_audit_trail),

@@ -28,6 +28,7 @@ from harapan.display.formats import month as month_text
 from harapan.fds.models import MeetingStatus
 from harapan.fds.progress import flagged_in_scope
 from harapan.fds.views_meetings import planned_in_week
+from harapan.fieldwork.models import CoachingNote
 from harapan.graduation.models import ExitProposal, ProposalStatus
 from harapan.graduation.views_proposals import WAITING_FOR
 from harapan.jobs.access import IMPORT_KINDS, runs_to_follow, runs_visible_to, to_follow
@@ -196,6 +197,16 @@ def complaints_held(user, today: date) -> list[Todo]:
     ]
 
 
+# Coaching (pembinaan berjenjang, DESIGN §9) ----------------------------------------------
+
+
+def coaching_follow_ups_due(user, today: date) -> Todo:
+    """The writer's coaching notes whose follow-up date has come and is not done."""
+    count = CoachingNote.objects.visible_to(user).follow_up_due(user, today).count()
+    label = _("tindak lanjut pembinaan jatuh tempo")
+    return Todo(label, count, _link("fieldwork:coaching_list", jatuh_tempo="on"))
+
+
 _COORDINATOR = [
     complaints_held,
     data_updates_waiting,
@@ -204,6 +215,7 @@ _COORDINATOR = [
     pendamping_missing_verification,
     data_findings,
     my_runs_to_follow,
+    coaching_follow_ups_due,
 ]
 
 # The auditor's day ----------------------------------------------------------------------
@@ -226,7 +238,12 @@ PROVIDERS: dict[str, list[Provider]] = {
     ],
     Role.KORCAM: _COORDINATOR,
     Role.KORKAB: _COORDINATOR,
-    Role.KORWIL: [complaints_held, unassigned_families, pendamping_missing_verification],
+    Role.KORWIL: [
+        complaints_held,
+        unassigned_families,
+        pendamping_missing_verification,
+        coaching_follow_ups_due,
+    ],
     Role.OPERATOR: [
         imports_to_follow,
         reconciliation_mismatches,

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from harapan.accounts.roles import Role
 from harapan.complaints.views_handling import notices_for
+from harapan.fieldwork.home import notices_for as fieldwork_notices_for
 from harapan.graduation.targets import home_progress
 from harapan.registry.models import Family, FamilyStatus
 from harapan.todo import todo_for
@@ -26,6 +27,8 @@ def home(request):
         "todo": todo_for(user, today),
         # Complaints escalated to the user, until they dismiss the notice (DESIGN §8).
         "complaint_notices": notices_for(user),
+        # Ethics decisions not yet read and new coaching notes about the user (DESIGN §9).
+        "fieldwork_notices": fieldwork_notices_for(user, today),
         "family_count": counts["families"],
         "active_count": counts["active"],
         # The GSM target is on every dashboard (DESIGN §7).

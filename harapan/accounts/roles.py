@@ -42,6 +42,46 @@ READ_ONLY_ROLES = {Role.KORWIL, Role.AUDITOR}
 # Roles that supervise the pendamping of their region (pembinaan berjenjang).
 SUPERVISOR_ROLES = {Role.KORCAM, Role.KORKAB, Role.KORWIL}
 
+# Fieldwork (issue 16): the tiers of pembinaan berjenjang, lowest first. A supervisor
+# coaches whoever is on a lower tier in their region.
+SUPERVISION_TIERS = [Role.PENDAMPING, Role.KORCAM, Role.KORKAB, Role.KORWIL]
+
+
+def tiers_below(user) -> list[Role]:
+    """The roles `user` supervises (coaches): none unless they are a supervisor."""
+    if getattr(user, "role", "") not in SUPERVISOR_ROLES:
+        return []
+    return SUPERVISION_TIERS[: SUPERVISION_TIERS.index(Role(user.role))]
+
+
+def supervises(user, person) -> bool:
+    """Whether `user` is a supervisor above `person` in `person`'s region."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.region_id
+        and person.role in tiers_below(user)
+        and (person.region_id or "").startswith(user.region_id)
+    )
+
+
+# Code-of-ethics cases (DESIGN §9): the korkab and above act on them; the auditor reads.
+ETHICS_ACTING_ROLES = {Role.KORKAB, Role.KORWIL, Role.ADMIN_PUSAT}
+
+
+def acts_on_ethics_cases(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in ETHICS_ACTING_ROLES)
+    )
+
+
+def sees_ethics_cases(user) -> bool:
+    return acts_on_ethics_cases(user) or bool(
+        user.is_authenticated and user.is_active and user.role == Role.AUDITOR
+    )
+
 
 # Roles that assign families to the pendamping of their region (DESIGN §12).
 ASSIGNING_ROLES = {Role.KORCAM, Role.KORKAB, Role.ADMIN_PUSAT}

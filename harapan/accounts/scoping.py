@@ -15,7 +15,7 @@ on the row itself and needs no join.
 
 from django.db.models import Q, QuerySet
 
-from .roles import Role, reads_audit_trail
+from .roles import Role, reads_audit_trail, sees_ethics_cases, tiers_below
 
 NOTHING = Q(pk__in=[])
 
@@ -92,6 +92,58 @@ def audit_filter(user) -> Q:
     if user.role in (Role.ADMIN_PUSAT, Role.AUDITOR):
         return Q()
     return NOTHING
+
+
+# Fieldwork (issue 16): coaching notes and code-of-ethics cases ---------------------------
+
+
+def _staff(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def coaching_filter(user) -> Q:
+    """The filter, for coaching notes (DESIGN §9), of what `user` may see.
+
+    - the person coached and the writer: their notes;
+    - korcam, korkab, korwil: the notes about anyone on a lower tier of their region
+      (roles.tiers_below), never a colleague's on their own tier;
+    - admin pusat, superuser: everything; auditor: everything, or their region;
+    - operator, anyone else: nothing but a note about themselves (none is written).
+    """
+    if not _staff(user):
+        return NOTHING
+    own = Q(coached=user) | Q(writer=user)
+    if user.is_superuser or user.role == Role.ADMIN_PUSAT:
+        return Q()
+    if user.role == Role.AUDITOR:
+        return Q(region_code__startswith=user.region_id) if user.region_id else Q()
+    below = tiers_below(user)
+    if below and user.region_id:
+        return own | Q(region_code__startswith=user.region_id, coached__role__in=below)
+    return own
+
+
+def ethics_case_filter(user) -> Q:
+    """The filter, for code-of-ethics cases (DESIGN §9), of what `user` may see: cases are
+    confidential to the korkab and above and the auditor. Korcam, operator and pendamping
+    see none, not even their own case (their decision: `ethics_decision_filter`)."""
+    if not sees_ethics_cases(user):
+        return NOTHING
+    if user.is_superuser or user.role == Role.ADMIN_PUSAT:
+        return Q()
+    if user.region_id:
+        return Q(region_code__startswith=user.region_id)
+    return Q() if user.role == Role.AUDITOR else NOTHING
+
+
+def ethics_decision_filter(user) -> Q:
+    """The filter, for code-of-ethics cases, of the decisions `user` reads as the pendamping
+    concerned: their own cases once decided, and nothing else of any case."""
+    from harapan.fieldwork.models import EthicsStatus  # it imports this module
+
+    if not _staff(user):
+        return NOTHING
+    return Q(pendamping=user, status=EthicsStatus.DECIDED)
 
 
 def visible_to(user, queryset: QuerySet, via: str = "") -> QuerySet:

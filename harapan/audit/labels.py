@@ -221,6 +221,23 @@ ACTIONS: dict[str, Action] = {
     "complaints.notice_seen": Action(
         _("Pemberitahuan pengaduan dibaca"), _("menandai pemberitahuan eskalasi pengaduan dibaca")
     ),
+    # Fieldwork: coaching notes and code-of-ethics cases (issue 16)
+    "fieldwork.coaching.write": Action(
+        _("Catatan pembinaan ditulis"), _("menulis catatan pembinaan")
+    ),
+    "fieldwork.coaching.follow_up": Action(
+        _("Tindak lanjut pembinaan dicatat"), _("mencatat tindak lanjut pembinaan")
+    ),
+    "fieldwork.ethics.report": Action(
+        _("Kasus kode etik dilaporkan"), _("melaporkan kasus kode etik")
+    ),
+    "fieldwork.ethics.investigate": Action(
+        _("Kasus kode etik diperiksa"), _("mencatat pemeriksaan kasus kode etik")
+    ),
+    "fieldwork.ethics.decide": Action(_("Kasus kode etik diputus"), _("memutus kasus kode etik")),
+    "fieldwork.ethics.decision_seen": Action(
+        _("Keputusan kode etik dibaca"), _("membaca keputusan kode etik atas dirinya")
+    ),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
     # Working days of the complaint SLAs (`harapan load_collective_leave`)

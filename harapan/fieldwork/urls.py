@@ -1,2 +1,4 @@
+from . import urls_coaching, urls_ethics
+
 app_name = "fieldwork"
-urlpatterns: list = []
+urlpatterns = [*urls_coaching.urlpatterns, *urls_ethics.urlpatterns]

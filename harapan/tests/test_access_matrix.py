@@ -69,6 +69,9 @@ from harapan.compliance.models import Sanction, School
 from harapan.compliance.tests.test_family_panel import make_sanction
 from harapan.fds.actions import plan_meetings, save_group
 from harapan.fds.models import Group, Meeting
+from harapan.fieldwork.actions_coaching import write_note
+from harapan.fieldwork.actions_ethics import decide_case, report_case, start_investigation
+from harapan.fieldwork.models import CoachingNote, EthicsCase
 from harapan.graduation.actions import propose_exit
 from harapan.graduation.models import ExitProposal
 from harapan.jobs.models import Run, RunKind, RunStatus
@@ -119,6 +122,21 @@ SEES = {
 # operator; imports are the operators' only ("a", "metro").
 RUN_SEES = {"pendamping_b": {"b"}, "operator": {"a", "b"}, "admin_pusat": ALL_SCOPES}
 SEES_OF_KIND = {"run": RUN_SEES, "import": RUN_SEES}
+# Fieldwork (issue 16). Coaching notes: "a" about pendamping_a by korcam_a, "b" about
+# pendamping_b by the korkab, "metro" about Metro's pendamping by the korwil; seen by the
+# person coached, the writer and the levels above, never by the operator.
+SEES_OF_KIND["coaching"] = {
+    "pendamping_a": {"a"}, "pendamping_b": {"b"}, "korcam_a": {"a"}, "korkab": {"a", "b"},
+    "korwil": {"a", "b", "metro"}, "admin_pusat": ALL_SCOPES, "auditor": ALL_SCOPES,
+}  # fmt: skip
+# Ethics cases about each scope's pendamping: the korkab and above and the auditor only,
+# never the korcam; a decided case's decision page: its pendamping only.
+SEES_OF_KIND["ethics"] = {"korkab": {"a", "b"}, "korwil": {"a", "b", "metro"},
+                          "admin_pusat": ALL_SCOPES, "auditor": ALL_SCOPES}  # fmt: skip
+SEES_OF_KIND["ethics_decision"] = {"pendamping_a": {"a"}, "pendamping_b": {"b"}}
+SUPERVISORS = frozenset({"korcam_a", "korkab", "korwil"})  # write coaching notes
+ETHICS_READERS = frozenset({"korkab", "korwil", "admin_pusat", "auditor"})
+ETHICS_ACTORS = ETHICS_READERS - {"auditor"}
 # Which object each URL parameter other than `pk` names (`pk`: url_walk.PK_OF).
 OBJECT_OF_PARAM = {
     "family_pk": "family",
@@ -301,6 +319,17 @@ ACCESS = {
     "api:list_complaints": page(),
     "api:submit_complaint": action(WRITERS),
     "api:get_complaint": page(on="complaint"),
+    # Fieldwork (issue 16): coaching notes; ethics cases hidden (404) from who does not see them
+    "fieldwork:coaching_list": page(EVERYONE - {"operator"}),
+    "fieldwork:coaching_new": form(SUPERVISORS, SUPERVISORS),
+    "fieldwork:coaching_detail": page(EVERYONE - {"operator"}, on="coaching"),
+    "fieldwork:coaching_follow_up": action(SUPERVISORS, on="coaching"),
+    "fieldwork:ethics_list": page(ETHICS_READERS, denied=404),
+    "fieldwork:ethics_new": form(ETHICS_ACTORS, ETHICS_ACTORS, denied=404),
+    "fieldwork:ethics_detail": page(ETHICS_READERS, on="ethics"),
+    "fieldwork:ethics_investigate": action(ETHICS_ACTORS, on="ethics"),
+    "fieldwork:ethics_decide": action(ETHICS_ACTORS, on="ethics"),
+    "fieldwork:ethics_decision": page(PENDAMPING, on="ethics_decision"),
 }
 
 FAILED = (401, 403, 404, 405)
@@ -310,6 +339,7 @@ MODELS = {
     "family": Family, "member": Member, "change": ChangeRequest, "proposal": ExitProposal,
     "group": Group, "meeting": Meeting, "sanction": Sanction, "school": School,
     "import": ImportRun, "run": Run, "kks": KksCustody, "complaint": Complaint,
+    "coaching": CoachingNote, "ethics": EthicsCase,
 }  # fmt: skip
 # The field a kind's URL names it by, when not its pk.
 URL_KEY = {"complaint": "kode"}
@@ -377,9 +407,29 @@ class AccessMatrixTest(PersonaTestCase):
             kind=RunKind.VERIFICATION_IMPORT, status=RunStatus.DONE, started_by=cls.pendamping_b,
             region_code=cls.pendamping_b.region_id, title="Impor verifikasi",
         ).pk  # fmt: skip
+        cls.make_fieldwork(today, pendamping)
         year, stage = calendar.stage_of(today)
         month = calendar.add_months(calendar.month_start(today), -1)
         cls.values = {"year": year, "stage": stage, "month": f"{month:%Y-%m}"}
+
+    @classmethod
+    def make_fieldwork(cls, today, pendamping):
+        """A coaching note about each scope's pendamping, a reported ethics case and a
+        decided one (issue 16)."""
+        writers = {"a": cls.korcam_a, "b": cls.korkab, "metro": cls.korwil}
+        coaches = {"a": cls.korkab, "b": cls.korkab, "metro": cls.korwil}
+        cls.objects.update(coaching={}, ethics={}, ethics_decision={})
+        for scope, user in pendamping.items():
+            note = write_note(user, on=today, topic="Verifikasi", note="Jadwal kunjungan.",
+                              follow_up_on=today, acting_user=writers[scope])  # fmt: skip
+            cls.objects["coaching"][scope] = note.pk
+            coach = coaches[scope]
+            case = report_case(user, kind="pungli", description="Potongan.", acting_user=coach)
+            cls.objects["ethics"][scope] = case.pk
+            done = report_case(user, kind="gratifikasi", description="Hadiah.", acting_user=coach)
+            start_investigation(done, note="Benar.", acting_user=coach)
+            decide_case(done, decision="teguran", text="Teguran.", acting_user=coach)
+            cls.objects["ethics_decision"][scope] = done.pk
 
     def requests(self, names=None) -> list[tuple[str, str | None, str, str, str]]:
         """(name, kind of object, scope, method, URL) of every request to make."""

@@ -53,6 +53,7 @@ from harapan.compliance.tests.test_family_panel import make_sanction
 from harapan.exports import XLSX
 from harapan.fds.actions import plan_meetings, save_group
 from harapan.fds.models import Group
+from harapan.fieldwork.tests.base import decided, note_about
 from harapan.graduation.actions import propose_exit
 from harapan.jobs.models import Run, RunKind, RunStatus
 from harapan.registry.changes import request_change
@@ -153,6 +154,9 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
             region_code=user.region_id, title="Impor verifikasi",
         )  # fmt: skip
         cls.head = head
+        # Fieldwork (issue 16): a coaching note about A and a decided ethics case of A's.
+        cls.coaching = note_about(user, cls.korcam_a, on=today, follow_up_on=today)
+        cls.ethics_case = decided(user, cls.korkab)
 
     def fillers(self, complaint: Complaint | None) -> dict[str, object]:
         """Parameter values by parameter name, or by the kind of `pk` (url_walk.PK_OF)."""
@@ -169,6 +173,8 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
             "sanction": self.sanction.pk, "proposal": self.proposal.pk,
             "import": self.import_run.pk, "run": self.job_run.pk,
             "month": f"{month:%Y-%m}", "kind": "sekolah", "year": year, "stage": stage,
+            "coaching": self.coaching.pk, "ethics": self.ethics_case.pk,
+            "ethics_decision": self.ethics_case.pk,
         }  # fmt: skip
         if complaint is not None:  # the conduct complaint: A must not reach it
             found.update(complaint_fillers(complaint))

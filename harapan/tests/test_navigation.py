@@ -39,12 +39,14 @@ class MenuPerRoleTest(PersonaTestCase):
             "Usulan graduasi", "Kesiapan graduasi", "Calon graduasi alamiah", "Target GSM",
             "Kelola pengaduan", "Catat pengaduan",
             "Statistik pengaduan",
+            "Pembinaan",
             "Profil",
         ])  # fmt: skip
 
     def test_the_groups_are_the_tasks_then_the_users_own_menu(self):
         assert groups(self.home(self.pendamping_a)) == [
-            "Keluarga", "Bantuan", "Verifikasi", "P2K2", "Graduasi", "Pengaduan", "Pendamping A",
+            "Keluarga", "Bantuan", "Verifikasi", "P2K2", "Graduasi", "Pengaduan", "Kinerja",
+            "Pendamping A",
         ]  # fmt: skip
 
     def test_a_korkab_assigns_follows_data_checks_and_reconciles_but_does_not_import(self):

@@ -35,6 +35,8 @@ from harapan.demo.fds import build_fds
 from harapan.demo.graduation import build_graduation
 from harapan.demo.verification import build_verification
 from harapan.fds.models import Group, Meeting
+from harapan.fieldwork.actions_coaching import record_follow_up
+from harapan.fieldwork.tests.base import decided, note_about
 from harapan.graduation.actions import propose_exit
 from harapan.graduation.assessment import record_assessment
 from harapan.jobs.models import Run
@@ -165,6 +167,11 @@ class NoCodesOnPagesTest(PersonaTestCase):
         add_note(cls.complaint, text="Sudah dicek ke bank.", acting_user=cls.pendamping_a)
         cls._upload(GOOD_FAMILIES)
         cls._upload(BROKEN_FAMILIES)
+        # Fieldwork (issue 16): a coaching note followed up, a case decided from a complaint.
+        cls.coaching = note_about(cls.pendamping_a, cls.korcam_a, on=today, follow_up_on=today)
+        record_follow_up(cls.coaching, outcome="Jadwal diperbaiki.", acting_user=cls.korcam_a)
+        cls.ethics_case = decided(cls.pendamping_a, cls.korkab, kind="manipulasi_data",
+                                  decision="penundaan_honor")  # fmt: skip
 
     @classmethod
     def _upload(cls, lines):
@@ -203,6 +210,9 @@ class NoCodesOnPagesTest(PersonaTestCase):
             .pk,
             "proposal": self.proposal.pk,
             "kode": self.complaint.kode,
+            "coaching": self.coaching.pk,
+            "ethics": self.ethics_case.pk,
+            "ethics_decision": self.ethics_case.pk,
         }
 
     def pages(self) -> list[tuple[str, str]]:

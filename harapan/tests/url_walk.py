@@ -31,6 +31,13 @@ PK_OF = {
     "graduation:proposal_verify": "proposal",
     "graduation:proposal_approve": "proposal",
     "graduation:proposal_reject": "proposal",
+    # Fieldwork (issue 16): coaching notes, ethics cases, a case's decision for its pendamping
+    "fieldwork:coaching_detail": "coaching",
+    "fieldwork:coaching_follow_up": "coaching",
+    "fieldwork:ethics_detail": "ethics",
+    "fieldwork:ethics_investigate": "ethics",
+    "fieldwork:ethics_decide": "ethics",
+    "fieldwork:ethics_decision": "ethics_decision",
 }
 
 

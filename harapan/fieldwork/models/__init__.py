@@ -2,6 +2,19 @@
 is imported here so that Django finds it."""
 
 from .activities import Activity, ActivityQuerySet
+from .coaching import CoachingNote
+from .ethics import EthicsCase, EthicsDecision, EthicsKind, EthicsStatus
 from .plans import PlanLine, PlanStatus, WorkPlan
 
-__all__ = ["Activity", "ActivityQuerySet", "PlanLine", "PlanStatus", "WorkPlan"]
+__all__ = [
+    "Activity",
+    "ActivityQuerySet",
+    "CoachingNote",
+    "EthicsCase",
+    "EthicsDecision",
+    "EthicsKind",
+    "EthicsStatus",
+    "PlanLine",
+    "PlanStatus",
+    "WorkPlan",
+]
