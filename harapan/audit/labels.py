@@ -217,6 +217,9 @@ ACTIONS: dict[str, Action] = {
     "complaints.notice_seen": Action(
         _("Pemberitahuan pengaduan dibaca"), _("menandai pemberitahuan eskalasi pengaduan dibaca")
     ),
+    # The activity log (fieldwork/actions_activities.py)
+    "fieldwork.activity.log": Action(_("Kegiatan dicatat"), _("mencatat kegiatan pendamping")),
+    "fieldwork.activity.delete": Action(_("Kegiatan dihapus"), _("menghapus kegiatan pendamping")),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
     # Working days of the complaint SLAs (`harapan load_collective_leave`)
