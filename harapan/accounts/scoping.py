@@ -91,7 +91,7 @@ def activity_filter(user) -> Q:
     if user.role in (Role.KORCAM, Role.KORKAB, Role.KORWIL, Role.AUDITOR):
         if not user.region_id:
             return Q() if user.role == Role.AUDITOR else NOTHING
-        return Q(pendamping__region_id__startswith=user.region_id)
+        return Q(pendamping__region__code__startswith=user.region_id)
     return NOTHING
 
 

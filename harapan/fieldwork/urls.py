@@ -1,2 +1,4 @@
+from . import urls_activities
+
 app_name = "fieldwork"
-urlpatterns: list = []
+urlpatterns = [*urls_activities.urlpatterns]

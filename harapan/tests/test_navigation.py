@@ -39,12 +39,14 @@ class MenuPerRoleTest(PersonaTestCase):
             "Usulan graduasi", "Kesiapan graduasi", "Calon graduasi alamiah", "Target GSM",
             "Kelola pengaduan", "Catat pengaduan",
             "Statistik pengaduan",
+            "Kegiatan", "Catat kegiatan",
             "Profil",
         ])  # fmt: skip
 
     def test_the_groups_are_the_tasks_then_the_users_own_menu(self):
         assert groups(self.home(self.pendamping_a)) == [
-            "Keluarga", "Bantuan", "Verifikasi", "P2K2", "Graduasi", "Pengaduan", "Pendamping A",
+            "Keluarga", "Bantuan", "Verifikasi", "P2K2", "Graduasi", "Pengaduan", "Kinerja",
+            "Pendamping A",
         ]  # fmt: skip
 
     def test_a_korkab_assigns_follows_data_checks_and_reconciles_but_does_not_import(self):
@@ -62,6 +64,12 @@ class MenuPerRoleTest(PersonaTestCase):
                       "Impor verifikasi", "Temuan data", "Pekerjaan"):  # fmt: skip
             assert label in shown, label
         assert "Penugasan pendamping" not in shown
+        # The Dinas Sosial does not supervise the pendamping: no activity logs.
+        assert "Kegiatan" not in shown and "Catat kegiatan" not in shown
+
+    def test_a_korcam_reads_the_activity_logs_but_logs_none_of_their_own(self):
+        shown = links(self.home(self.korcam_a))
+        assert "Kegiatan" in shown and "Catat kegiatan" not in shown
 
     def test_an_auditor_reads_and_is_offered_nothing_to_upload_or_start(self):
         shown = links(self.home(self.auditor))

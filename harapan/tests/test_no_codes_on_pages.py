@@ -35,6 +35,7 @@ from harapan.demo.fds import build_fds
 from harapan.demo.graduation import build_graduation
 from harapan.demo.verification import build_verification
 from harapan.fds.models import Group, Meeting
+from harapan.fieldwork.actions_activities import log_activity
 from harapan.graduation.actions import propose_exit
 from harapan.graduation.assessment import record_assessment
 from harapan.jobs.models import Run
@@ -163,6 +164,9 @@ class NoCodesOnPagesTest(PersonaTestCase):
         )  # fmt: skip
         triage_complaint(cls.complaint, acting_user=cls.pendamping_a)
         add_note(cls.complaint, text="Sudah dicek ke bank.", acting_user=cls.pendamping_a)
+        # A typed home visit beside the work Harapan logged by itself (the steps above).
+        cls.activity = log_activity(on=today, kind="kunjungan_rumah", family=cls.family,
+                                    note="Kunjungan rumah", acting_user=cls.pendamping_a)  # fmt: skip
         cls._upload(GOOD_FAMILIES)
         cls._upload(BROKEN_FAMILIES)
 
@@ -203,6 +207,7 @@ class NoCodesOnPagesTest(PersonaTestCase):
             .pk,
             "proposal": self.proposal.pk,
             "kode": self.complaint.kode,
+            "activity": self.activity.pk,
         }
 
     def pages(self) -> list[tuple[str, str]]:

@@ -31,6 +31,7 @@ PK_OF = {
     "graduation:proposal_verify": "proposal",
     "graduation:proposal_approve": "proposal",
     "graduation:proposal_reject": "proposal",
+    "fieldwork:activity_delete": "activity",
 }
 
 
