@@ -314,6 +314,8 @@ ACCESS = {
     "api:list_complaints": page(),
     "api:submit_complaint": action(WRITERS),
     "api:get_complaint": page(on="complaint"),
+    "api:list_activities": page(),  # scoped: the operator's list is empty, not refused
+    "api:log_activity": action(PENDAMPING),
 }
 
 FAILED = (401, 403, 404, 405)
