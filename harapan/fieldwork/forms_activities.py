@@ -1,7 +1,7 @@
 """The activity log's forms: the month's filter and the phone form of a typed activity.
 The form checks what a field can; `actions_activities.log_activity` decides the rest."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -12,6 +12,7 @@ from harapan.accounts.roles import Role
 from harapan.lib import months
 from harapan.registry.models import Family
 
+from .actions_activities import BACKDATE_DAYS
 from .kinds import ActivityType
 
 
@@ -66,7 +67,9 @@ def supervised_pendamping(user):
 class ActivityForm(forms.Form):
     """The phone form: a date (today by default), a type, maybe a family of the caseload."""
 
-    on = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     kind = forms.ChoiceField(label=_("Jenis kegiatan"), choices=ActivityType.choices)
     family = forms.CharField(
         label=_("KPM (ID keluarga, boleh kosong)"), required=False, max_length=30,
@@ -84,6 +87,10 @@ class ActivityForm(forms.Form):
         kwargs.setdefault("initial", {"on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.user = user
+        today = timezone.localdate()
+        self.fields["on"].widget.attrs.update(
+            max=today.isoformat(), min=(today - timedelta(days=BACKDATE_DAYS)).isoformat()
+        )
 
     def clean_family(self) -> Family | None:
         registry_id = self.cleaned_data["family"].strip()
