@@ -23,6 +23,7 @@ from harapan.accounts.roles import (
     works_in_office,
 )
 from harapan.fieldwork.views_coaching import takes_part_in_coaching
+from harapan.fieldwork.views_activities import reads_activities
 from harapan.registry.views.imports import may_import
 
 
@@ -97,6 +98,8 @@ MENU = (
     Group(_("Kinerja"), "fieldwork", (
         Item(_("Pembinaan"), "fieldwork:coaching_list", takes_part_in_coaching),
         Item(_("Kode etik"), "fieldwork:ethics_list", sees_ethics_cases),
+        Item(_("Kegiatan"), "fieldwork:activity_list", reads_activities),
+        Item(_("Catat kegiatan"), "fieldwork:activity_new", roles_in(Role.PENDAMPING)),
     )),
     Group(_("Audit"), "audit", (
         Item(_("Jejak audit"), "audit:trail", reads_audit_trail),

@@ -73,6 +73,28 @@ def complaint_filter(user) -> Q:
     return NOTHING
 
 
+def activity_filter(user) -> Q:
+    """The filter, for a pendamping's activities (issue 16, DESIGN §9), of who sees them.
+
+    - pendamping: their own log;
+    - korcam, korkab, korwil: the logs of the pendamping of their region (the pendamping's
+      own kecamatan decides, not the desa of one activity): they supervise them;
+    - operator: nothing: the Dinas Sosial imports and reconciles, it does not supervise;
+    - admin pusat, superuser: everything; auditor: everything, or their region.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_superuser or user.role == Role.ADMIN_PUSAT:
+        return Q()
+    if user.role == Role.PENDAMPING:
+        return Q(pendamping=user)
+    if user.role in (Role.KORCAM, Role.KORKAB, Role.KORWIL, Role.AUDITOR):
+        if not user.region_id:
+            return Q() if user.role == Role.AUDITOR else NOTHING
+        return Q(pendamping__region__code__startswith=user.region_id)
+    return NOTHING
+
+
 def audit_filter(user) -> Q:
     """The filter, for audit entries, of what `user` may read in the trail.
 

@@ -238,6 +238,9 @@ ACTIONS: dict[str, Action] = {
     "fieldwork.ethics.decision_seen": Action(
         _("Keputusan kode etik dibaca"), _("membaca keputusan kode etik atas dirinya")
     ),
+    # The activity log (fieldwork/actions_activities.py)
+    "fieldwork.activity.log": Action(_("Kegiatan dicatat"), _("mencatat kegiatan pendamping")),
+    "fieldwork.activity.delete": Action(_("Kegiatan dihapus"), _("menghapus kegiatan pendamping")),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
     # Working days of the complaint SLAs (`harapan load_collective_leave`)

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from harapan.accounts.roles import may_change_family_data
 from harapan.audit import trail
 from harapan.display import formats
-from harapan.registry import changes
+from harapan.registry import changes, worklog
 from harapan.registry.models import ChangeKind, Family
 
 from .models import KksCustody, KksHolder, KksStatus
@@ -221,6 +221,8 @@ def record_kks_status(
     trail.record(
         acting_user, "benefits.kks.record", entry, details=details, region_code=family.region_code
     )
+    worklog.record_one(acting_user, worklog.KKS_CHECK, on=timezone.localdate(),
+                       source=f"benefits.kks:{entry.pk}", family=family)  # fmt: skip
     if entry.is_violation:
         # A separate action name, so supervisors can search the trail for it alone.
         trail.record(

@@ -23,6 +23,7 @@ from harapan.accounts.roles import Role, may_change_family_data
 from harapan.audit import trail
 from harapan.lib import nik as nikcode
 from harapan.regions.lookup import NotADesa, desa_code
+from harapan.registry import worklog
 from harapan.registry.models import Family
 
 from . import routing
@@ -187,6 +188,13 @@ def _claim(complaint: Complaint, expected, **fields) -> None:
     complaint.refresh_from_db()
 
 
+def _log_step(complaint: Complaint, step: str, acting_user) -> None:
+    """A pendamping's step on a complaint is their work of the day (registry.worklog)."""
+    worklog.record_one(acting_user, worklog.COMPLAINT_FOLLOW_UP, on=timezone.localdate(),
+                       source=f"complaints.{step}:{complaint.pk}", family=complaint.family,
+                       subject=complaint.kode, region_code=complaint.region_code)  # fmt: skip
+
+
 @transaction.atomic
 def triage_complaint(complaint: Complaint, *, acting_user) -> Complaint:
     _check_handler(complaint, acting_user)
@@ -194,6 +202,7 @@ def triage_complaint(complaint: Complaint, *, acting_user) -> Complaint:
     _claim(complaint, [Status.RECEIVED], status=Status.TRIAGED, triaged_at=now,
            step_started_at=now)  # fmt: skip
     trail.record(acting_user, "complaints.triage", complaint)
+    _log_step(complaint, "triage", acting_user)
     return complaint
 
 
@@ -208,6 +217,7 @@ def respond_to_complaint(complaint: Complaint, *, text: str, acting_user) -> Com
     _claim(complaint, [Status.TRIAGED], status=Status.RESPONDED, responded_at=now,
            step_started_at=now, response=text.strip())  # fmt: skip
     trail.record(acting_user, "complaints.respond", complaint)
+    _log_step(complaint, "respond", acting_user)
     return complaint
 
 
@@ -237,6 +247,7 @@ def resolve_complaint(
            resolved_by=resolver)  # fmt: skip
     trail.record(acting_user, "complaints.resolve", complaint,
                  changes=trail.diff(before, complaint))  # fmt: skip
+    _log_step(complaint, "resolve", acting_user)
     return complaint
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from harapan.accounts.roles import Role, may_change_family_data
 from harapan.audit import trail
 from harapan.lib import regioncode
-from harapan.registry import eligibility
+from harapan.registry import eligibility, worklog
 from harapan.registry.models import Member
 
 from . import calendar, commitments
@@ -96,6 +96,7 @@ def record_month(entries: list[Entry], month: date, *, acting_user) -> int:
     check_month(month)
     threshold = ComplianceRules.for_year(month.year).attendance_threshold
     changed = 0
+    desa_codes = set()
     now = timezone.now()
     for entry in entries:
         _visible_member(acting_user, entry.member)
@@ -141,6 +142,8 @@ def record_month(entries: list[Entry], month: date, *, acting_user) -> int:
             details={"bulan": calendar.month_label(month), "komitmen": entry.commitment},
         )  # fmt: skip
         changed += 1
+        desa_codes.add(record.region_code)
+    worklog.verification_month(acting_user, month, desa_codes)
     return changed
 
 

@@ -31,7 +31,7 @@ from harapan.jobs.claims import claimed
 from harapan.lib import tabular
 from harapan.lib.nik import InvalidNik, clean_nik
 from harapan.lib.tabular import FileProblem, read_table
-from harapan.registry import eligibility
+from harapan.registry import eligibility, worklog
 from harapan.registry.models import FamilyStatus, Member
 
 from . import calendar, commitments
@@ -524,6 +524,19 @@ def _write(result: VerificationImportResult, actor, file_name: str, region: str)
     result.imported = True
     summary = result.summary()
     trail.record(actor, ACTION, None, region_code=region, details={"berkas": file_name, **summary})
+    if worklog.is_pendamping(actor):  # a pendamping's own upload is their month's work
+        for month_text, desa_codes in _months_by_desa().items():
+            worklog.verification_month(actor, calendar.parse_month(month_text), desa_codes)
+
+
+def _months_by_desa() -> dict[str, list[str]]:
+    """The file's months, each with the desa of its members: one query, however many rows."""
+    found: dict[str, list[str]] = {}
+    for month_text, desa in bulk.rows(
+        f"SELECT DISTINCT month_text, region_code FROM {MATCHED} ORDER BY month_text, region_code"
+    ):
+        found.setdefault(month_text, []).append(desa)
+    return found
 
 
 def _write_errors(errors_out, result: VerificationImportResult, keep: int) -> None:

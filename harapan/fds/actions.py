@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from harapan.accounts.roles import Role, may_change_family_data
 from harapan.audit import trail
 from harapan.lib import regioncode
+from harapan.registry import worklog
 from harapan.registry.models import Family, FamilyStatus
 
 from .models import Attendance, Group, Meeting, MeetingStatus, Membership, Presence, Session
@@ -256,6 +257,10 @@ def record_meeting(meeting: Meeting, *, held_on: date, place: str, session: Sess
         details={"kehadiran": {str(k): v for k, v in new_marks.items()},
                  "kehadiran_berubah": old_marks != new_marks and bool(old_marks)},
     )  # fmt: skip
+    if worklog.is_pendamping(acting_user):  # the facilitator's work, when a pendamping
+        worklog.record_one(facilitator or acting_user, worklog.P2K2_MEETING, on=held_on,
+                           source=f"fds.meeting:{meeting.pk}", subject=group.name,
+                           region_code=meeting.region_code)  # fmt: skip
     return meeting
 
 

@@ -1,4 +1,8 @@
-from . import urls_coaching, urls_ethics
+from . import urls_activities, urls_coaching, urls_ethics
 
 app_name = "fieldwork"
-urlpatterns = [*urls_coaching.urlpatterns, *urls_ethics.urlpatterns]
+urlpatterns = [
+    *urls_activities.urlpatterns,
+    *urls_coaching.urlpatterns,
+    *urls_ethics.urlpatterns,
+]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from harapan.accounts.roles import Role
 from harapan.audit import trail
 from harapan.registry import actions as registry_actions
+from harapan.registry import worklog
 from harapan.registry.models import ExitReason, Family, FamilyStatus
 
 from . import batch
@@ -71,6 +72,8 @@ def propose_exit(
     )  # fmt: skip
     trail.record(acting_user, "graduation.propose", proposal,
                  details={"jenis": kind, "keluarga": family.registry_id})  # fmt: skip
+    worklog.record_one(acting_user, worklog.GRADUATION_ASSESSMENT, on=timezone.localdate(),
+                       source=f"graduation.proposal:{proposal.pk}", family=family)  # fmt: skip
     return proposal
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from harapan.accounts.roles import Role
 from harapan.audit import trail
+from harapan.registry import worklog
 from harapan.registry.models import Family, FamilyStatus, head_name
 
 from .models import Assessment, AssessmentRules
@@ -125,6 +126,8 @@ def record_assessment(family: Family, data: Mapping, acting_user) -> Assessment:
         "keluarga": family.registry_id, "skor": assessment.score,
         "siap": assessment.score >= rules.threshold,
     })  # fmt: skip
+    worklog.record_one(acting_user, worklog.GRADUATION_ASSESSMENT, on=timezone.localdate(),
+                       source=f"graduation.assessment:{assessment.pk}", family=family)  # fmt: skip
     return assessment
 
 

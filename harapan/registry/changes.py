@@ -32,7 +32,7 @@ from harapan.lib import nik as nikcode
 from harapan.lib import regioncode
 from harapan.regions.lookup import NotADesa, desa_code
 
-from . import checks, moving
+from . import checks, moving, worklog
 from .models import (
     Bank,
     ChangeKind,
@@ -426,6 +426,8 @@ def request_change(
         request,
         details={"kind": kind, "family": family.registry_id, "payload": cleaned},
     )
+    worklog.record_one(acting_user, worklog.DATA_UPDATE, on=timezone.localdate(),
+                       source=f"registry.change:{request.pk}", family=family)  # fmt: skip
     return request
 
 

@@ -72,6 +72,8 @@ from harapan.fds.models import Group, Meeting
 from harapan.fieldwork.actions_coaching import write_note
 from harapan.fieldwork.actions_ethics import decide_case, report_case, start_investigation
 from harapan.fieldwork.models import CoachingNote, EthicsCase
+from harapan.fieldwork.actions_activities import log_activity
+from harapan.fieldwork.models import Activity
 from harapan.graduation.actions import propose_exit
 from harapan.graduation.models import ExitProposal
 from harapan.jobs.models import Run, RunKind, RunStatus
@@ -105,6 +107,7 @@ PENDAMPING = frozenset({"pendamping_a", "pendamping_b"})  # propose their own fa
 ASSESSORS = PENDAMPING | {"korcam_a"}  # the family's pendamping or the korcam of its kecamatan
 # The levels that hold complaints, and admin (DESIGN §8): the handler's refusals are messages.
 COMPLAINT_HANDLERS = EVERYONE - {"operator", "auditor"}
+ACTIVITY_READERS = EVERYONE - {"operator"}
 
 ALL_SCOPES = frozenset({"a", "a2", "b", "metro"})
 SEES = {
@@ -121,7 +124,13 @@ SEES = {
 # "a" was started by the operator of Tanggamus, "b" by pendamping_b, "metro" by Metro's
 # operator; imports are the operators' only ("a", "metro").
 RUN_SEES = {"pendamping_b": {"b"}, "operator": {"a", "b"}, "admin_pusat": ALL_SCOPES}
-SEES_OF_KIND = {"run": RUN_SEES, "import": RUN_SEES}
+# Activities: one of each scope's pendamping; the korcam reads Kecamatan A's pendamping.
+ACTIVITY_SEES = {
+    "pendamping_a": {"a"}, "pendamping_b": {"b"}, "korcam_a": {"a"}, "korkab": {"a", "b"},
+    "korwil": {"a", "b", "metro"}, "admin_pusat": {"a", "b", "metro"},
+    "auditor": {"a", "b", "metro"},
+}  # fmt: skip
+SEES_OF_KIND = {"run": RUN_SEES, "import": RUN_SEES, "activity": ACTIVITY_SEES}
 # Fieldwork (issue 16). Coaching notes: "a" about pendamping_a by korcam_a, "b" about
 # pendamping_b by the korkab, "metro" about Metro's pendamping by the korwil; seen by the
 # person coached, the writer and the levels above, never by the operator.
@@ -316,6 +325,11 @@ ACCESS = {
     "complaints:attachment": page(on="complaint"),
     # Complaints (issue 15): staff intake, and the API (§12)
     "complaints:intake": form(WRITERS, WRITERS),
+    # The activity log (issue 16): the pendamping their own, those above their region's;
+    # the operator does not supervise pendamping. Only a pendamping logs or deletes.
+    "fieldwork:activity_list": page(ACTIVITY_READERS),
+    "fieldwork:activity_new": form(PENDAMPING, PENDAMPING),
+    "fieldwork:activity_delete": action(PENDAMPING, on="activity"),
     "api:list_complaints": page(),
     "api:submit_complaint": action(WRITERS),
     "api:get_complaint": page(on="complaint"),
@@ -330,6 +344,8 @@ ACCESS = {
     "fieldwork:ethics_investigate": action(ETHICS_ACTORS, on="ethics"),
     "fieldwork:ethics_decide": action(ETHICS_ACTORS, on="ethics"),
     "fieldwork:ethics_decision": page(PENDAMPING, on="ethics_decision"),
+    "api:list_activities": page(),  # scoped: the operator's list is empty, not refused
+    "api:log_activity": action(PENDAMPING),
 }
 
 FAILED = (401, 403, 404, 405)
@@ -340,6 +356,7 @@ MODELS = {
     "group": Group, "meeting": Meeting, "sanction": Sanction, "school": School,
     "import": ImportRun, "run": Run, "kks": KksCustody, "complaint": Complaint,
     "coaching": CoachingNote, "ethics": EthicsCase,
+    "activity": Activity,
 }  # fmt: skip
 # The field a kind's URL names it by, when not its pk.
 URL_KEY = {"complaint": "kode"}
@@ -390,6 +407,10 @@ class AccessMatrixTest(PersonaTestCase):
                 attachment=Checked("surat.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n"),
             )  # fmt: skip
             cls.objects["complaint"][scope] = complaint.kode
+        cls.objects["activity"] = {  # a typed home visit of each scope's pendamping
+            scope: log_activity(on=today, kind="kunjungan_rumah", acting_user=user).pk
+            for scope, user in pendamping.items()
+        }
         cls.objects["import"], cls.objects["run"] = {}, {}
         for scope, user in (("a", cls.operator), ("metro", cls.operator_metro)):
             cls.objects["import"][scope] = ImportRun.objects.create(

@@ -54,6 +54,7 @@ from harapan.exports import XLSX
 from harapan.fds.actions import plan_meetings, save_group
 from harapan.fds.models import Group
 from harapan.fieldwork.tests.base import decided, note_about
+from harapan.fieldwork.actions_activities import log_activity
 from harapan.graduation.actions import propose_exit
 from harapan.jobs.models import Run, RunKind, RunStatus
 from harapan.registry.changes import request_change
@@ -157,6 +158,8 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
         # Fieldwork (issue 16): a coaching note about A and a decided ethics case of A's.
         cls.coaching = note_about(user, cls.korcam_a, on=today, follow_up_on=today)
         cls.ethics_case = decided(user, cls.korkab)
+        cls.activity = log_activity(on=timezone.localdate(), kind="kunjungan_rumah",
+                                    family=family, acting_user=user)  # fmt: skip
 
     def fillers(self, complaint: Complaint | None) -> dict[str, object]:
         """Parameter values by parameter name, or by the kind of `pk` (url_walk.PK_OF)."""
@@ -171,7 +174,7 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
             "meeting": self.meeting.pk, "meeting_id": self.meeting.pk,
             "school": self.school.pk, "school_pk": self.school.pk,
             "sanction": self.sanction.pk, "proposal": self.proposal.pk,
-            "import": self.import_run.pk, "run": self.job_run.pk,
+            "import": self.import_run.pk, "run": self.job_run.pk, "activity": self.activity.pk,
             "month": f"{month:%Y-%m}", "kind": "sekolah", "year": year, "stage": stage,
             "coaching": self.coaching.pk, "ethics": self.ethics_case.pk,
             "ethics_decision": self.ethics_case.pk,

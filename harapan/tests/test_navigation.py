@@ -40,6 +40,7 @@ class MenuPerRoleTest(PersonaTestCase):
             "Kelola pengaduan", "Catat pengaduan",
             "Statistik pengaduan",
             "Pembinaan",
+            "Kegiatan", "Catat kegiatan",
             "Profil",
         ])  # fmt: skip
 
@@ -64,6 +65,12 @@ class MenuPerRoleTest(PersonaTestCase):
                       "Impor verifikasi", "Temuan data", "Pekerjaan"):  # fmt: skip
             assert label in shown, label
         assert "Penugasan pendamping" not in shown
+        # The Dinas Sosial does not supervise the pendamping: no activity logs.
+        assert "Kegiatan" not in shown and "Catat kegiatan" not in shown
+
+    def test_a_korcam_reads_the_activity_logs_but_logs_none_of_their_own(self):
+        shown = links(self.home(self.korcam_a))
+        assert "Kegiatan" in shown and "Catat kegiatan" not in shown
 
     def test_an_auditor_reads_and_is_offered_nothing_to_upload_or_start(self):
         shown = links(self.home(self.auditor))

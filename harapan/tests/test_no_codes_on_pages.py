@@ -37,6 +37,7 @@ from harapan.demo.verification import build_verification
 from harapan.fds.models import Group, Meeting
 from harapan.fieldwork.actions_coaching import record_follow_up
 from harapan.fieldwork.tests.base import decided, note_about
+from harapan.fieldwork.actions_activities import log_activity
 from harapan.graduation.actions import propose_exit
 from harapan.graduation.assessment import record_assessment
 from harapan.jobs.models import Run
@@ -165,6 +166,9 @@ class NoCodesOnPagesTest(PersonaTestCase):
         )  # fmt: skip
         triage_complaint(cls.complaint, acting_user=cls.pendamping_a)
         add_note(cls.complaint, text="Sudah dicek ke bank.", acting_user=cls.pendamping_a)
+        # A typed home visit beside the work Harapan logged by itself (the steps above).
+        cls.activity = log_activity(on=today, kind="kunjungan_rumah", family=cls.family,
+                                    note="Kunjungan rumah", acting_user=cls.pendamping_a)  # fmt: skip
         cls._upload(GOOD_FAMILIES)
         cls._upload(BROKEN_FAMILIES)
         # Fieldwork (issue 16): a coaching note followed up, a case decided from a complaint.
@@ -213,6 +217,7 @@ class NoCodesOnPagesTest(PersonaTestCase):
             "coaching": self.coaching.pk,
             "ethics": self.ethics_case.pk,
             "ethics_decision": self.ethics_case.pk,
+            "activity": self.activity.pk,
         }
 
     def pages(self) -> list[tuple[str, str]]:

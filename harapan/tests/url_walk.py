@@ -38,6 +38,7 @@ PK_OF = {
     "fieldwork:ethics_investigate": "ethics",
     "fieldwork:ethics_decide": "ethics",
     "fieldwork:ethics_decision": "ethics_decision",
+    "fieldwork:activity_delete": "activity",
 }
 
 

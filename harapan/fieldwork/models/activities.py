@@ -19,6 +19,11 @@ class ActivityQuerySet(models.QuerySet):
         """Activities on a day of `month` (a date; its day is ignored)."""
         return self.filter(on__year=month.year, on__month=month.month)
 
+    def visible_to(self, user) -> "ActivityQuerySet":
+        from harapan.accounts.scoping import activity_filter
+
+        return self.filter(activity_filter(user))
+
 
 class Activity(models.Model):
     pendamping = models.ForeignKey(
