@@ -21,6 +21,7 @@ from harapan.accounts.roles import (
     reads_audit_trail,
     works_in_office,
 )
+from harapan.fieldwork.views_meetings import sees_meetings
 from harapan.registry.views.imports import may_import
 
 
@@ -91,6 +92,10 @@ MENU = (
         Item(_("Kelola pengaduan"), "complaints:list"),
         Item(_("Catat pengaduan"), "complaints:intake", may_change_family_data),
         Item(_("Statistik pengaduan"), "complaints:statistics"),
+    )),
+    Group(_("Kinerja"), "fieldwork", (
+        Item(_("Rapat koordinasi"), "fieldwork:meeting_list", sees_meetings),
+        Item(_("Tindak lanjut rapat"), "fieldwork:action_items", sees_meetings),
     )),
     Group(_("Audit"), "audit", (
         Item(_("Jejak audit"), "audit:trail", reads_audit_trail),

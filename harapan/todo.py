@@ -28,6 +28,7 @@ from harapan.display.formats import month as month_text
 from harapan.fds.models import MeetingStatus
 from harapan.fds.progress import flagged_in_scope
 from harapan.fds.views_meetings import planned_in_week
+from harapan.fieldwork.views_meetings import my_open_items
 from harapan.graduation.models import ExitProposal, ProposalStatus
 from harapan.graduation.views_proposals import WAITING_FOR
 from harapan.jobs.access import IMPORT_KINDS, runs_to_follow, runs_visible_to, to_follow
@@ -196,6 +197,20 @@ def complaints_held(user, today: date) -> list[Todo]:
     ]
 
 
+# Coordination meetings: the action items a pendamping or korcam owns (issue 16) ---------
+
+
+def my_action_items(user, today: date) -> list[Todo]:
+    """The open action items the user owns, and those of them past their due date."""
+    items = my_open_items(user)
+    return [
+        Todo(_("tindak lanjut rapat menjadi tanggung jawab saya"), items.count(),
+             _link("fieldwork:action_items", saya="on")),
+        Todo(_("tindak lanjut rapat saya melewati tenggat"), items.overdue(today).count(),
+             _link("fieldwork:action_items", saya="on", terlambat="on")),
+    ]  # fmt: skip
+
+
 _COORDINATOR = [
     complaints_held,
     data_updates_waiting,
@@ -204,6 +219,7 @@ _COORDINATOR = [
     pendamping_missing_verification,
     data_findings,
     my_runs_to_follow,
+    my_action_items,
 ]
 
 # The auditor's day ----------------------------------------------------------------------
@@ -223,6 +239,7 @@ PROVIDERS: dict[str, list[Provider]] = {
         proposals_returned,
         complaints_held,
         my_runs_to_follow,
+        my_action_items,
     ],
     Role.KORCAM: _COORDINATOR,
     Role.KORKAB: _COORDINATOR,

@@ -1,2 +1,4 @@
+from . import urls_meetings
+
 app_name = "fieldwork"
-urlpatterns: list = []
+urlpatterns = [*urls_meetings.urlpatterns]

@@ -2,6 +2,17 @@
 is imported here so that Django finds it."""
 
 from .activities import Activity, ActivityQuerySet
+from .meetings import ActionFollowUp, ActionItem, CoordinationMeeting, MeetingAttendance
 from .plans import PlanLine, PlanStatus, WorkPlan
 
-__all__ = ["Activity", "ActivityQuerySet", "PlanLine", "PlanStatus", "WorkPlan"]
+__all__ = [
+    "ActionFollowUp",
+    "ActionItem",
+    "CoordinationMeeting",
+    "MeetingAttendance",
+    "Activity",
+    "ActivityQuerySet",
+    "PlanLine",
+    "PlanStatus",
+    "WorkPlan",
+]
