@@ -158,4 +158,6 @@ def action_item_filter(user) -> Q:
     """Action items: those of the meetings `user` sees, and their own wherever raised."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
-    return coordination_meeting_filter(user, via="meeting") | Q(owner=user)
+    seen = coordination_meeting_filter(user, via="meeting")
+    # An empty Q is dropped by `|`: "everything | mine" would read as "mine" alone.
+    return seen if seen == Q() else seen | Q(owner=user)

@@ -39,12 +39,14 @@ class MenuPerRoleTest(PersonaTestCase):
             "Usulan graduasi", "Kesiapan graduasi", "Calon graduasi alamiah", "Target GSM",
             "Kelola pengaduan", "Catat pengaduan",
             "Statistik pengaduan",
+            "Rapat koordinasi", "Tindak lanjut rapat",
             "Profil",
         ])  # fmt: skip
 
     def test_the_groups_are_the_tasks_then_the_users_own_menu(self):
         assert groups(self.home(self.pendamping_a)) == [
-            "Keluarga", "Bantuan", "Verifikasi", "P2K2", "Graduasi", "Pengaduan", "Pendamping A",
+            "Keluarga", "Bantuan", "Verifikasi", "P2K2", "Graduasi", "Pengaduan", "Kinerja",
+            "Pendamping A",
         ]  # fmt: skip
 
     def test_a_korkab_assigns_follows_data_checks_and_reconciles_but_does_not_import(self):
@@ -62,6 +64,7 @@ class MenuPerRoleTest(PersonaTestCase):
                       "Impor verifikasi", "Temuan data", "Pekerjaan"):  # fmt: skip
             assert label in shown, label
         assert "Penugasan pendamping" not in shown
+        assert "Rapat koordinasi" not in shown  # the pendamping's line, not the Dinas Sosial's
 
     def test_an_auditor_reads_and_is_offered_nothing_to_upload_or_start(self):
         shown = links(self.home(self.auditor))

@@ -35,6 +35,7 @@ from harapan.demo.fds import build_fds
 from harapan.demo.graduation import build_graduation
 from harapan.demo.verification import build_verification
 from harapan.fds.models import Group, Meeting
+from harapan.fieldwork import actions_meetings as coordination
 from harapan.graduation.actions import propose_exit
 from harapan.graduation.assessment import record_assessment
 from harapan.jobs.models import Run
@@ -165,6 +166,21 @@ class NoCodesOnPagesTest(PersonaTestCase):
         add_note(cls.complaint, text="Sudah dicek ke bank.", acting_user=cls.pendamping_a)
         cls._upload(GOOD_FAMILIES)
         cls._upload(BROKEN_FAMILIES)
+        # Two coordination meetings of Kecamatan A: an item of the first, followed up at the
+        # second, is on its agenda with its history; attendance and minutes recorded.
+        first = coordination.plan_meeting(on=today - timedelta(days=30), place="Aula",
+                                          agenda="Evaluasi", acting_user=cls.korcam_a)  # fmt: skip
+        item = coordination.add_action_item(first, text="Kirim rekap", owner=cls.pendamping_a,
+                                            due_on=first.on, acting_user=cls.korcam_a)  # fmt: skip
+        cls.coordination_meeting = coordination.plan_meeting(
+            on=today, place="Aula", agenda="Evaluasi", acting_user=cls.korcam_a)  # fmt: skip
+        coordination.record_follow_up(cls.coordination_meeting, item, status="masih_terbuka",
+                                      note="Menunggu desa", acting_user=cls.korcam_a)  # fmt: skip
+        coordination.record_meeting(
+            cls.coordination_meeting, minutes="Dibahas.", acting_user=cls.korcam_a,
+            presence={cls.pendamping_a.pk: "hadir", cls.pendamping_a2.pk: "izin"},
+        )  # fmt: skip
+        cls.action_item = item
 
     @classmethod
     def _upload(cls, lines):
@@ -203,6 +219,8 @@ class NoCodesOnPagesTest(PersonaTestCase):
             .pk,
             "proposal": self.proposal.pk,
             "kode": self.complaint.kode,
+            "coordination_meeting": self.coordination_meeting.pk,
+            "action_item": self.action_item.pk,
         }
 
     def pages(self) -> list[tuple[str, str]]:

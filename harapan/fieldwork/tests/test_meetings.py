@@ -280,6 +280,19 @@ class ScopingTest(MeetingCase):
             with self.subTest(persona):
                 assert self.listed(getattr(self, persona)) == names
 
+    def test_each_persona_lists_the_action_items_of_the_meetings_they_see(self):
+        owners = {"a": self.pendamping_a, "b": self.pendamping_b, "kab": self.korcam_a}
+        for name, owner in owners.items():
+            meeting = self.meetings[name]
+            actions.add_action_item(meeting, text=f"Item {name}", owner=owner, due_on=meeting.on,
+                                    acting_user=meeting.chair)  # fmt: skip
+        expected = {"pendamping_a": 1, "pendamping_b": 1, "korcam_a": 2, "korkab": 3,
+                    "korwil": 3, "operator": 0, "admin_pusat": 3, "auditor": 3}  # fmt: skip
+        for persona, total in expected.items():
+            with self.subTest(persona):
+                self.client.force_login(getattr(self, persona))
+                assert list_total(self.client.get(reverse("fieldwork:action_items"))) == total
+
     def test_a_pendamping_of_another_kecamatan_gets_404(self):
         self.client.force_login(self.pendamping_b)
         url = reverse("fieldwork:meeting_detail", args=[self.meetings["a"].pk])
