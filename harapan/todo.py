@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -201,12 +202,15 @@ def complaints_held(user, today: date) -> list[Todo]:
 
 
 def my_action_items(user, today: date) -> list[Todo]:
-    """The open action items the user owns, and those of them past their due date."""
-    items = my_open_items(user)
+    """The open action items the user owns, and those of them past their due date (one query:
+    the same filters as the item list's `saya` and `terlambat`)."""
+    counts = my_open_items(user).aggregate(
+        mine=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today))
+    )
     return [
-        Todo(_("tindak lanjut rapat menjadi tanggung jawab saya"), items.count(),
+        Todo(_("tindak lanjut rapat menjadi tanggung jawab saya"), counts["mine"],
              _link("fieldwork:action_items", saya="on")),
-        Todo(_("tindak lanjut rapat saya melewati tenggat"), items.overdue(today).count(),
+        Todo(_("tindak lanjut rapat saya melewati tenggat"), counts["late"],
              _link("fieldwork:action_items", saya="on", terlambat="on")),
     ]  # fmt: skip
 

@@ -179,11 +179,12 @@ class PendampingHome(HomeCase):
         assert html.index('class="todo') < html.index('class="tiles"')
 
     def test_the_page_is_light(self):
-        """Pinned (issue 13): under 30 KB of HTML and at most 15 queries."""
+        """Pinned (issue 13): under 30 KB of HTML and at most 16 queries (15, plus one for the
+        coordination-meeting action items the pendamping owns, issue 16)."""
         self.client.force_login(self.pendamping_a)
         with CaptureQueriesContext(connection) as queries:
             response = self.client.get(reverse("home"))
-        assert len(queries) <= 15, [q["sql"] for q in queries]
+        assert len(queries) <= 16, [q["sql"] for q in queries]
         assert len(response.content) < 30 * 1024, len(response.content)
 
 

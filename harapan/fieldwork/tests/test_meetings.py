@@ -338,3 +338,29 @@ class HomeTodoTest(MeetingCase):
         todo = todo_of(self.client.get(reverse("home")))
         assert todo["tindak lanjut rapat menjadi tanggung jawab saya"][0] == 1
         assert "tindak lanjut rapat saya melewati tenggat" not in todo
+
+
+class QueryCountTest(MeetingCase):
+    def queries(self, url) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert self.client.get(url).status_code == 200
+        return len(captured)
+
+    def test_the_meeting_page_and_item_list_cost_the_same_for_one_item_or_four(self):
+        first = self.plan(60)
+        self.add_item(first, self.pendamping_a, 50)
+        second = self.plan(30)
+        [item] = ActionItem.objects.all()
+        self.follow_up(second, item, "masih_terbuka", "Belum")
+        meeting_url = reverse("fieldwork:meeting_detail", args=[second.pk])
+        list_url = reverse("fieldwork:action_items")
+        few = self.queries(meeting_url), self.queries(list_url)
+        for owner in (self.pendamping_a, self.pendamping_a2, self.pendamping_a2):
+            self.add_item(first, owner, 50)
+        for added in ActionItem.objects.exclude(pk=item.pk):
+            self.follow_up(second, added, "masih_terbuka", "Belum")
+        assert ActionFollowUp.objects.count() == 4
+        assert (self.queries(meeting_url), self.queries(list_url)) == few
