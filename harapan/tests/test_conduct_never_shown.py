@@ -53,6 +53,7 @@ from harapan.compliance.tests.test_family_panel import make_sanction
 from harapan.exports import XLSX
 from harapan.fds.actions import plan_meetings, save_group
 from harapan.fds.models import Group
+from harapan.fieldwork.actions_meetings import add_action_item, plan_meeting
 from harapan.graduation.actions import propose_exit
 from harapan.jobs.models import Run, RunKind, RunStatus
 from harapan.registry.changes import request_change
@@ -151,6 +152,11 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
             region_code=user.region_id, title="Impor verifikasi",
         )  # fmt: skip
         cls.head = head
+        # A coordination meeting of A's kecamatan with an item of A's (issue 16).
+        cls.coordination_meeting = plan_meeting(on=today, place="", agenda="",
+                                                acting_user=cls.korcam_a)  # fmt: skip
+        cls.action_item = add_action_item(cls.coordination_meeting, text="Rekap", owner=user,
+                                          due_on=today, acting_user=cls.korcam_a)  # fmt: skip
 
     def fillers(self, complaint: Complaint | None) -> dict[str, object]:
         """Parameter values by parameter name, or by the kind of `pk` (url_walk.PK_OF)."""
@@ -167,6 +173,8 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
             "sanction": self.sanction.pk, "proposal": self.proposal.pk,
             "import": self.import_run.pk, "run": self.job_run.pk,
             "month": f"{month:%Y-%m}", "kind": "sekolah", "year": year, "stage": stage,
+            "coordination_meeting": self.coordination_meeting.pk,
+            "action_item": self.action_item.pk,
         }  # fmt: skip
         if complaint is not None:  # the conduct complaint: A must not reach it
             found.update(complaint_fillers(complaint))
