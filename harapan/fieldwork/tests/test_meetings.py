@@ -82,6 +82,9 @@ class CarryOverTest(MeetingCase):
         page = self.client.get(reverse("fieldwork:meeting_detail", args=[second.pk]))
         self.assertContains(page, "Tindak lanjut rapat sebelumnya")
         assert carried_on_page(page) == {open_item.pk: [], done_item.pk: []}
+        # The chair is offered a follow-up form for each, with the names the view reads.
+        for item in (open_item, done_item):
+            self.assertContains(page, f'name="t{item.pk}-status" value="selesai"')
         self.follow_up(second, open_item, "masih_terbuka", "Menunggu data desa")
         self.follow_up(second, done_item, "selesai", "Sudah dikirim")
         # The meeting that closed an item still shows it, with what it recorded.
