@@ -22,8 +22,9 @@ from harapan.accounts.roles import (
     sees_ethics_cases,
     works_in_office,
 )
-from harapan.fieldwork.views_coaching import takes_part_in_coaching
 from harapan.fieldwork.views_activities import reads_activities
+from harapan.fieldwork.views_coaching import takes_part_in_coaching
+from harapan.fieldwork.views_meetings import sees_meetings
 from harapan.registry.views.imports import may_import
 
 
@@ -100,6 +101,8 @@ MENU = (
         Item(_("Kode etik"), "fieldwork:ethics_list", sees_ethics_cases),
         Item(_("Kegiatan"), "fieldwork:activity_list", reads_activities),
         Item(_("Catat kegiatan"), "fieldwork:activity_new", roles_in(Role.PENDAMPING)),
+        Item(_("Rapat koordinasi"), "fieldwork:meeting_list", sees_meetings),
+        Item(_("Tindak lanjut rapat"), "fieldwork:action_items", sees_meetings),
     )),
     Group(_("Audit"), "audit", (
         Item(_("Jejak audit"), "audit:trail", reads_audit_trail),

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -29,6 +30,7 @@ from harapan.fds.models import MeetingStatus
 from harapan.fds.progress import flagged_in_scope
 from harapan.fds.views_meetings import planned_in_week
 from harapan.fieldwork.models import CoachingNote
+from harapan.fieldwork.views_meetings import my_open_items
 from harapan.graduation.models import ExitProposal, ProposalStatus
 from harapan.graduation.views_proposals import WAITING_FOR
 from harapan.jobs.access import IMPORT_KINDS, runs_to_follow, runs_visible_to, to_follow
@@ -207,6 +209,23 @@ def coaching_follow_ups_due(user, today: date) -> Todo:
     return Todo(label, count, _link("fieldwork:coaching_list", jatuh_tempo="on"))
 
 
+# Coordination meetings: the action items a pendamping or korcam owns (issue 16) ---------
+
+
+def my_action_items(user, today: date) -> list[Todo]:
+    """The open action items the user owns, and those of them past their due date (one query:
+    the same filters as the item list's `saya` and `terlambat`)."""
+    counts = my_open_items(user).aggregate(
+        mine=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today))
+    )
+    return [
+        Todo(_("tindak lanjut rapat menjadi tanggung jawab saya"), counts["mine"],
+             _link("fieldwork:action_items", saya="on")),
+        Todo(_("tindak lanjut rapat saya melewati tenggat"), counts["late"],
+             _link("fieldwork:action_items", saya="on", terlambat="on")),
+    ]  # fmt: skip
+
+
 _COORDINATOR = [
     complaints_held,
     data_updates_waiting,
@@ -216,6 +235,7 @@ _COORDINATOR = [
     data_findings,
     my_runs_to_follow,
     coaching_follow_ups_due,
+    my_action_items,
 ]
 
 # The auditor's day ----------------------------------------------------------------------
@@ -235,6 +255,7 @@ PROVIDERS: dict[str, list[Provider]] = {
         proposals_returned,
         complaints_held,
         my_runs_to_follow,
+        my_action_items,
     ],
     Role.KORCAM: _COORDINATOR,
     Role.KORKAB: _COORDINATOR,

@@ -191,3 +191,47 @@ def scoped_by(via: str) -> type[ScopedQuerySet]:
     """A ScopedQuerySet class for rows reached from their family by `via`."""
     name = "ScopedBy" + "".join(part.title() for part in via.split("__"))
     return type(name, (ScopedQuerySet,), {"scope_via": via})
+
+
+# Coordination meetings (issue 16) ----------------------------------------------------------
+
+
+def coordination_meeting_filter(user, via: str = "") -> Q:
+    """The filter, for coordination meetings (or rows reached from one by `via`), of what
+    `user` may see. A meeting is a kecamatan's (6-digit `region_code`) or a kabupaten's (4).
+
+    - pendamping: the meetings of their kecamatan, which they attend;
+    - korcam: those of their kecamatan, which they chair, and those of their kabupaten,
+      which they attend;
+    - korkab, korwil: every meeting in their region (the kabupaten's and its kecamatan's);
+    - admin pusat, superuser: everything; auditor: everything, or their region (read only);
+    - operator and anyone else: nothing (the meetings are the pendamping's line, DESIGN §1).
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_superuser or user.role == Role.ADMIN_PUSAT:
+        return Q()
+    prefix = f"{via}__" if via else ""
+    region = user.region_id or ""
+    if user.role == Role.AUDITOR and not region:
+        return Q()
+    if not region:
+        return NOTHING
+    if user.role == Role.PENDAMPING:
+        return Q(**{f"{prefix}level": "kecamatan", f"{prefix}region_code": region[:6]})
+    if user.role == Role.KORCAM:
+        return Q(**{f"{prefix}level": "kecamatan", f"{prefix}region_code": region[:6]}) | Q(
+            **{f"{prefix}level": "kabupaten", f"{prefix}region_code": region[:4]}
+        )
+    if user.role in (Role.KORKAB, Role.KORWIL, Role.AUDITOR):
+        return Q(**{f"{prefix}region_code__startswith": region})
+    return NOTHING
+
+
+def action_item_filter(user) -> Q:
+    """Action items: those of the meetings `user` sees, and their own wherever raised."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    seen = coordination_meeting_filter(user, via="meeting")
+    # An empty Q is dropped by `|`: "everything | mine" would read as "mine" alone.
+    return seen if seen == Q() else seen | Q(owner=user)

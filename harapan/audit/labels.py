@@ -207,6 +207,22 @@ ACTIONS: dict[str, Action] = {
     "complaints.note": Action(
         _("Catatan internal pengaduan"), _("menulis catatan internal pada pengaduan")
     ),
+    # Coordination meetings (fieldwork/actions_meetings.py)
+    "fieldwork.meeting.plan": Action(
+        _("Rapat koordinasi direncanakan"), _("merencanakan rapat koordinasi")
+    ),
+    "fieldwork.meeting.record": Action(
+        _("Rapat koordinasi dicatat"), _("mencatat kehadiran dan notulen rapat koordinasi")
+    ),
+    "fieldwork.action_item.add": Action(
+        _("Tindak lanjut rapat dicatat"), _("mencatat tindak lanjut rapat koordinasi")
+    ),
+    "fieldwork.action_item.follow_up": Action(
+        _("Perkembangan tindak lanjut dicatat"), _("mencatat perkembangan tindak lanjut rapat")
+    ),
+    "fieldwork.action_item.close": Action(
+        _("Tindak lanjut rapat diselesaikan"), _("menyelesaikan tindak lanjut rapat")
+    ),
     "complaints.statistics.export": Action(
         _("Ekspor statistik pengaduan"), _("mengekspor statistik pengaduan")
     ),

@@ -69,11 +69,17 @@ from harapan.compliance.models import Sanction, School
 from harapan.compliance.tests.test_family_panel import make_sanction
 from harapan.fds.actions import plan_meetings, save_group
 from harapan.fds.models import Group, Meeting
+from harapan.fieldwork.actions_activities import log_activity
 from harapan.fieldwork.actions_coaching import write_note
 from harapan.fieldwork.actions_ethics import decide_case, report_case, start_investigation
-from harapan.fieldwork.models import CoachingNote, EthicsCase
-from harapan.fieldwork.actions_activities import log_activity
-from harapan.fieldwork.models import Activity
+from harapan.fieldwork.actions_meetings import add_action_item, plan_meeting
+from harapan.fieldwork.models import (
+    ActionItem,
+    Activity,
+    CoachingNote,
+    CoordinationMeeting,
+    EthicsCase,
+)
 from harapan.graduation.actions import propose_exit
 from harapan.graduation.models import ExitProposal
 from harapan.jobs.models import Run, RunKind, RunStatus
@@ -146,6 +152,19 @@ SEES_OF_KIND["ethics_decision"] = {"pendamping_a": {"a"}, "pendamping_b": {"b"}}
 SUPERVISORS = frozenset({"korcam_a", "korkab", "korwil"})  # write coaching notes
 ETHICS_READERS = frozenset({"korkab", "korwil", "admin_pusat", "auditor"})
 ETHICS_ACTORS = ETHICS_READERS - {"auditor"}
+# Coordination meetings (issue 16): "a" and "b" are the meetings of Kecamatan A and B, "kab"
+# Tanggamus's (its korcam attend), "metro" a kecamatan of Kota Metro. The korcam chair their
+# kecamatan's, the korkab the kabupaten's; an action item of each is owned by an attendee
+# (pendamping_a, pendamping_b, korcam_a, Metro's pendamping), who sees it with the meeting.
+MEETING_SEES = {
+    "pendamping_a": {"a"}, "pendamping_b": {"b"}, "korcam_a": {"a", "kab"},
+    "korkab": {"a", "b", "kab"}, "korwil": {"a", "b", "kab", "metro"},
+    "admin_pusat": {"a", "b", "kab", "metro"}, "auditor": {"a", "b", "kab", "metro"},
+}  # fmt: skip
+MEETING_CHAIRS = frozenset({"korcam_a", "korkab"})  # the chair's own meeting, else a message
+ITEM_OWNERS = frozenset({"pendamping_a", "pendamping_b", "korcam_a"})  # another's: a message
+SEES_OF_KIND["coordination_meeting"] = MEETING_SEES
+SEES_OF_KIND["action_item"] = MEETING_SEES
 # Which object each URL parameter other than `pk` names (`pk`: url_walk.PK_OF).
 OBJECT_OF_PARAM = {
     "family_pk": "family",
@@ -346,6 +365,15 @@ ACCESS = {
     "fieldwork:ethics_decision": page(PENDAMPING, on="ethics_decision"),
     "api:list_activities": page(),  # scoped: the operator's list is empty, not refused
     "api:log_activity": action(PENDAMPING),
+    # Coordination meetings (fieldwork, issue 16)
+    "fieldwork:meeting_list": page(),
+    "fieldwork:meeting_new": form(MEETING_CHAIRS, MEETING_CHAIRS),
+    "fieldwork:meeting_detail": page(on="coordination_meeting"),
+    "fieldwork:meeting_record": action(MEETING_CHAIRS, on="coordination_meeting"),
+    "fieldwork:action_item_add": action(MEETING_CHAIRS, on="coordination_meeting"),
+    "fieldwork:follow_up_record": action(MEETING_CHAIRS, on="coordination_meeting"),
+    "fieldwork:action_items": page(),
+    "fieldwork:action_item_close": action(ITEM_OWNERS, on="action_item"),
 }
 
 FAILED = (401, 403, 404, 405)
@@ -357,6 +385,7 @@ MODELS = {
     "import": ImportRun, "run": Run, "kks": KksCustody, "complaint": Complaint,
     "coaching": CoachingNote, "ethics": EthicsCase,
     "activity": Activity,
+    "coordination_meeting": CoordinationMeeting, "action_item": ActionItem,
 }  # fmt: skip
 # The field a kind's URL names it by, when not its pk.
 URL_KEY = {"complaint": "kode"}
@@ -429,6 +458,7 @@ class AccessMatrixTest(PersonaTestCase):
             region_code=cls.pendamping_b.region_id, title="Impor verifikasi",
         ).pk  # fmt: skip
         cls.make_fieldwork(today, pendamping)
+        cls.coordination_meetings(today)
         year, stage = calendar.stage_of(today)
         month = calendar.add_months(calendar.month_start(today), -1)
         cls.values = {"year": year, "stage": stage, "month": f"{month:%Y-%m}"}
@@ -451,6 +481,20 @@ class AccessMatrixTest(PersonaTestCase):
             start_investigation(done, note="Benar.", acting_user=coach)
             decide_case(done, decision="teguran", text="Teguran.", acting_user=coach)
             cls.objects["ethics_decision"][scope] = done.pk
+
+    def coordination_meetings(cls, today):
+        korcam_b = make_user("korcam_b", Role.KORCAM, cls.family_b.region_code[:6])
+        korcam_metro = make_user("korcam_metro", Role.KORCAM, METRO_DESA[:6])
+        chairs = {"a": cls.korcam_a, "b": korcam_b, "kab": cls.korkab, "metro": korcam_metro}
+        owners = {"a": cls.pendamping_a, "b": cls.pendamping_b, "kab": cls.korcam_a,
+                  "metro": cls.pendamping_metro}  # fmt: skip
+        cls.objects["coordination_meeting"], cls.objects["action_item"] = {}, {}
+        for scope, chair in chairs.items():
+            meeting = plan_meeting(on=today, place="", agenda="", acting_user=chair)
+            item = add_action_item(meeting, text="Rekap", owner=owners[scope], due_on=today,
+                                   acting_user=chair)  # fmt: skip
+            cls.objects["coordination_meeting"][scope] = meeting.pk
+            cls.objects["action_item"][scope] = item.pk
 
     def requests(self, names=None) -> list[tuple[str, str | None, str, str, str]]:
         """(name, kind of object, scope, method, URL) of every request to make."""

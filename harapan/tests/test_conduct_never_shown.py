@@ -53,8 +53,9 @@ from harapan.compliance.tests.test_family_panel import make_sanction
 from harapan.exports import XLSX
 from harapan.fds.actions import plan_meetings, save_group
 from harapan.fds.models import Group
-from harapan.fieldwork.tests.base import decided, note_about
 from harapan.fieldwork.actions_activities import log_activity
+from harapan.fieldwork.actions_meetings import add_action_item, plan_meeting
+from harapan.fieldwork.tests.base import decided, note_about
 from harapan.graduation.actions import propose_exit
 from harapan.jobs.models import Run, RunKind, RunStatus
 from harapan.registry.changes import request_change
@@ -160,6 +161,11 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
         cls.ethics_case = decided(user, cls.korkab)
         cls.activity = log_activity(on=timezone.localdate(), kind="kunjungan_rumah",
                                     family=family, acting_user=user)  # fmt: skip
+        # A coordination meeting of A's kecamatan with an item of A's (issue 16).
+        cls.coordination_meeting = plan_meeting(on=today, place="", agenda="",
+                                                acting_user=cls.korcam_a)  # fmt: skip
+        cls.action_item = add_action_item(cls.coordination_meeting, text="Rekap", owner=user,
+                                          due_on=today, acting_user=cls.korcam_a)  # fmt: skip
 
     def fillers(self, complaint: Complaint | None) -> dict[str, object]:
         """Parameter values by parameter name, or by the kind of `pk` (url_walk.PK_OF)."""
@@ -178,6 +184,8 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
             "month": f"{month:%Y-%m}", "kind": "sekolah", "year": year, "stage": stage,
             "coaching": self.coaching.pk, "ethics": self.ethics_case.pk,
             "ethics_decision": self.ethics_case.pk,
+            "coordination_meeting": self.coordination_meeting.pk,
+            "action_item": self.action_item.pk,
         }  # fmt: skip
         if complaint is not None:  # the conduct complaint: A must not reach it
             found.update(complaint_fillers(complaint))

@@ -41,6 +41,7 @@ class MenuPerRoleTest(PersonaTestCase):
             "Statistik pengaduan",
             "Pembinaan",
             "Kegiatan", "Catat kegiatan",
+            "Rapat koordinasi", "Tindak lanjut rapat",
             "Profil",
         ])  # fmt: skip
 
@@ -71,6 +72,7 @@ class MenuPerRoleTest(PersonaTestCase):
     def test_a_korcam_reads_the_activity_logs_but_logs_none_of_their_own(self):
         shown = links(self.home(self.korcam_a))
         assert "Kegiatan" in shown and "Catat kegiatan" not in shown
+        assert "Rapat koordinasi" not in shown  # the pendamping's line, not the Dinas Sosial's
 
     def test_an_auditor_reads_and_is_offered_nothing_to_upload_or_start(self):
         shown = links(self.home(self.auditor))

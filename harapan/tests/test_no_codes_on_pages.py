@@ -35,9 +35,10 @@ from harapan.demo.fds import build_fds
 from harapan.demo.graduation import build_graduation
 from harapan.demo.verification import build_verification
 from harapan.fds.models import Group, Meeting
+from harapan.fieldwork import actions_meetings as coordination
+from harapan.fieldwork.actions_activities import log_activity
 from harapan.fieldwork.actions_coaching import record_follow_up
 from harapan.fieldwork.tests.base import decided, note_about
-from harapan.fieldwork.actions_activities import log_activity
 from harapan.graduation.actions import propose_exit
 from harapan.graduation.assessment import record_assessment
 from harapan.jobs.models import Run
@@ -176,6 +177,21 @@ class NoCodesOnPagesTest(PersonaTestCase):
         record_follow_up(cls.coaching, outcome="Jadwal diperbaiki.", acting_user=cls.korcam_a)
         cls.ethics_case = decided(cls.pendamping_a, cls.korkab, kind="manipulasi_data",
                                   decision="penundaan_honor")  # fmt: skip
+        # Two coordination meetings of Kecamatan A: an item of the first, followed up at the
+        # second, is on its agenda with its history; attendance and minutes recorded.
+        first = coordination.plan_meeting(on=today - timedelta(days=30), place="Aula",
+                                          agenda="Evaluasi", acting_user=cls.korcam_a)  # fmt: skip
+        item = coordination.add_action_item(first, text="Kirim rekap", owner=cls.pendamping_a,
+                                            due_on=first.on, acting_user=cls.korcam_a)  # fmt: skip
+        cls.coordination_meeting = coordination.plan_meeting(
+            on=today, place="Aula", agenda="Evaluasi", acting_user=cls.korcam_a)  # fmt: skip
+        coordination.record_follow_up(cls.coordination_meeting, item, status="masih_terbuka",
+                                      note="Menunggu desa", acting_user=cls.korcam_a)  # fmt: skip
+        coordination.record_meeting(
+            cls.coordination_meeting, minutes="Dibahas.", acting_user=cls.korcam_a,
+            presence={cls.pendamping_a.pk: "hadir", cls.pendamping_a2.pk: "izin"},
+        )  # fmt: skip
+        cls.action_item = item
 
     @classmethod
     def _upload(cls, lines):
@@ -218,6 +234,8 @@ class NoCodesOnPagesTest(PersonaTestCase):
             "ethics": self.ethics_case.pk,
             "ethics_decision": self.ethics_case.pk,
             "activity": self.activity.pk,
+            "coordination_meeting": self.coordination_meeting.pk,
+            "action_item": self.action_item.pk,
         }
 
     def pages(self) -> list[tuple[str, str]]:

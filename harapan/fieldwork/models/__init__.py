@@ -4,16 +4,21 @@ is imported here so that Django finds it."""
 from .activities import Activity, ActivityQuerySet
 from .coaching import CoachingNote
 from .ethics import EthicsCase, EthicsDecision, EthicsKind, EthicsStatus
+from .meetings import ActionFollowUp, ActionItem, CoordinationMeeting, MeetingAttendance
 from .plans import PlanLine, PlanStatus, WorkPlan
 
 __all__ = [
+    "ActionFollowUp",
+    "ActionItem",
     "Activity",
     "ActivityQuerySet",
     "CoachingNote",
+    "CoordinationMeeting",
     "EthicsCase",
     "EthicsDecision",
     "EthicsKind",
     "EthicsStatus",
+    "MeetingAttendance",
     "PlanLine",
     "PlanStatus",
     "WorkPlan",
