@@ -482,6 +482,7 @@ class AccessMatrixTest(PersonaTestCase):
             decide_case(done, decision="teguran", text="Teguran.", acting_user=coach)
             cls.objects["ethics_decision"][scope] = done.pk
 
+    @classmethod
     def coordination_meetings(cls, today):
         korcam_b = make_user("korcam_b", Role.KORCAM, cls.family_b.region_code[:6])
         korcam_metro = make_user("korcam_metro", Role.KORCAM, METRO_DESA[:6])

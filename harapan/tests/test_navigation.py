@@ -68,11 +68,11 @@ class MenuPerRoleTest(PersonaTestCase):
         assert "Penugasan pendamping" not in shown
         # The Dinas Sosial does not supervise the pendamping: no activity logs.
         assert "Kegiatan" not in shown and "Catat kegiatan" not in shown
+        assert "Rapat koordinasi" not in shown  # the pendamping's line, not the Dinas Sosial's
 
     def test_a_korcam_reads_the_activity_logs_but_logs_none_of_their_own(self):
         shown = links(self.home(self.korcam_a))
         assert "Kegiatan" in shown and "Catat kegiatan" not in shown
-        assert "Rapat koordinasi" not in shown  # the pendamping's line, not the Dinas Sosial's
 
     def test_an_auditor_reads_and_is_offered_nothing_to_upload_or_start(self):
         shown = links(self.home(self.auditor))
