@@ -92,6 +92,11 @@ MENU = (
         Item(_("Catat pengaduan"), "complaints:intake", may_change_family_data),
         Item(_("Statistik pengaduan"), "complaints:statistics"),
     )),
+    Group(_("Kinerja"), "fieldwork", (
+        Item(_("Rencana kerja"), "fieldwork:plan", roles_in(Role.PENDAMPING)),
+        Item(_("Tinjau rencana kerja"), "fieldwork:plan_review_list",
+             roles_in(Role.KORCAM, Role.KORKAB)),
+    )),  # fmt: skip
     Group(_("Audit"), "audit", (
         Item(_("Jejak audit"), "audit:trail", reads_audit_trail),
     )),

@@ -1,2 +1,4 @@
+from . import urls_plans
+
 app_name = "fieldwork"
-urlpatterns: list = []
+urlpatterns = [*urls_plans.urlpatterns]

@@ -69,6 +69,8 @@ from harapan.compliance.models import Sanction, School
 from harapan.compliance.tests.test_family_panel import make_sanction
 from harapan.fds.actions import plan_meetings, save_group
 from harapan.fds.models import Group, Meeting
+from harapan.fieldwork.actions_plans import Line, save_plan, submit_plan
+from harapan.fieldwork.models import WorkPlan
 from harapan.graduation.actions import propose_exit
 from harapan.graduation.models import ExitProposal
 from harapan.jobs.models import Run, RunKind, RunStatus
@@ -118,7 +120,14 @@ SEES = {
 # "a" was started by the operator of Tanggamus, "b" by pendamping_b, "metro" by Metro's
 # operator; imports are the operators' only ("a", "metro").
 RUN_SEES = {"pendamping_b": {"b"}, "operator": {"a", "b"}, "admin_pusat": ALL_SCOPES}
-SEES_OF_KIND = {"run": RUN_SEES, "import": RUN_SEES}
+# Monthly work plans (accounts.scoping.work_plan_filter): the pendamping's own, their
+# coordinators' region, admin pusat and the auditor; not the operator. One plan per
+# pendamping of scopes a, b and metro.
+PLAN_SEES = {"pendamping_a": {"a"}, "pendamping_b": {"b"}, "korcam_a": {"a"},
+             "korkab": {"a", "b"}, "korwil": {"a", "b", "metro"},
+             "admin_pusat": {"a", "b", "metro"}, "auditor": {"a", "b", "metro"}}  # fmt: skip
+PLAN_REVIEWERS = frozenset({"korcam_a", "korkab"})
+SEES_OF_KIND = {"run": RUN_SEES, "import": RUN_SEES, "plan": PLAN_SEES}
 # Which object each URL parameter other than `pk` names (`pk`: url_walk.PK_OF).
 OBJECT_OF_PARAM = {
     "family_pk": "family",
@@ -129,6 +138,7 @@ OBJECT_OF_PARAM = {
     "meeting_id": "meeting",
     "nik": "nik",
     "kode": "complaint",
+    "plan_id": "plan",
 }
 
 
@@ -300,6 +310,15 @@ ACCESS = {
     "api:list_complaints": page(),
     "api:submit_complaint": action(WRITERS),
     "api:get_complaint": page(on="complaint"),
+    # Monthly work plans (issue 16): the pendamping writes their own, korcam/korkab review
+    "fieldwork:plan": form(PENDAMPING, PENDAMPING),
+    "fieldwork:plan_copy": action(PENDAMPING),
+    "fieldwork:plan_review_list": page(PLAN_REVIEWERS),
+    "fieldwork:plan_detail": page(on="plan"),
+    "fieldwork:plan_review": action(PLAN_REVIEWERS, on="plan"),
+    "api:list_work_plans": page(),
+    "api:get_work_plan": page(on="plan"),
+    "api:save_work_plan": action(PENDAMPING),
 }
 
 FAILED = (401, 403, 404, 405)
@@ -309,6 +328,7 @@ MODELS = {
     "family": Family, "member": Member, "change": ChangeRequest, "proposal": ExitProposal,
     "group": Group, "meeting": Meeting, "sanction": Sanction, "school": School,
     "import": ImportRun, "run": Run, "kks": KksCustody, "complaint": Complaint,
+    "plan": WorkPlan,
 }  # fmt: skip
 # The field a kind's URL names it by, when not its pk.
 URL_KEY = {"complaint": "kode"}
@@ -376,6 +396,10 @@ class AccessMatrixTest(PersonaTestCase):
             kind=RunKind.VERIFICATION_IMPORT, status=RunStatus.DONE, started_by=cls.pendamping_b,
             region_code=cls.pendamping_b.region_id, title="Impor verifikasi",
         ).pk  # fmt: skip
+        cls.objects["plan"] = {}  # this month's plan of each scope's pendamping, submitted
+        for scope, user in pendamping.items():
+            plan = save_plan(user, today, [Line("kunjungan_rumah", 10)], acting_user=user)
+            cls.objects["plan"][scope] = submit_plan(plan, acting_user=user).pk
         year, stage = calendar.stage_of(today)
         month = calendar.add_months(calendar.month_start(today), -1)
         cls.values = {"year": year, "stage": stage, "month": f"{month:%Y-%m}"}

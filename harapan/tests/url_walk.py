@@ -31,6 +31,8 @@ PK_OF = {
     "graduation:proposal_verify": "proposal",
     "graduation:proposal_approve": "proposal",
     "graduation:proposal_reject": "proposal",
+    "fieldwork:plan_detail": "plan",
+    "fieldwork:plan_review": "plan",
 }
 
 
