@@ -164,9 +164,16 @@ def review_plan(plan: WorkPlan, *, accept: bool, note: str = "", acting_user) ->
         )
         if not claimed:
             raise ValidationError(_("Rencana ini tidak sedang menunggu tinjauan."))
-        action = "fieldwork.plan.accept" if accept else "fieldwork.plan.return"
-        details = {"catatan": note} if note else None
-        trail.record(acting_user, action, plan, details=details, region_code=_region(plan))
+        if accept:
+            trail.record(acting_user, "fieldwork.plan.accept", plan, region_code=_region(plan))
+        else:
+            trail.record(
+                acting_user,
+                "fieldwork.plan.return",
+                plan,
+                details={"catatan": note},
+                region_code=_region(plan),
+            )
     plan.refresh_from_db()
     return plan
 

@@ -39,21 +39,23 @@ class MenuPerRoleTest(PersonaTestCase):
             "Usulan graduasi", "Kesiapan graduasi", "Calon graduasi alamiah", "Target GSM",
             "Kelola pengaduan", "Catat pengaduan",
             "Statistik pengaduan",
+            "Rencana kerja",
             "Profil",
         ])  # fmt: skip
 
     def test_the_groups_are_the_tasks_then_the_users_own_menu(self):
         assert groups(self.home(self.pendamping_a)) == [
-            "Keluarga", "Bantuan", "Verifikasi", "P2K2", "Graduasi", "Pengaduan", "Pendamping A",
+            "Keluarga", "Bantuan", "Verifikasi", "P2K2", "Graduasi", "Pengaduan", "Kinerja",
+            "Pendamping A",
         ]  # fmt: skip
 
     def test_a_korkab_assigns_follows_data_checks_and_reconciles_but_does_not_import(self):
         shown = links(self.home(self.korkab))
         for label in ("Penugasan pendamping", "Temuan data", "Rekonsiliasi", "Impor verifikasi",
-                      "Sekolah & faskes", "Pekerjaan"):  # fmt: skip
+                      "Sekolah & faskes", "Pekerjaan", "Tinjau rencana kerja"):  # fmt: skip
             assert label in shown, label
         for label in ("Impor registri", "Impor penyaluran", "Hitung penetapan",
-                      "Kehadiran sekolah"):  # fmt: skip
+                      "Kehadiran sekolah", "Rencana kerja"):  # fmt: skip
             assert label not in shown, label
 
     def test_an_operator_imports_and_computes_but_assigns_no_pendamping(self):

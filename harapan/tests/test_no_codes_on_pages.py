@@ -35,6 +35,8 @@ from harapan.demo.fds import build_fds
 from harapan.demo.graduation import build_graduation
 from harapan.demo.verification import build_verification
 from harapan.fds.models import Group, Meeting
+from harapan.fieldwork import actions_plans as plans
+from harapan.fieldwork.models import Activity
 from harapan.graduation.actions import propose_exit
 from harapan.graduation.assessment import record_assessment
 from harapan.jobs.models import Run
@@ -163,6 +165,13 @@ class NoCodesOnPagesTest(PersonaTestCase):
         )  # fmt: skip
         triage_complaint(cls.complaint, acting_user=cls.pendamping_a)
         add_note(cls.complaint, text="Sudah dicek ke bank.", acting_user=cls.pendamping_a)
+        # This month's work plan, submitted and returned with a note, and a home visit done.
+        plan = plans.save_plan(cls.pendamping_a, today, [plans.Line("kunjungan_rumah", 5)],
+                               acting_user=cls.pendamping_a)  # fmt: skip
+        plans.submit_plan(plan, acting_user=cls.pendamping_a)
+        cls.plan = plans.review_plan(plan, accept=False, note="Tambah P2K2",
+                                     acting_user=cls.korcam_a)  # fmt: skip
+        Activity.objects.create(pendamping=cls.pendamping_a, on=today, kind="kunjungan_rumah")
         cls._upload(GOOD_FAMILIES)
         cls._upload(BROKEN_FAMILIES)
 
@@ -203,6 +212,8 @@ class NoCodesOnPagesTest(PersonaTestCase):
             .pk,
             "proposal": self.proposal.pk,
             "kode": self.complaint.kode,
+            "plan": self.plan.pk,
+            "plan_id": self.plan.pk,
         }
 
     def pages(self) -> list[tuple[str, str]]:
