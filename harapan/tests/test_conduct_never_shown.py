@@ -53,6 +53,7 @@ from harapan.compliance.tests.test_family_panel import make_sanction
 from harapan.exports import XLSX
 from harapan.fds.actions import plan_meetings, save_group
 from harapan.fds.models import Group
+from harapan.fieldwork.actions_plans import Line, save_plan
 from harapan.graduation.actions import propose_exit
 from harapan.jobs.models import Run, RunKind, RunStatus
 from harapan.registry.changes import request_change
@@ -151,6 +152,7 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
             region_code=user.region_id, title="Impor verifikasi",
         )  # fmt: skip
         cls.head = head
+        cls.plan = save_plan(user, today, [Line("kunjungan_rumah", 5)], acting_user=user)
 
     def fillers(self, complaint: Complaint | None) -> dict[str, object]:
         """Parameter values by parameter name, or by the kind of `pk` (url_walk.PK_OF)."""
@@ -166,6 +168,7 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
             "school": self.school.pk, "school_pk": self.school.pk,
             "sanction": self.sanction.pk, "proposal": self.proposal.pk,
             "import": self.import_run.pk, "run": self.job_run.pk,
+            "plan": self.plan.pk, "plan_id": self.plan.pk,
             "month": f"{month:%Y-%m}", "kind": "sekolah", "year": year, "stage": stage,
         }  # fmt: skip
         if complaint is not None:  # the conduct complaint: A must not reach it
