@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja import Status as Answer
 from ninja.errors import HttpError
 from ninja.security.session import SessionAuth
 
@@ -166,13 +167,13 @@ def get_work_plan(request, plan_id: Key):
 @router.post(
     "/work-plans",
     auth=PENDAMPING_ONLY,
-    response=documented(PlanDetailOut, 400, 403),
+    response=documented(PlanDetailOut, 400, 403, status=201),
     summary="Simpan (dan ajukan) rencana kerja sendiri",
 )
 def save_work_plan(request, payload: PlanIn):
-    """The pendamping's own plan of `bulan` (this month or the next), its lines replaced by
-    `baris` (a line of 0 is left out); 400 names the refusal (a plan already submitted or
-    accepted, a month gone by, a kind twice)."""
+    """201 and the plan as saved: the pendamping's own plan of `bulan` (this month or the
+    next), created or its lines replaced by `baris` (a line of 0 is left out); 400 names the
+    refusal (a plan already submitted or accepted, a month gone by, a kind twice)."""
     user = request.user
     lines = [actions.Line(line.jenis, line.jumlah, line.rincian) for line in payload.baris]
     try:
@@ -183,4 +184,4 @@ def save_work_plan(request, payload: PlanIn):
         raise HttpError(403, str(refused)) from None
     except ValidationError as problem:
         raise HttpError(400, " ".join(problem.messages)) from None
-    return _detail(get_object_or_404(_plans(user), pk=plan.pk))
+    return Answer(201, _detail(get_object_or_404(_plans(user), pk=plan.pk)))

@@ -32,7 +32,7 @@ class WorkPlanApi(PersonaTestCase):
             {"jenis": P2K2, "jumlah": 0},
         ]}  # fmt: skip
         response = self.post(self.pendamping_a, body)
-        assert response.status_code == 200, response.content
+        assert response.status_code == 201, response.content
         saved = response.json()
         plan = WorkPlan.objects.get(pendamping=self.pendamping_a, month=self.month)
         assert (saved["id"], saved["status"], saved["bulan"]) == (plan.pk, "diajukan", self.bulan)
