@@ -12,6 +12,7 @@ from harapan.benefits.api import router as benefits_router
 from harapan.complaints.api import router as complaints_router
 from harapan.compliance.api import router as compliance_router
 from harapan.fds.api import router as fds_router
+from harapan.fieldwork.api import router as fieldwork_router
 from harapan.fieldwork.api_activities import router as activities_router
 from harapan.registry.api import router as registry_router
 
@@ -67,3 +68,4 @@ api.add_router("/", compliance_router)
 api.add_router("/", fds_router)
 api.add_router("/", complaints_router)
 api.add_router("/", activities_router)
+api.add_router("/", fieldwork_router)

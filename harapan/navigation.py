@@ -25,6 +25,7 @@ from harapan.accounts.roles import (
 from harapan.fieldwork.views_activities import reads_activities
 from harapan.fieldwork.views_coaching import takes_part_in_coaching
 from harapan.fieldwork.views_meetings import sees_meetings
+from harapan.fieldwork.views_plans import reviews_work_plans
 from harapan.registry.views.imports import may_import
 
 
@@ -97,12 +98,14 @@ MENU = (
         Item(_("Statistik pengaduan"), "complaints:statistics"),
     )),
     Group(_("Kinerja"), "fieldwork", (
-        Item(_("Pembinaan"), "fieldwork:coaching_list", takes_part_in_coaching),
-        Item(_("Kode etik"), "fieldwork:ethics_list", sees_ethics_cases),
+        Item(_("Rencana kerja"), "fieldwork:plan", roles_in(Role.PENDAMPING)),
+        Item(_("Tinjau rencana kerja"), "fieldwork:plan_review_list", reviews_work_plans),
         Item(_("Kegiatan"), "fieldwork:activity_list", reads_activities),
         Item(_("Catat kegiatan"), "fieldwork:activity_new", roles_in(Role.PENDAMPING)),
         Item(_("Rapat koordinasi"), "fieldwork:meeting_list", sees_meetings),
         Item(_("Tindak lanjut rapat"), "fieldwork:action_items", sees_meetings),
+        Item(_("Pembinaan"), "fieldwork:coaching_list", takes_part_in_coaching),
+        Item(_("Kode etik"), "fieldwork:ethics_list", sees_ethics_cases),
     )),
     Group(_("Audit"), "audit", (
         Item(_("Jejak audit"), "audit:trail", reads_audit_trail),

@@ -29,8 +29,10 @@ from harapan.display.formats import month as month_text
 from harapan.fds.models import MeetingStatus
 from harapan.fds.progress import flagged_in_scope
 from harapan.fds.views_meetings import planned_in_week
+from harapan.fieldwork.home_plans import plans_needing_attention
 from harapan.fieldwork.models import CoachingNote
 from harapan.fieldwork.views_meetings import my_open_items
+from harapan.fieldwork.views_plans import plan_url, waiting_for_review
 from harapan.graduation.models import ExitProposal, ProposalStatus
 from harapan.graduation.views_proposals import WAITING_FOR
 from harapan.jobs.access import IMPORT_KINDS, runs_to_follow, runs_visible_to, to_follow
@@ -85,6 +87,19 @@ def proposals_returned(user, today: date) -> Todo:
     count = ExitProposal.objects.visible_to(user).returned().count()
     label = _("usulan graduasi dikembalikan (ditolak)")
     return Todo(label, count, _link("graduation:proposal_list", dikembalikan="on"))
+
+
+def work_plans_due(user, today: date) -> list[Todo]:
+    """Next month's plan not submitted in the last week of a month; a plan returned."""
+    due, returned = plans_needing_attention(user, today)
+    items = []
+    if due:
+        label = _("rencana bulan depan (%(month)s) belum diajukan") % {"month": month_text(due)}
+        items.append(Todo(label, 1, plan_url(due)))
+    for month in returned:
+        label = _("rencana kerja %(month)s dikembalikan") % {"month": month_text(month)}
+        items.append(Todo(label, 1, plan_url(month)))
+    return items
 
 
 # Coordinators ----------------------------------------------------------------------------
@@ -226,6 +241,12 @@ def my_action_items(user, today: date) -> list[Todo]:
     ]  # fmt: skip
 
 
+def work_plans_to_review(user, today: date) -> Todo:
+    """Submitted plans of the korcam's kecamatan; the review list shows the same total."""
+    count = waiting_for_review(user).count()
+    return Todo(_("rencana kerja menunggu tinjauan"), count, _link("fieldwork:plan_review_list"))
+
+
 _COORDINATOR = [
     complaints_held,
     data_updates_waiting,
@@ -253,11 +274,12 @@ PROVIDERS: dict[str, list[Provider]] = {
         flagged_families,
         meetings_this_week,
         proposals_returned,
+        work_plans_due,
         complaints_held,
         my_runs_to_follow,
         my_action_items,
     ],
-    Role.KORCAM: _COORDINATOR,
+    Role.KORCAM: [*_COORDINATOR, work_plans_to_review],
     Role.KORKAB: _COORDINATOR,
     Role.KORWIL: [
         complaints_held,

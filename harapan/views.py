@@ -9,6 +9,7 @@ from django.utils import timezone
 from harapan.accounts.roles import Role
 from harapan.complaints.views_handling import notices_for
 from harapan.fieldwork.home import notices_for as fieldwork_notices_for
+from harapan.fieldwork.home_plans import home_plan
 from harapan.graduation.targets import home_progress
 from harapan.registry.models import Family, FamilyStatus
 from harapan.todo import todo_for
@@ -33,6 +34,8 @@ def home(request):
         "active_count": counts["active"],
         # The GSM target is on every dashboard (DESIGN §7).
         "gsm": home_progress(user, today.year),
+        # The pendamping's plan of this month against its realisation (DESIGN §9).
+        "work_plan": home_plan(user, today),
     }
     return render(request, "home.html", context)
 

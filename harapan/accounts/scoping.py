@@ -235,3 +235,28 @@ def action_item_filter(user) -> Q:
     seen = coordination_meeting_filter(user, via="meeting")
     # An empty Q is dropped by `|`: "everything | mine" would read as "mine" alone.
     return seen if seen == Q() else seen | Q(owner=user)
+
+
+def work_plan_filter(user, via: str = "") -> Q:
+    """The filter, for monthly work plans (DESIGN §9), of what `user` may see; `via` is the
+    path from the row to its plan ("plan" for plan lines).
+
+    - pendamping: their own plans;
+    - korcam, korkab, korwil: the plans of the pendamping of their region (they supervise
+      them, DESIGN §1: pembinaan berjenjang);
+    - admin pusat, superuser: every plan; auditor: every plan, or their region's;
+    - operator and anyone else: nothing (the Dinas Sosial runs imports, reconciliation and
+      reports on families, not the pendamping's own work).
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    prefix = f"{via}__" if via else ""
+    if user.is_superuser or user.role == Role.ADMIN_PUSAT:
+        return Q()
+    if user.role == Role.PENDAMPING:
+        return Q(**{f"{prefix}pendamping_id": user.pk})
+    if user.role in (Role.KORCAM, Role.KORKAB, Role.KORWIL, Role.AUDITOR):
+        if not user.region_id:
+            return Q() if user.role == Role.AUDITOR else NOTHING
+        return Q(**{f"{prefix}pendamping__region__code__startswith": user.region_id})
+    return NOTHING

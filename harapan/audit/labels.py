@@ -257,6 +257,22 @@ ACTIONS: dict[str, Action] = {
     # The activity log (fieldwork/actions_activities.py)
     "fieldwork.activity.log": Action(_("Kegiatan dicatat"), _("mencatat kegiatan pendamping")),
     "fieldwork.activity.delete": Action(_("Kegiatan dihapus"), _("menghapus kegiatan pendamping")),
+    # Monthly work plans of the pendamping (DESIGN §9)
+    "fieldwork.plan.save": Action(
+        _("Rencana kerja disimpan"), _("menyimpan rencana kerja bulanan")
+    ),
+    "fieldwork.plan.submit": Action(
+        _("Rencana kerja diajukan"), _("mengajukan rencana kerja bulanan")
+    ),
+    "fieldwork.plan.accept": Action(
+        _("Rencana kerja diterima"), _("menerima rencana kerja bulanan")
+    ),
+    "fieldwork.plan.return": Action(
+        _("Rencana kerja dikembalikan"), _("mengembalikan rencana kerja bulanan dengan catatan")
+    ),
+    "fieldwork.plan.copy": Action(
+        _("Rencana kerja disalin"), _("menyalin rencana kerja ke bulan berikutnya")
+    ),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
     # Working days of the complaint SLAs (`harapan load_collective_leave`)
@@ -341,6 +357,7 @@ GROUPS = {
     "fds": _("P2K2"),
     "graduation": _("Graduasi"),
     "complaints": _("Pengaduan"),
+    "fieldwork": _("Kinerja"),
 }
 OTHER_GROUP = _("Sistem")
 ADMIN_GROUP = _("Admin")

@@ -73,12 +73,14 @@ from harapan.fieldwork.actions_activities import log_activity
 from harapan.fieldwork.actions_coaching import write_note
 from harapan.fieldwork.actions_ethics import decide_case, report_case, start_investigation
 from harapan.fieldwork.actions_meetings import add_action_item, plan_meeting
+from harapan.fieldwork.actions_plans import Line, save_plan, submit_plan
 from harapan.fieldwork.models import (
     ActionItem,
     Activity,
     CoachingNote,
     CoordinationMeeting,
     EthicsCase,
+    WorkPlan,
 )
 from harapan.graduation.actions import propose_exit
 from harapan.graduation.models import ExitProposal
@@ -165,6 +167,14 @@ MEETING_CHAIRS = frozenset({"korcam_a", "korkab"})  # the chair's own meeting, e
 ITEM_OWNERS = frozenset({"pendamping_a", "pendamping_b", "korcam_a"})  # another's: a message
 SEES_OF_KIND["coordination_meeting"] = MEETING_SEES
 SEES_OF_KIND["action_item"] = MEETING_SEES
+# Monthly work plans (accounts.scoping.work_plan_filter): the pendamping's own, their
+# coordinators' region, admin pusat and the auditor; not the operator. One plan per
+# pendamping of scopes a, b and metro.
+PLAN_SEES = {"pendamping_a": {"a"}, "pendamping_b": {"b"}, "korcam_a": {"a"},
+             "korkab": {"a", "b"}, "korwil": {"a", "b", "metro"},
+             "admin_pusat": {"a", "b", "metro"}, "auditor": {"a", "b", "metro"}}  # fmt: skip
+PLAN_REVIEWERS = frozenset({"korcam_a", "korkab"})
+SEES_OF_KIND["plan"] = PLAN_SEES
 # Which object each URL parameter other than `pk` names (`pk`: url_walk.PK_OF).
 OBJECT_OF_PARAM = {
     "family_pk": "family",
@@ -175,6 +185,7 @@ OBJECT_OF_PARAM = {
     "meeting_id": "meeting",
     "nik": "nik",
     "kode": "complaint",
+    "plan_id": "plan",
 }
 
 
@@ -374,6 +385,15 @@ ACCESS = {
     "fieldwork:follow_up_record": action(MEETING_CHAIRS, on="coordination_meeting"),
     "fieldwork:action_items": page(),
     "fieldwork:action_item_close": action(ITEM_OWNERS, on="action_item"),
+    # Monthly work plans (issue 16): the pendamping writes their own, korcam/korkab review
+    "fieldwork:plan": form(PENDAMPING, PENDAMPING),
+    "fieldwork:plan_copy": action(PENDAMPING),
+    "fieldwork:plan_review_list": page(PLAN_REVIEWERS),
+    "fieldwork:plan_detail": page(on="plan"),
+    "fieldwork:plan_review": action(PLAN_REVIEWERS, on="plan"),
+    "api:list_work_plans": page(),
+    "api:get_work_plan": page(on="plan"),
+    "api:save_work_plan": action(PENDAMPING),
 }
 
 FAILED = (401, 403, 404, 405)
@@ -386,6 +406,7 @@ MODELS = {
     "coaching": CoachingNote, "ethics": EthicsCase,
     "activity": Activity,
     "coordination_meeting": CoordinationMeeting, "action_item": ActionItem,
+    "plan": WorkPlan,
 }  # fmt: skip
 # The field a kind's URL names it by, when not its pk.
 URL_KEY = {"complaint": "kode"}
@@ -459,6 +480,10 @@ class AccessMatrixTest(PersonaTestCase):
         ).pk  # fmt: skip
         cls.make_fieldwork(today, pendamping)
         cls.coordination_meetings(today)
+        cls.objects["plan"] = {}  # this month's plan of each scope's pendamping, submitted
+        for scope, user in pendamping.items():
+            plan = save_plan(user, today, [Line("kunjungan_rumah", 10)], acting_user=user)
+            cls.objects["plan"][scope] = submit_plan(plan, acting_user=user).pk
         year, stage = calendar.stage_of(today)
         month = calendar.add_months(calendar.month_start(today), -1)
         cls.values = {"year": year, "stage": stage, "month": f"{month:%Y-%m}"}

@@ -55,6 +55,7 @@ from harapan.fds.actions import plan_meetings, save_group
 from harapan.fds.models import Group
 from harapan.fieldwork.actions_activities import log_activity
 from harapan.fieldwork.actions_meetings import add_action_item, plan_meeting
+from harapan.fieldwork.actions_plans import Line, save_plan
 from harapan.fieldwork.tests.base import decided, note_about
 from harapan.graduation.actions import propose_exit
 from harapan.jobs.models import Run, RunKind, RunStatus
@@ -166,6 +167,7 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
                                                 acting_user=cls.korcam_a)  # fmt: skip
         cls.action_item = add_action_item(cls.coordination_meeting, text="Rekap", owner=user,
                                           due_on=today, acting_user=cls.korcam_a)  # fmt: skip
+        cls.plan = save_plan(user, today, [Line("kunjungan_rumah", 5)], acting_user=user)
 
     def fillers(self, complaint: Complaint | None) -> dict[str, object]:
         """Parameter values by parameter name, or by the kind of `pk` (url_walk.PK_OF)."""
@@ -181,6 +183,7 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
             "school": self.school.pk, "school_pk": self.school.pk,
             "sanction": self.sanction.pk, "proposal": self.proposal.pk,
             "import": self.import_run.pk, "run": self.job_run.pk, "activity": self.activity.pk,
+            "plan": self.plan.pk, "plan_id": self.plan.pk,
             "month": f"{month:%Y-%m}", "kind": "sekolah", "year": year, "stage": stage,
             "coaching": self.coaching.pk, "ethics": self.ethics_case.pk,
             "ethics_decision": self.ethics_case.pk,

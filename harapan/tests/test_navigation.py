@@ -39,9 +39,8 @@ class MenuPerRoleTest(PersonaTestCase):
             "Usulan graduasi", "Kesiapan graduasi", "Calon graduasi alamiah", "Target GSM",
             "Kelola pengaduan", "Catat pengaduan",
             "Statistik pengaduan",
-            "Pembinaan",
-            "Kegiatan", "Catat kegiatan",
-            "Rapat koordinasi", "Tindak lanjut rapat",
+            "Rencana kerja", "Kegiatan", "Catat kegiatan",
+            "Rapat koordinasi", "Tindak lanjut rapat", "Pembinaan",
             "Profil",
         ])  # fmt: skip
 
@@ -54,10 +53,10 @@ class MenuPerRoleTest(PersonaTestCase):
     def test_a_korkab_assigns_follows_data_checks_and_reconciles_but_does_not_import(self):
         shown = links(self.home(self.korkab))
         for label in ("Penugasan pendamping", "Temuan data", "Rekonsiliasi", "Impor verifikasi",
-                      "Sekolah & faskes", "Pekerjaan"):  # fmt: skip
+                      "Sekolah & faskes", "Pekerjaan", "Tinjau rencana kerja"):  # fmt: skip
             assert label in shown, label
         for label in ("Impor registri", "Impor penyaluran", "Hitung penetapan",
-                      "Kehadiran sekolah"):  # fmt: skip
+                      "Kehadiran sekolah", "Rencana kerja"):  # fmt: skip
             assert label not in shown, label
 
     def test_an_operator_imports_and_computes_but_assigns_no_pendamping(self):

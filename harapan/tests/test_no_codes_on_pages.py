@@ -36,8 +36,10 @@ from harapan.demo.graduation import build_graduation
 from harapan.demo.verification import build_verification
 from harapan.fds.models import Group, Meeting
 from harapan.fieldwork import actions_meetings as coordination
+from harapan.fieldwork import actions_plans as plans
 from harapan.fieldwork.actions_activities import log_activity
 from harapan.fieldwork.actions_coaching import record_follow_up
+from harapan.fieldwork.models import Activity
 from harapan.fieldwork.tests.base import decided, note_about
 from harapan.graduation.actions import propose_exit
 from harapan.graduation.assessment import record_assessment
@@ -170,6 +172,13 @@ class NoCodesOnPagesTest(PersonaTestCase):
         # A typed home visit beside the work Harapan logged by itself (the steps above).
         cls.activity = log_activity(on=today, kind="kunjungan_rumah", family=cls.family,
                                     note="Kunjungan rumah", acting_user=cls.pendamping_a)  # fmt: skip
+        # This month's work plan, submitted and returned with a note, and a home visit done.
+        plan = plans.save_plan(cls.pendamping_a, today, [plans.Line("kunjungan_rumah", 5)],
+                               acting_user=cls.pendamping_a)  # fmt: skip
+        plans.submit_plan(plan, acting_user=cls.pendamping_a)
+        cls.plan = plans.review_plan(plan, accept=False, note="Tambah P2K2",
+                                     acting_user=cls.korcam_a)  # fmt: skip
+        Activity.objects.create(pendamping=cls.pendamping_a, on=today, kind="kunjungan_rumah")
         cls._upload(GOOD_FAMILIES)
         cls._upload(BROKEN_FAMILIES)
         # Fieldwork (issue 16): a coaching note followed up, a case decided from a complaint.
@@ -236,6 +245,8 @@ class NoCodesOnPagesTest(PersonaTestCase):
             "activity": self.activity.pk,
             "coordination_meeting": self.coordination_meeting.pk,
             "action_item": self.action_item.pk,
+            "plan": self.plan.pk,
+            "plan_id": self.plan.pk,
         }
 
     def pages(self) -> list[tuple[str, str]]:

@@ -44,6 +44,8 @@ PK_OF = {
     "fieldwork:ethics_decide": "ethics",
     "fieldwork:ethics_decision": "ethics_decision",
     "fieldwork:activity_delete": "activity",
+    "fieldwork:plan_detail": "plan",
+    "fieldwork:plan_review": "plan",
 }
 
 

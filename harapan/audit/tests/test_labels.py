@@ -180,7 +180,7 @@ class ActionLabelsTest(SimpleTestCase):
         groups = dict(labels.grouped_choices())
         assert list(groups) == [
             "Masuk dan keluar", "Keluarga", "Verifikasi", "Bantuan", "P2K2", "Graduasi",
-            "Pengaduan", "Sistem", "Admin",
+            "Pengaduan", "Kinerja", "Sistem", "Admin",
         ]  # fmt: skip
         assert ("complaints.reopen", "Pengaduan dibuka kembali") in groups["Pengaduan"]
         assert ("registry.family.update", "Koreksi data keluarga") in groups["Keluarga"]
