@@ -42,8 +42,8 @@ def check_may_log(user) -> None:
         raise PermissionDenied(_("Hanya pendamping yang mencatat kegiatannya sendiri."))
 
 
-def clean_day(on: date) -> date:
-    today = timezone.localdate()
+def clean_day(on: date, today: date | None = None) -> date:
+    today = today or timezone.localdate()
     if on > today:
         raise ValidationError({"on": _("Tanggal kegiatan belum tiba.")})
     if on < today - timedelta(days=BACKDATE_DAYS):
@@ -73,13 +73,18 @@ def clean_location(text: str) -> str:
 @transaction.atomic
 def log_activity(
     *, on: date, kind: str, acting_user, family: Family | None = None, subject: str = "",
-    note: str = "", location: str = "",
+    note: str = "", location: str = "", today: date | None = None,
 ) -> Activity:  # fmt: skip
-    """A pendamping's own activity, typed; the family, if any, must be of their caseload."""
+    """A pendamping's own activity, typed; the family, if any, must be of their caseload.
+
+    `today` is the day the log is kept as of (the clock's day when not given): the day may
+    be at most BACKDATE_DAYS before it and not after it. Only trusted code passes it, to
+    write a history as it was typed day by day (the demo's year of work); the form and
+    the API never do (their cleaned data has no such field)."""
     check_may_log(acting_user)
     if kind not in ActivityType.values:
         raise ValidationError({"kind": _("Pilih jenis kegiatan.")})
-    clean_day(on)
+    clean_day(on, today)
     if family is not None and not (
         Family.objects.visible_to(acting_user).filter(pk=family.pk).exists()
     ):

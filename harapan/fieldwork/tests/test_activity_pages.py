@@ -67,6 +67,24 @@ class LoggingAnActivity(ActivityPages):
         assert sixty.status_code == 302
         assert Activity.objects.count() == 1
 
+    def test_trusted_code_keeps_the_log_as_of_a_day_with_the_same_sixty_day_window(self):
+        from django.core.exceptions import ValidationError
+
+        from harapan.fieldwork.actions_activities import log_activity
+
+        as_of = date(2026, 3, 31)  # a day the demo types a visit on, long before the clock
+        day = as_of - timedelta(days=60)
+        with self.assertRaises(ValidationError):  # as of the clock's day: too old
+            log_activity(on=day, kind="kunjungan_rumah", acting_user=self.pendamping_a)
+        typed = log_activity(on=day, kind="kunjungan_rumah", acting_user=self.pendamping_a,
+                             today=as_of)  # fmt: skip
+        assert (typed.on, typed.source) == (day, "")
+        for refused in (as_of - timedelta(days=61), as_of + timedelta(days=1)):
+            with self.assertRaises(ValidationError):
+                log_activity(on=refused, kind="kunjungan_rumah", acting_user=self.pendamping_a,
+                             today=as_of)  # fmt: skip
+        assert Activity.objects.count() == 1
+
     def test_it_refuses_a_family_of_another_caseload_and_coordinates_off_the_globe(self):
         other = self.post(self.pendamping_a, family=self.family_a2.registry_id)
         self.assertContains(other, "bukan dampingan Anda")
