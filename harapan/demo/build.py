@@ -25,6 +25,7 @@ from harapan.registry.synthetic import FIELDS, Generator
 
 from .complaints import build_complaints
 from .fds import build_fds
+from .fieldwork import build_fieldwork
 from .graduation import build_graduation
 from .verification import build_verification
 
@@ -121,6 +122,7 @@ def build_demo(today: date | None = None, log=print) -> list[Person]:
     build_fds(today, log)
     build_graduation(today, log)
     build_complaints(today, log)
+    build_fieldwork(today, log)  # after fds and complaints: their work is in the log
     # This stage's and the previous stage's entitlements, so the benefit pages
     # have something to show; computing again fills in only new families.
     stage = current_stage(today)

@@ -68,3 +68,116 @@ class DemoTest(TestCase):
         assert not Complaint.objects.visible_to(accused).filter(pk=conduct.pk).exists()
         korcam = User.objects.get(username="korcam.kotaagung")
         assert Complaint.objects.visible_to(korcam).filter(pk=conduct.pk).exists()
+
+    # Fieldwork: a year up to 1 November 2026, counted by hand: December 2025 to November
+    # 2026 is 12 months; six pendamping, four kecamatan, two kabupaten.
+
+    def test_each_pendamping_has_twelve_accepted_plans_and_next_month_waiting(self):
+        from harapan.fieldwork.models import PlanStatus, WorkPlan
+
+        for person in PEOPLE:
+            if person.role != Role.PENDAMPING:
+                continue
+            plans = WorkPlan.objects.filter(pendamping__username=person.username)
+            accepted = plans.filter(status=PlanStatus.ACCEPTED)
+            assert accepted.count() == 12
+            assert (
+                min(accepted.values_list("month", flat=True)),
+                max(accepted.values_list("month", flat=True)),
+            ) == (date(2025, 12, 1), date(2026, 11, 1))
+            # December 2026: copied from November, submitted, on the korcam's to-do.
+            following = plans.get(month=date(2026, 12, 1))
+            assert following.status == PlanStatus.SUBMITTED
+            november = plans.get(month=date(2026, 11, 1))
+            assert set(following.lines.values_list("kind", "planned")) == set(
+                november.lines.values_list("kind", "planned")
+            )
+        assert WorkPlan.objects.count() == 6 * 13
+
+    def test_one_plan_each_was_returned_with_a_note_then_accepted(self):
+        from harapan.audit.models import AuditEntry
+        from harapan.fieldwork.models import PlanStatus, WorkPlan
+
+        returned = AuditEntry.objects.filter(action="fieldwork.plan.return")
+        assert returned.count() == 6
+        plans = WorkPlan.objects.filter(pk__in=returned.values_list("object_id", flat=True))
+        # Five months before November: June 2026; accepted with 12 home visits after all.
+        assert set(plans.values_list("month", "status")) == {
+            (date(2026, 6, 1), PlanStatus.ACCEPTED)
+        }
+        assert set(
+            plans.filter(lines__kind="kunjungan_rumah").values_list("lines__planned", flat=True)
+        ) == {12}
+        assert AuditEntry.objects.filter(action="fieldwork.plan.copy").count() == 6
+
+    def test_home_visits_and_socialisations_are_typed_on_working_days_of_past_months(self):
+        from harapan.fieldwork.models import Activity
+
+        typed = Activity.objects.filter(source="")
+        assert set(typed.values_list("kind", flat=True)) == {"kunjungan_rumah", "sosialisasi"}
+        assert typed.filter(on__lt=date(2025, 12, 1)).count() == 0
+        assert typed.filter(on__gte=date(2026, 11, 1)).count() == 0  # 1 November is a Sunday
+        assert all(day.weekday() < 5 for day in typed.values_list("on", flat=True))
+        for username in ("siti.rahayu", "ayu.lestari"):
+            months = {d.replace(day=1) for d in typed.filter(
+                pendamping__username=username).values_list("on", flat=True)}  # fmt: skip
+            assert len(months) == 11  # December 2025 to October 2026
+
+    def test_monthly_kecamatan_and_quarterly_kabupaten_meetings_with_action_items(self):
+        from harapan.fieldwork.models import ActionFollowUp, ActionItem, CoordinationMeeting
+
+        meetings = CoordinationMeeting.objects
+        for kecamatan in ("187201", "187202", "180601", "180604"):
+            here = meetings.filter(level="kecamatan", region_code=kecamatan)
+            # 11 held (December to October), November's on the 9th still ahead.
+            assert here.filter(status="terlaksana").count() == 11
+            assert list(here.filter(status="direncanakan").values_list("on", flat=True)) == [
+                date(2026, 11, 9)
+            ]
+        for kabupaten in ("1872", "1806"):
+            here = meetings.filter(level="kabupaten", region_code=kabupaten)
+            # January, April, July and October 2026.
+            assert sorted(here.values_list("on__month", flat=True)) == [1, 4, 7, 10]
+            assert set(here.values_list("status", flat=True)) == {"terlaksana"}
+        held = meetings.filter(status="terlaksana")
+        assert not held.filter(minutes="").exists()
+        items = ActionItem.objects.all()
+        assert items.count() >= held.count()  # one or two per meeting held
+        assert {"selesai", "terbuka"} <= set(items.values_list("status", flat=True))
+        assert set(ActionFollowUp.objects.values_list("status", flat=True)) == {
+            "selesai", "masih_terbuka"
+        }  # fmt: skip
+
+    def test_coaching_notes_of_each_korcam_the_older_followed_up(self):
+        from harapan.fieldwork.models import CoachingNote
+
+        notes = CoachingNote.objects.all()
+        assert notes.count() == 6 * 2
+        assert notes.filter(follow_up_done_at__isnull=False).count() == 6
+        assert set(notes.values_list("writer__role", flat=True)) == {Role.KORCAM}
+
+    def test_one_ethics_case_in_tanggamus_decided_seen_by_the_korkab_only(self):
+        from harapan.fieldwork.models import EthicsCase
+
+        case = EthicsCase.objects.get()
+        assert (case.pendamping.username, case.status, case.decision) == (
+            "ayu.lestari", "diputus", "teguran"
+        )  # fmt: skip
+        sees = {
+            name: EthicsCase.objects.visible_to(User.objects.get(username=name)).exists()
+            for name in ("korkab.tanggamus", "korkab.metro", "korcam.pulaupanggung",
+                         "korcam.kotaagung", "ayu.lestari", "nur.aini")
+        }  # fmt: skip
+        assert sees == {"korkab.tanggamus": True, "korkab.metro": False,
+                        "korcam.pulaupanggung": False, "korcam.kotaagung": False,
+                        "ayu.lestari": False, "nur.aini": False}  # fmt: skip
+        ayu = User.objects.get(username="ayu.lestari")
+        assert list(EthicsCase.objects.decisions_for(ayu)) == [case]
+
+    def test_running_it_again_adds_no_fieldwork(self):
+        from harapan.fieldwork.models import Activity, CoachingNote, CoordinationMeeting, WorkPlan
+
+        models = (WorkPlan, Activity, CoordinationMeeting, CoachingNote)
+        before = [model.objects.count() for model in models]
+        build_demo(today=date(2026, 11, 1), log=lambda *_: None)
+        assert [model.objects.count() for model in models] == before
