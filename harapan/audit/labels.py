@@ -204,6 +204,9 @@ ACTIONS: dict[str, Action] = {
         _("Pengaduan dieskalasi"),
         _("menaikkan pengaduan yang melewati tenggat ke tingkat di atasnya"),
     ),
+    "complaints.link_family": Action(
+        _("Pengaduan dihubungkan dengan KPM"), _("menghubungkan pengaduan dengan KPM")
+    ),
     "complaints.note": Action(
         _("Catatan internal pengaduan"), _("menulis catatan internal pada pengaduan")
     ),

@@ -350,6 +350,33 @@ def identify_accused(complaint: Complaint, *, accused: User, acting_user) -> Com
 
 
 @transaction.atomic
+def link_family(complaint: Complaint, *, family: Family, acting_user) -> Complaint:
+    """Name the family an open complaint is about, when it was filed without one (the public
+    form names only a desa): its handler links a family of that desa that they see, and the
+    family's page lists the complaint from then on. The complaint is not re-routed: its
+    handler found the family and keeps it."""
+    _check_handler(complaint, acting_user)
+    if not complaint.is_open:
+        raise ValidationError(_("Pengaduan ini sudah selesai."))
+    if complaint.family_id is not None:
+        raise ValidationError(_("Pengaduan ini sudah terhubung dengan KPM."))
+    if not Family.objects.visible_to(acting_user).filter(pk=family.pk).exists():
+        raise PermissionDenied(_("KPM dengan ID keluarga ini tidak ditemukan di wilayah Anda."))
+    if family.region_code != complaint.region_code:
+        raise ValidationError({"family": _("KPM ini tidak berada di desa yang dipilih.")})
+    before = trail.snapshot(complaint, ["family_id"])
+    moved = Complaint.objects.filter(
+        pk=complaint.pk, family__isnull=True, status__in=OPEN_STATUSES
+    ).update(family=family)
+    if not moved:
+        raise ValidationError(_("Pengaduan ini sudah berubah; muat ulang halaman."))
+    complaint.refresh_from_db()
+    trail.record(acting_user, "complaints.link_family", complaint,
+                 changes=trail.diff(before, complaint))  # fmt: skip
+    return complaint
+
+
+@transaction.atomic
 def close_duplicates(complaints: QuerySet, *, original: Complaint, acting_user) -> int:
     """Close open complaints that repeat `original`: referred to it, with a public text
     naming its code. All or none: one the user may not handle refuses the whole set."""

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from harapan.accounts.models import User
 from harapan.workdays.calendar import SlaStatus
 
+from .forms_intake import family_in_scope
 from .models import Category, Decision, Status
 
 ALL = [("", _("Semua"))]
@@ -76,3 +77,20 @@ class IdentifyAccusedForm(_ChooseUser):
     accused = _user_choice(
         _("Pendamping yang diadukan"), _("Pilih pendamping aktif di wilayah Anda.")
     )
+
+
+class LinkFamilyForm(forms.Form):
+    """The family a complaint is about, by its registry ID, for a complaint filed without one
+    (the public form names a desa, not a family)."""
+
+    id_keluarga = forms.CharField(
+        label=_("ID keluarga KPM"), max_length=32,
+        error_messages={"required": _("Tulis ID keluarga KPM.")},
+    )  # fmt: skip
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_id_keluarga(self):
+        return family_in_scope(self.user, self.cleaned_data["id_keluarga"])

@@ -47,6 +47,17 @@ NO_ACCUSED = _(
 )
 
 
+def family_in_scope(user, registry_id: str) -> Family:
+    """The family with this registry ID that `user` sees; one answer for a family that does
+    not exist and one the user may not see."""
+    family = Family.objects.visible_to(user).filter(registry_id=registry_id.strip()).first()
+    if family is None:
+        raise forms.ValidationError(
+            _("KPM dengan ID keluarga ini tidak ditemukan di wilayah Anda.")
+        )
+    return family
+
+
 def desa_choices(prefix: str) -> list | None:
     """The desa of a region grouped by kecamatan, by name: [(kecamatan, [(code, desa)])];
     None when there are too many to offer."""
@@ -155,15 +166,7 @@ class IntakeForm(forms.Form):
 
     def clean_id_keluarga(self) -> Family | None:
         registry_id = self.cleaned_data["id_keluarga"].strip()
-        if not registry_id:
-            return None
-        # One answer for a family that does not exist and one the user may not see.
-        family = Family.objects.visible_to(self.user).filter(registry_id=registry_id).first()
-        if family is None:
-            raise forms.ValidationError(
-                _("KPM dengan ID keluarga ini tidak ditemukan di wilayah Anda.")
-            )
-        return family
+        return family_in_scope(self.user, registry_id) if registry_id else None
 
     def clean_pendamping(self) -> User | None:
         username = self.cleaned_data["pendamping"].strip()

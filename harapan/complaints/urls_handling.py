@@ -17,6 +17,7 @@ urlpatterns = [
     re_path(rf"^kelola/{KODE}/tanggapi/$", views.complaint_respond, name="respond"),
     re_path(rf"^kelola/{KODE}/selesaikan/$", views.complaint_resolve, name="resolve"),
     re_path(rf"^kelola/{KODE}/catatan/$", views.complaint_note, name="note"),
+    re_path(rf"^kelola/{KODE}/kpm/$", views.complaint_link_family, name="link_family"),
     re_path(rf"^kelola/{KODE}/alihkan/$", views.complaint_reassign, name="reassign"),
     re_path(
         rf"^kelola/{KODE}/terlapor/$", views.complaint_identify_accused, name="identify_accused"

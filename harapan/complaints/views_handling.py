@@ -32,6 +32,7 @@ from .access import (
 from .forms_handling import (
     ComplaintFilterForm,
     IdentifyAccusedForm,
+    LinkFamilyForm,
     NoteForm,
     ReassignForm,
     ResolveForm,
@@ -149,6 +150,8 @@ def _forms(user, complaint: Complaint) -> dict:
             (d.value, d.label) for d in Decision if d in EARLY_DECISIONS
         ]
     forms["resolve_form"] = resolve
+    if complaint.family_id is None:
+        forms["link_form"] = LinkFamilyForm()
     return forms
 
 
@@ -277,6 +280,18 @@ def complaint_identify_accused(request: HttpRequest, kode: str) -> HttpResponse:
         actions.identify_accused(complaint, accused=data["accused"], acting_user=request.user)
 
     return _step(request, kode, form_class, run, _("Pendamping yang diadukan tercatat."))
+
+
+@login_required
+@require_POST
+def complaint_link_family(request: HttpRequest, kode: str) -> HttpResponse:
+    def form_class(data):
+        return LinkFamilyForm(data, user=request.user)
+
+    def run(complaint, data):
+        actions.link_family(complaint, family=data["id_keluarga"], acting_user=request.user)
+
+    return _step(request, kode, form_class, run, _("Pengaduan dihubungkan dengan KPM."))
 
 
 def reassign_candidates():

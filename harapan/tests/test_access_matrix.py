@@ -320,6 +320,7 @@ ACCESS = {
     "complaints:resolve": action(COMPLAINT_HANDLERS, on="complaint"),
     "complaints:reassign": action(COMPLAINT_HANDLERS, on="complaint"),
     "complaints:identify_accused": action(COMPLAINT_HANDLERS, on="complaint"),
+    "complaints:link_family": action(COMPLAINT_HANDLERS, on="complaint"),
     "complaints:note": action(WRITERS, on="complaint"),
     "complaints:close_duplicates": action(COMPLAINT_HANDLERS),
     "complaints:notice_seen": action(EVERYONE),
