@@ -29,7 +29,7 @@ def record_done_work(sender, *, works: list[worklog.Work], **kwargs) -> None:
     Activity.objects.bulk_create(
         [
             Activity(pendamping_id=w.pendamping_id, on=w.on, kind=w.kind, family_id=w.family_id,
-                     subject=w.subject[:200], region_code=w.region_code[:10], source=w.source,
+                     subject=w.subject[:200], place_code=w.region_code[:10], source=w.source,
                      created_by_id=w.pendamping_id)
             for w in works
         ],
@@ -94,7 +94,7 @@ def log_activity(
         raise ValidationError({"subject": _("Sasaran paling panjang 200 karakter.")})
     activity = Activity.objects.create(
         pendamping=acting_user, on=on, kind=kind, family=family, subject=subject,
-        region_code=family.region_code if family is not None else (acting_user.region_id or ""),
+        place_code=family.region_code if family is not None else (acting_user.region_id or ""),
         note=(note or "").strip(), location=clean_location(location), created_by=acting_user,
     )  # fmt: skip
     trail.record(acting_user, "fieldwork.activity.log", activity,

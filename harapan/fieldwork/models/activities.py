@@ -38,8 +38,9 @@ class Activity(models.Model):
     )  # fmt: skip
     # What the work was about when it is not one family: a P2K2 group, a desa, a meeting.
     subject = models.CharField(_("sasaran"), max_length=200, blank=True)
-    # Where it happened (the desa), for scoping and the region roll-ups.
-    region_code = models.CharField(_("kode wilayah"), max_length=10, blank=True)
+    # Where it happened (the desa). Not `region_code`: rows with that field and a family
+    # follow the family when it moves (registry/moving.py), and a visit stays where it was.
+    place_code = models.CharField(_("kode wilayah tempat kegiatan"), max_length=10, blank=True)
     note = models.TextField(_("catatan"), blank=True)
     location = models.CharField(_("lokasi"), max_length=200, blank=True)
     # "fds.meeting:17": the record elsewhere in Harapan this row stands for; blank if typed.

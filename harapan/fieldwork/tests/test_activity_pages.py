@@ -42,7 +42,7 @@ class LoggingAnActivity(ActivityPages):
             "kunjungan_rumah",
             self.family_a,
         )
-        assert (activity.location, activity.region_code, activity.source) == (
+        assert (activity.location, activity.place_code, activity.source) == (
             "-5.400000,105.270000",
             self.family_a.region_code,
             "",

@@ -33,7 +33,7 @@ def test_a_pendamping_plans_the_month_and_sees_it_against_realisation_on_a_phone
     sign_in(page, live_server.url, "korcam")
     page.goto(f"{live_server.url}/kerja/rencana/tinjau/")
     assert page.locator("[data-total]").get_attribute("data-total") == "1"
-    page.click("text=Siti")
+    page.click("#plan-review-list >> text=Siti")
     page.check("input[name=keputusan][value=terima]")
     page.click("#plan-review-submit")
     assert page.locator(".messages").inner_text().strip() == "Rencana kerja diterima."
