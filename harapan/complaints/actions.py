@@ -337,16 +337,7 @@ def identify_accused(complaint: Complaint, *, accused: User, acting_user) -> Com
         raise ValidationError(
             {"accused": _("Pilih pendamping aktif di wilayah Anda.")}
         )  # fmt: skip
-    before = trail.snapshot(complaint, ["accused_id"])
-    moved = Complaint.objects.filter(
-        pk=complaint.pk, accused__isnull=True, status__in=OPEN_STATUSES
-    ).update(accused=accused)
-    if not moved:
-        raise ValidationError(_("Pengaduan ini sudah berubah; muat ulang halaman."))
-    complaint.refresh_from_db()
-    trail.record(acting_user, "complaints.identify_accused", complaint,
-                 changes=trail.diff(before, complaint))  # fmt: skip
-    return complaint
+    return _fill_once(complaint, "accused", accused, "complaints.identify_accused", acting_user)
 
 
 @transaction.atomic
@@ -364,15 +355,20 @@ def link_family(complaint: Complaint, *, family: Family, acting_user) -> Complai
         raise PermissionDenied(_("KPM dengan ID keluarga ini tidak ditemukan di wilayah Anda."))
     if family.region_code != complaint.region_code:
         raise ValidationError({"family": _("KPM ini tidak berada di desa yang dipilih.")})
-    before = trail.snapshot(complaint, ["family_id"])
+    return _fill_once(complaint, "family", family, "complaints.link_family", acting_user)
+
+
+def _fill_once(complaint: Complaint, field: str, value, action: str, acting_user) -> Complaint:
+    """Set an empty key of an open complaint, claimed with a conditional update (two people
+    acting at once cannot both set it), and audit the change."""
+    before = trail.snapshot(complaint, [f"{field}_id"])
     moved = Complaint.objects.filter(
-        pk=complaint.pk, family__isnull=True, status__in=OPEN_STATUSES
-    ).update(family=family)
+        pk=complaint.pk, status__in=OPEN_STATUSES, **{f"{field}__isnull": True}
+    ).update(**{field: value})
     if not moved:
         raise ValidationError(_("Pengaduan ini sudah berubah; muat ulang halaman."))
     complaint.refresh_from_db()
-    trail.record(acting_user, "complaints.link_family", complaint,
-                 changes=trail.diff(before, complaint))  # fmt: skip
+    trail.record(acting_user, action, complaint, changes=trail.diff(before, complaint))
     return complaint
 
 
