@@ -100,7 +100,9 @@ class DemoTest(TestCase):
 
         returned = AuditEntry.objects.filter(action="fieldwork.plan.return")
         assert returned.count() == 6
-        plans = WorkPlan.objects.filter(pk__in=returned.values_list("object_id", flat=True))
+        # The trail keeps object IDs as text: PostgreSQL will not compare them with a bigint.
+        returned_ids = [int(pk) for pk in returned.values_list("object_id", flat=True)]
+        plans = WorkPlan.objects.filter(pk__in=returned_ids)
         # Five months before November: June 2026; accepted with 12 home visits after all.
         assert set(plans.values_list("month", "status")) == {
             (date(2026, 6, 1), PlanStatus.ACCEPTED)
