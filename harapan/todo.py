@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from harapan.accounts.roles import Role, may_assign_pendamping
+from harapan.accounts.roles import Role, acts_on_ethics_cases, may_assign_pendamping
 from harapan.audit.todo import recent_sensitive_reads
 from harapan.benefits import disbursement
 from harapan.benefits.stage_choice import default_stage
@@ -30,7 +30,7 @@ from harapan.fds.models import MeetingStatus
 from harapan.fds.progress import flagged_in_scope
 from harapan.fds.views_meetings import planned_in_week
 from harapan.fieldwork.home_plans import plans_needing_attention
-from harapan.fieldwork.models import CoachingNote
+from harapan.fieldwork.models import CoachingNote, EthicsCase, EthicsStatus
 from harapan.fieldwork.views_meetings import my_open_items
 from harapan.fieldwork.views_plans import plan_url, waiting_for_review
 from harapan.graduation.models import ExitProposal, ProposalStatus
@@ -224,6 +224,26 @@ def coaching_follow_ups_due(user, today: date) -> Todo:
     return Todo(label, count, _link("fieldwork:coaching_list", jatuh_tempo="on"))
 
 
+# Code-of-ethics cases waiting for the korkab and above (issue 16) -------------------------
+
+
+def ethics_cases_waiting(user, today: date) -> list[Todo]:
+    """Cases of the user's region still to investigate and still to decide, for those who
+    act on them (never the korcam: they do not see cases); one query, the list's filters."""
+    if not acts_on_ethics_cases(user):
+        return []
+    counts = EthicsCase.objects.visible_to(user).aggregate(
+        reported=Count("pk", filter=Q(status=EthicsStatus.REPORTED)),
+        investigated=Count("pk", filter=Q(status=EthicsStatus.INVESTIGATED)),
+    )
+    return [
+        Todo(_("kasus kode etik menunggu pemeriksaan"), counts["reported"],
+             _link("fieldwork:ethics_list", status=EthicsStatus.REPORTED)),
+        Todo(_("kasus kode etik menunggu keputusan"), counts["investigated"],
+             _link("fieldwork:ethics_list", status=EthicsStatus.INVESTIGATED)),
+    ]  # fmt: skip
+
+
 # Coordination meetings: the action items a pendamping or korcam owns (issue 16) ---------
 
 
@@ -280,12 +300,13 @@ PROVIDERS: dict[str, list[Provider]] = {
         my_action_items,
     ],
     Role.KORCAM: [*_COORDINATOR, work_plans_to_review],
-    Role.KORKAB: _COORDINATOR,
+    Role.KORKAB: [*_COORDINATOR, ethics_cases_waiting],
     Role.KORWIL: [
         complaints_held,
         unassigned_families,
         pendamping_missing_verification,
         coaching_follow_ups_due,
+        ethics_cases_waiting,
     ],
     Role.OPERATOR: [
         imports_to_follow,
@@ -293,7 +314,7 @@ PROVIDERS: dict[str, list[Provider]] = {
         data_updates_waiting,
         data_findings,
     ],
-    Role.ADMIN_PUSAT: [imports_to_follow, unassigned_families, data_findings],
+    Role.ADMIN_PUSAT: [imports_to_follow, unassigned_families, data_findings, ethics_cases_waiting],
     Role.AUDITOR: [sensitive_reads, my_runs_to_follow],
 }
 
