@@ -31,7 +31,7 @@ from harapan.fds.progress import flagged_in_scope
 from harapan.fds.views_meetings import planned_in_week
 from harapan.fieldwork.home_plans import plans_needing_attention
 from harapan.fieldwork.models import CoachingNote, EthicsCase, EthicsStatus
-from harapan.fieldwork.views_meetings import my_open_items
+from harapan.fieldwork.views_meetings import my_open_items, to_record
 from harapan.fieldwork.views_plans import plan_url, waiting_for_review
 from harapan.graduation.models import ExitProposal, ProposalStatus
 from harapan.graduation.views_proposals import WAITING_FOR
@@ -224,6 +224,13 @@ def coaching_follow_ups_due(user, today: date) -> Todo:
     return Todo(label, count, _link("fieldwork:coaching_list", jatuh_tempo="on"))
 
 
+def meetings_to_record(user, today: date) -> Todo:
+    """Coordination meetings the user chairs whose day has come, not recorded yet."""
+    count = to_record(user, today).count()
+    return Todo(_("rapat koordinasi belum dicatat"), count,
+                _link("fieldwork:meeting_list", belum_dicatat="on"))  # fmt: skip
+
+
 # Code-of-ethics cases waiting for the korkab and above (issue 16) -------------------------
 
 
@@ -277,6 +284,7 @@ _COORDINATOR = [
     my_runs_to_follow,
     coaching_follow_ups_due,
     my_action_items,
+    meetings_to_record,
 ]
 
 # The auditor's day ----------------------------------------------------------------------

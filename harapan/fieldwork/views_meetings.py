@@ -31,7 +31,13 @@ from .forms_meetings import (
     PlanMeetingForm,
     RecordMeetingForm,
 )
-from .models.meetings import ActionFollowUp, ActionItem, CoordinationMeeting, ItemStatus
+from .models.meetings import (
+    ActionFollowUp,
+    ActionItem,
+    CoordinationMeeting,
+    ItemStatus,
+    MeetingStatus,
+)
 
 PAGE_SIZE = 50
 # The roles that may own an action item: those expected at a meeting.
@@ -40,6 +46,12 @@ OWNER_ROLES = set(actions.ATTENDEE_ROLE.values())
 
 def meetings_visible_to(user) -> QuerySet:
     return CoordinationMeeting.objects.filter(coordination_meeting_filter(user))
+
+
+def to_record(user, today) -> QuerySet:
+    """Meetings the user chairs whose day has come and that are not recorded yet: the
+    list's `belum_dicatat` filter and the chair's to-do line."""
+    return meetings_visible_to(user).filter(chair=user, status=MeetingStatus.PLANNED, on__lte=today)
 
 
 def items_visible_to(user) -> QuerySet:
@@ -71,9 +83,13 @@ def _check_chairs_a_level(user) -> None:
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    meetings = meetings_visible_to(request.user).select_related("chair")
+    user = request.user
+    unrecorded = request.GET.get("belum_dicatat") == "on"
+    meetings = (to_record(user, timezone.localdate()) if unrecorded
+                else meetings_visible_to(user)).select_related("chair")  # fmt: skip
     page, pager = paginate(request, meetings, PAGE_SIZE)
-    context = {"page": page, "pager": pager, "plans": actions.chaired_level(request.user)}
+    context = {"page": page, "pager": pager, "plans": actions.chaired_level(user),
+               "unrecorded": unrecorded}  # fmt: skip
     return render(request, "fieldwork/meetings/list.html", context)
 
 
