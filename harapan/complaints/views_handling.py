@@ -20,6 +20,7 @@ from harapan.lib.nik import shown_nik
 from harapan.paging import paginate
 from harapan.regions.models import Region
 from harapan.registry.naming import name_families
+from harapan.steps import report_refusal, take_step
 
 from . import actions
 from .access import (
@@ -186,14 +187,6 @@ def complaint_detail(request: HttpRequest, kode: str) -> HttpResponse:
     return render(request, "complaints/handling_detail.html", context)
 
 
-def _report(request: HttpRequest, error: Exception) -> None:
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(error) or _("Anda tidak dapat melakukan langkah ini."))
-
-
 def _step(request: HttpRequest, kode: str, form_class, run, done: str, *, role=None):
     """One step of the complaint `kode`: 404 when the user does not see it, 403 for a role
     that never takes it; the form's and the action's refusals are messages."""
@@ -202,17 +195,7 @@ def _step(request: HttpRequest, kode: str, form_class, run, done: str, *, role=N
     if not (role or handles_complaints)(user):
         raise PermissionDenied
     form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    else:
-        try:
-            run(complaint, form.cleaned_data if form is not None else {})
-        except (ValidationError, PermissionDenied) as error:
-            _report(request, error)
-        else:
-            messages.success(request, done)
+    take_step(request, form, lambda data: run(complaint, data), done)
     return redirect("complaints:detail", kode=complaint.kode)
 
 
@@ -326,7 +309,7 @@ def close_duplicates(request: HttpRequest) -> HttpResponse:
     try:
         closed = actions.close_duplicates(duplicates, original=original, acting_user=user)
     except (ValidationError, PermissionDenied) as error:
-        _report(request, error)
+        report_refusal(request, error)
     else:
         messages.success(
             request,

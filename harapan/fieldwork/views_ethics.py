@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from harapan.accounts.roles import acts_on_ethics_cases, sees_ethics_cases
 from harapan.complaints.models import Complaint, normalize_kode
 from harapan.paging import paginate
+from harapan.steps import report_refusal, take_step
 
 from . import actions_ethics as actions
 from .forms_ethics import DecisionForm, InvestigationForm, ReportForm
@@ -24,14 +25,6 @@ PAGE_SIZE = 50
 def _seeing(user) -> None:
     if not sees_ethics_cases(user):
         raise Http404
-
-
-def _report_errors(request: HttpRequest, error: Exception) -> None:
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(error) or _("Anda tidak dapat melakukan langkah ini."))
 
 
 @login_required
@@ -82,7 +75,7 @@ def ethics_new(request: HttpRequest) -> HttpResponse:
                     acting_user=user,
                 )  # fmt: skip
         except (ValidationError, PermissionDenied) as error:
-            _report_errors(request, error)
+            report_refusal(request, error)
         else:
             messages.success(request, _("Kasus kode etik dilaporkan."))
             return redirect("fieldwork:ethics_detail", pk=case.pk)
@@ -126,18 +119,7 @@ def _step(request: HttpRequest, pk: int, form_class, run, done: str) -> HttpResp
     case = get_object_or_404(EthicsCase.objects.visible_to(user), pk=pk)
     if not acts_on_ethics_cases(user):
         raise PermissionDenied
-    form = form_class(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    else:
-        try:
-            run(case, form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _report_errors(request, error)
-        else:
-            messages.success(request, done)
+    take_step(request, form_class(request.POST), lambda data: run(case, data), done)
     return redirect("fieldwork:ethics_detail", pk=case.pk)
 
 

@@ -21,6 +21,7 @@ from harapan.accounts.roles import Role
 from harapan.accounts.scoping import work_plan_filter
 from harapan.lib.months import add_months, month_label, month_start, parse_month
 from harapan.paging import paginate
+from harapan.steps import report_refusal
 
 from . import actions_plans as actions
 from .forms_plans import ACCEPT, PlanForm, ReviewForm
@@ -59,11 +60,6 @@ def plan_url(month: date) -> str:
     return f"{reverse('fieldwork:plan')}?{urlencode({'bulan': month_label(month)})}"
 
 
-def _refuse(request, problem: ValidationError) -> None:
-    for message in problem.messages:
-        messages.error(request, message)
-
-
 def _own_plan_user(request):
     if request.user.role != Role.PENDAMPING:
         raise PermissionDenied(_("Rencana kerja bulanan disusun oleh pendamping."))
@@ -92,7 +88,7 @@ def plan(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Rencana kerja disimpan sebagai draf."))
             return redirect(plan_url(month))
         except ValidationError as problem:
-            _refuse(request, problem)
+            report_refusal(request, problem)
     previous = add_months(month, -1)
     context = {
         "month": month,
@@ -124,7 +120,7 @@ def plan_copy(request: HttpRequest) -> HttpResponse:
         actions.copy_plan(source, acting_user=user, today=today)
         messages.success(request, _("Rencana bulan sebelumnya disalin. Periksa lalu ajukan."))
     except ValidationError as problem:
-        _refuse(request, problem)
+        report_refusal(request, problem)
     return redirect(plan_url(month))
 
 
@@ -187,7 +183,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
             found, accept=accept, note=form.cleaned_data["catatan"], acting_user=user
         )
     except ValidationError as problem:
-        _refuse(request, problem)
+        report_refusal(request, problem)
         return redirect("fieldwork:plan_detail", pk=found.pk)
     messages.success(
         request,

@@ -18,6 +18,7 @@ from harapan.display import formats
 from harapan.paging import paginate
 from harapan.registry.models import Family
 from harapan.registry.naming import name_families, name_families_of
+from harapan.steps import report_refusal
 
 from . import actions
 from .forms_proposals import FollowUpForm, ProposalFilterForm, ProposalForm, RejectForm
@@ -182,18 +183,13 @@ def _for_decision(request: HttpRequest, pk: int) -> ExitProposal:
     return proposal
 
 
-def _report(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 def _decide(request: HttpRequest, pk: int, step, done) -> HttpResponse:
     """Verify or approve: the action decides who may; a refused state is a message."""
     proposal = _for_decision(request, pk)
     try:
         step(proposal, acting_user=request.user)
     except ValidationError as error:
-        _report(request, error)
+        report_refusal(request, error)
     else:
         messages.success(request, done if isinstance(done, str) else done(proposal))
     return redirect("graduation:proposal_detail", pk=proposal.pk)
@@ -233,7 +229,7 @@ def proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.reject_exit(proposal, form.cleaned_data["reason"], acting_user=request.user)
     except ValidationError as error:
-        _report(request, error)
+        report_refusal(request, error)
     else:
         messages.success(request, _("Usulan ditolak."))
     return redirect("graduation:proposal_detail", pk=proposal.pk)
@@ -254,7 +250,7 @@ def follow_up_create(request: HttpRequest, family_pk: int) -> HttpResponse:
                 notes=form.cleaned_data["notes"], acting_user=user,
             )  # fmt: skip
         except ValidationError as error:
-            _report(request, error)
+            report_refusal(request, error)
         else:
             messages.success(request, _("Kunjungan pasca-graduasi tercatat."))
     else:
