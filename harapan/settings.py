@@ -64,6 +64,8 @@ INSTALLED_APPS += ["ninja"]
 INSTALLED_APPS.insert(INSTALLED_APPS.index("harapan.registry") + 1, "harapan.complaints")
 # The pendamping's own work: plans, activities, meetings, coaching, ethics (issue 16).
 INSTALLED_APPS.insert(INSTALLED_APPS.index("harapan.complaints") + 1, "harapan.fieldwork")
+# Complementary programmes and their gap lists (issue 17).
+INSTALLED_APPS.insert(INSTALLED_APPS.index("harapan.fieldwork") + 1, "harapan.programs")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("graduasi/", include("harapan.graduation.urls")),
     path("pengaduan/", include("harapan.complaints.urls")),
     path("kerja/", include("harapan.fieldwork.urls")),
+    path("program/", include("harapan.programs.urls")),
     path("pekerjaan/", include("harapan.jobs.urls")),
     path("audit/", include("harapan.audit.urls")),
     path("admin/", admin.site.urls),

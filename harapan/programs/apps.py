@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProgramsConfig(AppConfig):
+    name = "harapan.programs"
+    verbose_name = "Program komplementer"
