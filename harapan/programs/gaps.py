@@ -148,19 +148,23 @@ def gap_counts(
     """How many are in each gap on `day`, and how many of them have a pending proposal:
     two queries, one scan of the members for the three member gaps and one of the families."""
     members = _with_component(Member.objects.all() if members is None else members, day)
+    # The conditions go into each COUNT's filter as expressions, not as annotations named
+    # there: PostgreSQL cannot read a select-list alias inside FILTER (WHERE …).
     aggregates = {}
     for gap in MEMBER_GAPS:
         programme = CLOSED_BY[gap]
-        members = members.annotate(
-            **{f"has_{gap}": receiving(programme, day, "member"),
-               f"pending_{gap}": pending(programme, day, "member")}
-        )  # fmt: skip
-        open_gap = _in_gap(gap, day) & Q(**{f"has_{gap}": False})
+        open_gap = _in_gap(gap, day) & ~receiving(programme, day, "member")
         aggregates[f"{gap}_total"] = Count("pk", filter=open_gap)
-        aggregates[f"{gap}_pending"] = Count("pk", filter=open_gap & Q(**{f"pending_{gap}": True}))
+        aggregates[f"{gap}_pending"] = Count(
+            "pk", filter=open_gap & pending(programme, day, "member")
+        )
     figures = members.aggregate(**aggregates)
-    bpnt = family_gap(day, families).aggregate(
-        total=Count("pk"), pending=Count("pk", filter=Q(pending=True))
+    programme = CLOSED_BY[Gap.BPNT]
+    families = Family.objects.all() if families is None else families
+    open_gap = Q(status=FamilyStatus.ACTIVE) & ~receiving(programme, day, "family")
+    bpnt = families.aggregate(
+        total=Count("pk", filter=open_gap),
+        pending=Count("pk", filter=open_gap & pending(programme, day, "family")),
     )
     counts = []
     for gap in Gap:
