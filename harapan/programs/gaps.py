@@ -146,30 +146,17 @@ def gap_counts(
     day: date, members: QuerySet | None = None, families: QuerySet | None = None
 ) -> list[GapCount]:
     """How many are in each gap on `day`, and how many of them have a pending proposal:
-    two queries, one scan of the members for the three member gaps and one of the families."""
-    members = _with_component(Member.objects.all() if members is None else members, day)
-    # The conditions go into each COUNT's filter as expressions, not as annotations named
-    # there: PostgreSQL cannot read a select-list alias inside FILTER (WHERE …).
-    aggregates = {}
+    four queries, one per list. Each list's "without the programme" stays in its WHERE,
+    where PostgreSQL answers it with one anti-join over the participations instead of a
+    lookup per member; only the gap's own rows are then asked for a pending proposal."""
+    figures = {}
     for gap in MEMBER_GAPS:
         programme = CLOSED_BY[gap]
-        open_gap = _in_gap(gap, day) & ~receiving(programme, day, "member")
-        aggregates[f"{gap}_total"] = Count("pk", filter=open_gap)
-        aggregates[f"{gap}_pending"] = Count(
-            "pk", filter=open_gap & pending(programme, day, "member")
+        figures[gap] = member_gap(gap, day, members).aggregate(
+            total=Count("pk"), pending=Count("pk", filter=pending(programme, day, "member"))
         )
-    figures = members.aggregate(**aggregates)
     programme = CLOSED_BY[Gap.BPNT]
-    families = Family.objects.all() if families is None else families
-    open_gap = Q(status=FamilyStatus.ACTIVE) & ~receiving(programme, day, "family")
-    bpnt = families.aggregate(
-        total=Count("pk", filter=open_gap),
-        pending=Count("pk", filter=open_gap & pending(programme, day, "family")),
+    figures[Gap.BPNT] = family_gap(day, families).aggregate(
+        total=Count("pk"), pending=Count("pk", filter=pending(programme, day, "family"))
     )
-    counts = []
-    for gap in Gap:
-        if gap == Gap.BPNT:
-            counts.append(GapCount(gap, bpnt["total"], bpnt["pending"]))
-        else:
-            counts.append(GapCount(gap, figures[f"{gap}_total"], figures[f"{gap}_pending"]))
-    return counts
+    return [GapCount(gap, figures[gap]["total"], figures[gap]["pending"]) for gap in Gap]
