@@ -17,23 +17,23 @@
 """
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from harapan import bulk
+from harapan import bulk, staged_import
 from harapan.audit import trail
-from harapan.exports import fetched, stream_errors, write_errors
 from harapan.jobs.claims import claimed
 from harapan.lib import tabular
 from harapan.lib.nik import InvalidNik, clean_nik
-from harapan.lib.tabular import NUMBER_CELL, FileProblem, number_cell_message, read_table
+from harapan.lib.tabular import NUMBER_CELL, number_cell_message, read_table
 from harapan.registry.models import Family
+from harapan.staged_import import StagedResult
 
 from .catalogue import MEMBER_LEVEL, Programme
 from .models import Source, Status
@@ -55,7 +55,6 @@ TABLES = (ROWS, ERRORS, VISIBLE, MATCHED)
 # status is wrong. A row's family is looked up whenever it names one: one pass names both.
 ROW_COLUMNS = ("line", "registry_id", "nik", "programme", "starts_on", "ends_on", "status",
                "keyed")  # fmt: skip
-ERROR_COLUMNS = ("line", "kolom", "nilai", "pesan")
 
 # The contract's one date format (DESIGN §12); a workbook's date cell arrives in it.
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -69,28 +68,11 @@ NEW, CHANGED, SAME = "new", "changed", "same"
 
 
 @dataclass
-class ProgrammeImportResult:
-    rows: int = 0
+class ProgrammeImportResult(StagedResult):
     families: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: int = 0
-    error_rows: int = 0
-    imported: bool = False
-    dry_run: bool = False
-    file_problem: str = ""
-    # The first error rows [baris, kolom, nilai, pesan], for the upload page.
-    error_lines: list[list] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.errors == 0 and not self.file_problem
-
-    def summary(self) -> dict:
-        data = asdict(self)
-        del data["error_lines"]
-        return data
 
 
 # -- one row at a time ---------------------------------------------------------------------
@@ -165,7 +147,8 @@ def _date(text: str, column: str, label: str, errors: list) -> date | None:
 def import_programs(path: Path | str, **options) -> ProgrammeImportResult:
     """`_import_programs`, claimed for the uploader's region (all for the command line):
     ClaimRefused while another participations import of an overlapping region runs."""
-    region, user = _region_of(options.get("scope_user")), options.get("acting_user")
+    region = staged_import.region_of(options.get("scope_user"))
+    user = options.get("acting_user")
     what = _("Impor kepesertaan program")
     with claimed(ACTION, region, what=what, user=user):
         return _import_programs(path, **options)
@@ -195,80 +178,34 @@ def _import_programs(
     result = ProgrammeImportResult(dry_run=dry_run)
     progress = progress or tabular.no_progress
     file_name = file_name or path.name
-    try:
-        with transaction.atomic():
-            _create_tables()
-            try:
-                _stage(path, result, progress)
-                progress(phase=tabular.MATCHING)
-                _match(scope_user)
-                _check_duplicates()
-                _count(result)
-                progress(checked=result.rows)
-                if result.ok and not dry_run:
-                    progress(phase=tabular.WRITING)
-                    _write(result, actor, file_name, _region_of(scope_user or actor))
-                    progress(written=result.created + result.updated)
-                _write_errors(errors_out, result, keep_error_lines)
-            finally:
-                _drop_tables()
-    except FileProblem as problem:
-        result.file_problem = str(problem)
-        result.error_lines = [[1, "", "", str(problem)]]
-        if errors_out:
-            write_errors(errors_out, result.error_lines)
-        _audit_rejected(actor, file_name, str(problem), scope_user, result)
-        raise
-    if not result.ok and not dry_run:
-        reason = tabular.errors_reason(result.errors, result.error_rows)
-        _audit_rejected(actor, file_name, reason, scope_user, result)
-    return result
+    region = staged_import.region_of(scope_user or actor)
+
+    def steps() -> None:
+        _stage(path, result, progress)
+        progress(phase=tabular.MATCHING)
+        _match(scope_user)
+        _check_duplicates()
+        _count(result)
+        progress(checked=result.rows)
+        if result.ok and not dry_run:
+            progress(phase=tabular.WRITING)
+            _write(result, actor, file_name, region)
+            progress(written=result.created + result.updated)
+
+    return staged_import.run(
+        result, steps, action=ACTION, tables=TABLES, errors=ERRORS, actor=actor, region=region,
+        file_name=file_name, errors_out=errors_out, keep_error_lines=keep_error_lines,
+    )  # fmt: skip
 
 
-def _audit_rejected(actor, file_name: str, reason: str, scope_user, result) -> None:
-    """A refused file writes nothing, but the attempt itself is on the record."""
-    trail.record(actor, ACTION, None, region_code=_region_of(scope_user or actor),
-                 details={"berkas": file_name, "rejected": True, "reason": reason,
-                          **result.summary()})  # fmt: skip
-
-
-def _region_of(user) -> str:
-    return (getattr(user, "region_id", None) or "") if user is not None else ""
-
-
-def _create_tables() -> None:
-    _drop_tables()
+def _stage(path: Path, result: ProgrammeImportResult, progress) -> None:
     bulk.execute(f"""
         CREATE TEMPORARY TABLE {ROWS} (
             line integer, registry_id varchar(32), nik varchar(16), programme varchar(20),
             starts_on date, ends_on date, status varchar(10), keyed boolean)""")
-    bulk.execute(
-        f"CREATE TEMPORARY TABLE {ERRORS} (line integer, kolom varchar(40), nilai text, pesan text)"
-    )
-
-
-def _drop_tables() -> None:
-    for table in TABLES:
-        bulk.execute(f"DROP TABLE IF EXISTS {table}")
-
-
-def _stage(path: Path, result: ProgrammeImportResult, progress) -> None:
-    rows = bulk.BulkWriter(ROWS, ROW_COLUMNS)
-    errors = bulk.BulkWriter(ERRORS, ERROR_COLUMNS, batch=5000)
-    progress(phase=tabular.READING)
-    for line, values in read_table(path, COLUMNS, REQUIRED, text_only=("nik",)):
-        staged, keyed, problems = check_row(values)
-        rows.add((line, *staged, keyed))
-        for column, value, message in problems:
-            errors.add((line, column, value[:200], message))
-        result.rows += 1
-        if result.rows % tabular.READ_EVERY == 0:
-            progress(read=result.rows)
-    rows.flush()
-    errors.flush()
-    progress(read=result.rows)
-    if result.rows == 0:
-        raise FileProblem("Berkas tidak berisi satu baris data pun")
+    rows = read_table(path, COLUMNS, REQUIRED, text_only=("nik",))
+    staged_import.stage(rows, check_row, table=ROWS, columns=ROW_COLUMNS, errors=ERRORS,
+                        result=result, progress=progress)  # fmt: skip
     # Serves the family lookup and the duplicate check alike.
     bulk.execute(f"CREATE INDEX {ROWS}_key ON {ROWS} (registry_id, nik, programme, starts_on)")
     bulk.analyze(ROWS, ERRORS)
@@ -365,8 +302,7 @@ def _check_duplicates() -> None:
 
 
 def _count(result: ProgrammeImportResult) -> None:
-    result.errors = bulk.scalar(f"SELECT COUNT(*) FROM {ERRORS}")
-    result.error_rows = bulk.scalar(f"SELECT COUNT(DISTINCT line) FROM {ERRORS}")
+    staged_import.count_errors(result, ERRORS)
     result.families = bulk.scalar(f"SELECT COUNT(DISTINCT family_id) FROM {MATCHED}")
     outcomes = dict(bulk.rows(f"SELECT outcome, COUNT(*) FROM {MATCHED} GROUP BY outcome"))
     result.created = outcomes.get(NEW, 0)
@@ -400,12 +336,3 @@ def _write(result: ProgrammeImportResult, actor, file_name: str, region: str) ->
     result.imported = True
     trail.record(actor, ACTION, None, region_code=region,
                  details={"berkas": file_name, **result.summary()})  # fmt: skip
-
-
-def _write_errors(errors_out, result: ProgrammeImportResult, keep: int) -> None:
-    """Stream every error to `errors_out`; keep the first `keep` on the result."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT line, kolom, nilai, pesan FROM {ERRORS} "
-                       "ORDER BY line, kolom, pesan")  # fmt: skip
-        room = keep - len(result.error_lines)
-        result.error_lines.extend(stream_errors(errors_out, fetched(cursor), room))

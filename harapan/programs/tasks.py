@@ -10,23 +10,11 @@ from django_tasks import task
 
 from harapan import uploads
 from harapan.jobs import labels, runs
-from harapan.jobs.models import Run
 
 from .importing import import_programs
 
 
-def _participations(run: Run, progress) -> runs.Outcome:
-    user = run.started_by
-    if user is None:  # the account was deleted: without it the rows have no scope
-        return runs.Outcome(rejected=True, message=_(uploads.NO_UPLOADER))
-    dry_run = bool(run.params.get("dry_run"))
-    with runs.stored_file(run) as path:
-        result = import_programs(
-            path, acting_user=user, scope_user=user, dry_run=dry_run, file_name=run.title,
-            keep_error_lines=runs.STORED_ERRORS, progress=progress,
-        )  # fmt: skip
-    if not result.ok:
-        return uploads.rejected_lines(result)
+def _imported(result) -> runs.Outcome:
     figures = [
         (gettext_noop("Baris dibaca"), result.rows),
         (gettext_noop("Keluarga"), result.families),
@@ -34,7 +22,7 @@ def _participations(run: Run, progress) -> runs.Outcome:
         (gettext_noop("Diubah"), result.updated),
         (gettext_noop("Tetap"), result.unchanged),
     ]
-    if dry_run:
+    if result.dry_run:
         message = _("Uji coba tanpa galat; tidak ada yang disimpan.")
     else:
         message = _("Kepesertaan program telah disimpan.")
@@ -44,4 +32,4 @@ def _participations(run: Run, progress) -> runs.Outcome:
 @task()
 @labels.labelled(gettext_lazy("Impor kepesertaan program"))
 def import_programs_upload(run_id: int) -> dict:
-    return runs.execute(run_id, _participations)
+    return runs.execute(run_id, uploads.scoped_import(import_programs, _imported))
