@@ -66,6 +66,7 @@ MENU = (
         Item(_("Penugasan pendamping"), "registry:assignments", may_assign_pendamping),
         Item(_("Temuan data"), "registry:data_findings", follows_data_checks),
         Item(_("Impor registri"), "registry:import_upload", may_import),
+        Item(_("Impor kepesertaan program"), "programs:import_upload", starts_office_runs),
     )),
     Group(_("Bantuan"), "benefits", (
         Item(_("Penetapan"), "benefits:entitlement_list"),

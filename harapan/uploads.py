@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -128,3 +128,57 @@ def start_import(request, task, *, kind: str, upload, region_code: str, params=N
 def recent_runs(user, kind: str):
     """The uploads of `kind` an upload page lists: the user's own (an operator's region's)."""
     return runs_visible_to(user, kind)[:RECENT_RUNS]
+
+
+class DryRunUploadForm(forms.Form):
+    """An upload page's form: the file, and whether to check it only. A page names its file
+    by overriding `file` with its own label."""
+
+    file = TableFileField(label=_("Berkas (.csv UTF-8 atau .xlsx)"))
+    dry_run = forms.BooleanField(label=_("Uji coba saja, jangan simpan"), required=False)
+
+
+def upload_page(
+    request, *, kind: str, task, form_class: type[DryRunUploadForm], template: str, **context
+):
+    """The page of an import run as `task` in the uploader's scope: a valid upload starts
+    the run; otherwise the form, the size cap and the user's recent runs of `kind`.
+    Who may upload is the view's to check first."""
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and accepted(request, form, kind=kind):
+        return start_import(
+            request,
+            task,
+            kind=kind,
+            upload=form.cleaned_data["file"],
+            region_code=request.user.region_id or "",
+            params={"dry_run": form.cleaned_data["dry_run"]},
+        )
+    context.update(
+        form=form, limit_mb=settings.HARAPAN_UPLOAD_MAX_MB, runs=recent_runs(request.user, kind)
+    )
+    return render(request, template, context)
+
+
+def scoped_import(engine, done):
+    """A task's work (`runs.execute`) for an upload page's run: `engine` (the command's
+    import function) reads the stored file as the uploader, within their scope; a file
+    with errors ends the run rejected, a good one with `done(result)`'s outcome."""
+
+    def work(run, progress) -> Outcome:
+        user = run.started_by
+        if user is None:  # the account was deleted: without it the rows have no scope
+            return Outcome(rejected=True, message=gettext(NO_UPLOADER))
+        with runs.stored_file(run) as path:
+            result = engine(
+                path,
+                acting_user=user,
+                scope_user=user,
+                dry_run=bool(run.params.get("dry_run")),
+                file_name=run.title,
+                keep_error_lines=runs.STORED_ERRORS,
+                progress=progress,
+            )
+        return done(result) if result.ok else rejected_lines(result)
+
+    return work

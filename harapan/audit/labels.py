@@ -276,6 +276,10 @@ ACTIONS: dict[str, Action] = {
     "fieldwork.plan.copy": Action(
         _("Rencana kerja disalin"), _("menyalin rencana kerja ke bulan berikutnya")
     ),
+    # Complementary programmes: the participations import (issue 17)
+    "programs.participation.import": Action(
+        _("Impor kepesertaan program"), _("mengimpor kepesertaan program komplementer")
+    ),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
     # Working days of the complaint SLAs (`harapan load_collective_leave`)
@@ -361,6 +365,7 @@ GROUPS = {
     "graduation": _("Graduasi"),
     "complaints": _("Pengaduan"),
     "fieldwork": _("Kinerja"),
+    "programs": _("Program komplementer"),
 }
 OTHER_GROUP = _("Sistem")
 ADMIN_GROUP = _("Admin")

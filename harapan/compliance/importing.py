@@ -15,24 +15,24 @@ Results are not turned into sanctions here: `compute_sanctions` reads them.
 """
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from harapan import bulk
+from harapan import bulk, staged_import
 from harapan.audit import trail
-from harapan.exports import fetched, stream_errors, write_errors
 from harapan.jobs.claims import claimed
 from harapan.lib import tabular
 from harapan.lib.nik import InvalidNik, clean_nik
-from harapan.lib.tabular import FileProblem, read_table
+from harapan.lib.tabular import read_table
 from harapan.registry import eligibility, worklog
 from harapan.registry.models import FamilyStatus, Member
+from harapan.staged_import import StagedResult
 
 from . import calendar, commitments
 from .models import ComplianceRules, Result, Source, Verification
@@ -59,7 +59,6 @@ TABLES = (ROWS, ERRORS, NIKS, SEEN, VISIBLE, MATCHED, OWED)
 # to a member even when another of its values is wrong — one pass names both.
 ROW_COLUMNS = ("line", "nik", "month", "month_text", "commitment", "result", "attendance",
                "derived", "reason", "npsn", "evidence", "keyed")  # fmt: skip
-ERROR_COLUMNS = ("line", "kolom", "nilai", "pesan")
 
 _PERCENT = re.compile(r"([0-9]{1,3})\s*%?")
 # Looked up once per row: TextChoices.values builds a new list on every call.
@@ -69,29 +68,12 @@ _NPSN = re.compile(r"[0-9A-Z]{8}")
 
 
 @dataclass
-class VerificationImportResult:
-    rows: int = 0
+class VerificationImportResult(StagedResult):
     members: int = 0
     months: list[str] = field(default_factory=list)
     replaced: int = 0
     by_result: dict[str, int] = field(default_factory=dict)
     derived: int = 0  # results taken from persen_kehadiran
-    errors: int = 0
-    error_rows: int = 0
-    imported: bool = False
-    dry_run: bool = False
-    file_problem: str = ""
-    # The first error rows [baris, kolom, nilai, pesan], for the upload page.
-    error_lines: list[list] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.errors == 0 and not self.file_problem
-
-    def summary(self) -> dict:
-        data = asdict(self)
-        del data["error_lines"]
-        return data
 
 
 # -- one row at a time ---------------------------------------------------------------------
@@ -220,7 +202,8 @@ def _result_or_attendance(names: list[str]) -> list[str]:
 def import_verification(path: Path | str, **options) -> VerificationImportResult:
     """`_import_verification`, claimed for the uploader's region (all for the command
     line): ClaimRefused while another verification import of an overlapping region runs."""
-    region, user = _region_of(options.get("scope_user")), options.get("acting_user")
+    region = staged_import.region_of(options.get("scope_user"))
+    user = options.get("acting_user")
     with claimed("compliance.verification.import", region, what=_("Impor verifikasi"), user=user):
         return _import_verification(path, **options)
 
@@ -251,82 +234,37 @@ def _import_verification(
     result = VerificationImportResult(dry_run=dry_run)
     checker = RowChecker(calendar.month_start(today or timezone.localdate()))
     progress = progress or tabular.no_progress
-    try:
-        with transaction.atomic():
-            _create_tables()
-            try:
-                _stage(path, checker, result, progress)
-                progress(phase=tabular.MATCHING)
-                _match_members(scope_user)
-                _check_commitments()
-                _check_duplicates_and_schools()
-                _count(result)
-                progress(checked=result.rows)
-                if result.ok and not dry_run:
-                    progress(phase=tabular.WRITING)
-                    _write(result, actor, file_name or path.name, _region_of(scope_user or actor))
-                    progress(written=result.rows)
-                _write_errors(errors_out, result, keep_error_lines)
-            finally:
-                _drop_tables()
-    except FileProblem as problem:
-        result.file_problem = str(problem)
-        result.error_lines = [[1, "", "", str(problem)]]
-        if errors_out:
-            write_errors(errors_out, result.error_lines)
-        _audit_rejected(actor, file_name or path.name, str(problem), scope_user, result)
-        raise
-    if not result.ok and not dry_run:
-        reason = tabular.errors_reason(result.errors, result.error_rows)
-        _audit_rejected(actor, file_name or path.name, reason, scope_user, result)
-    return result
+    file_name = file_name or path.name
+    region = staged_import.region_of(scope_user or actor)
+
+    def steps() -> None:
+        _stage(path, checker, result, progress)
+        progress(phase=tabular.MATCHING)
+        _match_members(scope_user)
+        _check_commitments()
+        _check_duplicates_and_schools()
+        _count(result)
+        progress(checked=result.rows)
+        if result.ok and not dry_run:
+            progress(phase=tabular.WRITING)
+            _write(result, actor, file_name, region)
+            progress(written=result.rows)
+
+    return staged_import.run(
+        result, steps, action=ACTION, tables=TABLES, errors=ERRORS, actor=actor, region=region,
+        file_name=file_name, errors_out=errors_out, keep_error_lines=keep_error_lines,
+    )  # fmt: skip
 
 
-def _audit_rejected(actor, file_name: str, reason: str, scope_user, result) -> None:
-    """A refused file writes nothing, but the attempt itself is on the record."""
-    trail.record(actor, ACTION, None, region_code=_region_of(scope_user or actor),
-                 details={"berkas": file_name, "rejected": True, "reason": reason,
-                          **result.summary()})  # fmt: skip
-
-
-def _region_of(user) -> str:
-    return (getattr(user, "region_id", None) or "") if user is not None else ""
-
-
-def _create_tables() -> None:
-    _drop_tables()
+def _stage(path: Path, checker: RowChecker, result, progress) -> None:
     bulk.execute(f"""
         CREATE TEMPORARY TABLE {ROWS} (
             line integer, nik varchar(16), month date, month_text varchar(7),
             commitment varchar(20), result varchar(12), attendance smallint, derived boolean,
             reason varchar(200), npsn varchar(8), evidence varchar(300), keyed boolean)""")
-    bulk.execute(
-        f"CREATE TEMPORARY TABLE {ERRORS} (line integer, kolom varchar(40), nilai text, pesan text)"
-    )
-
-
-def _drop_tables() -> None:
-    for table in TABLES:
-        bulk.execute(f"DROP TABLE IF EXISTS {table}")
-
-
-def _stage(path: Path, checker: RowChecker, result, progress) -> None:
-    rows = bulk.BulkWriter(ROWS, ROW_COLUMNS)
-    errors = bulk.BulkWriter(ERRORS, ERROR_COLUMNS, batch=5000)
-    progress(phase=tabular.READING)
-    for line, values in read_table(path, COLUMNS, REQUIRED, missing_also=_result_or_attendance):
-        staged, keyed, problems = checker.check(values)
-        rows.add((line, *staged, keyed))
-        for column, value, message in problems:
-            errors.add((line, column, value[:200], message))
-        result.rows += 1
-        if result.rows % tabular.READ_EVERY == 0:
-            progress(read=result.rows)
-    rows.flush()
-    errors.flush()
-    progress(read=result.rows)
-    if result.rows == 0:
-        raise FileProblem("Berkas tidak berisi satu baris data pun")
+    rows = read_table(path, COLUMNS, REQUIRED, missing_also=_result_or_attendance)
+    staged_import.stage(rows, checker.check, table=ROWS, columns=ROW_COLUMNS, errors=ERRORS,
+                        result=result, progress=progress)  # fmt: skip
     # Serves the member lookup (by NIK) and the duplicate check alike.
     bulk.execute(f"CREATE INDEX {ROWS}_key ON {ROWS} (nik, month_text, commitment)")
     bulk.analyze(ROWS, ERRORS)
@@ -481,8 +419,7 @@ _SAME_RECORD = """compliance_verification v JOIN {matched} x
 
 
 def _count(result: VerificationImportResult) -> None:
-    result.errors = bulk.scalar(f"SELECT COUNT(*) FROM {ERRORS}")
-    result.error_rows = bulk.scalar(f"SELECT COUNT(DISTINCT line) FROM {ERRORS}")
+    staged_import.count_errors(result, ERRORS)
     result.members = bulk.scalar(f"SELECT COUNT(DISTINCT member_id) FROM {MATCHED}")
     months = f"SELECT DISTINCT month_text FROM {ROWS} WHERE month_text <> '' ORDER BY month_text"
     result.months = [label for (label,) in bulk.rows(months)]
@@ -537,12 +474,3 @@ def _months_by_desa() -> dict[str, list[str]]:
     ):
         found.setdefault(month_text, []).append(desa)
     return found
-
-
-def _write_errors(errors_out, result: VerificationImportResult, keep: int) -> None:
-    """Stream every error to `errors_out`; keep the first `keep` on the result."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT line, kolom, nilai, pesan FROM {ERRORS} "
-                       "ORDER BY line, kolom, pesan")  # fmt: skip
-        room = keep - len(result.error_lines)
-        result.error_lines.extend(stream_errors(errors_out, fetched(cursor), room))

@@ -25,18 +25,7 @@ REFERENCE_KINDS = {
 }
 
 
-def _verification(run: Run, progress) -> runs.Outcome:
-    user = run.started_by
-    if user is None:  # the account was deleted: without it the rows have no scope
-        return runs.Outcome(rejected=True, message=_(uploads.NO_UPLOADER))
-    dry_run = bool(run.params.get("dry_run"))
-    with runs.stored_file(run) as path:
-        result = import_verification(
-            path, acting_user=user, scope_user=user, dry_run=dry_run, file_name=run.title,
-            keep_error_lines=runs.STORED_ERRORS, progress=progress,
-        )  # fmt: skip
-    if not result.ok:
-        return uploads.rejected_lines(result)
+def _verification_done(result) -> runs.Outcome:
     figures = [
         (gettext_noop("Catatan verifikasi"), result.rows),
         (gettext_noop("Anggota"), result.members),
@@ -47,7 +36,7 @@ def _verification(run: Run, progress) -> runs.Outcome:
         (gettext_noop("Catatan lama diganti"), result.replaced),
     ]
     months = ", ".join(result.months)
-    if dry_run:
+    if result.dry_run:
         message = _("Uji coba tanpa galat (bulan %(months)s); tidak ada yang disimpan.")
     else:
         message = _(
@@ -55,6 +44,9 @@ def _verification(run: Run, progress) -> runs.Outcome:
             "koordinator dari data verifikasi."
         )
     return runs.Outcome(figures=figures, message=message % {"months": months})
+
+
+_verification = uploads.scoped_import(import_verification, _verification_done)
 
 
 @task()

@@ -20,6 +20,7 @@ class RunKind(models.TextChoices):
     DISBURSEMENT_IMPORT = "disbursement_import", _("Impor penyaluran")
     SCHOOLS_IMPORT = "schools_import", _("Impor sekolah")
     FACILITIES_IMPORT = "facilities_import", _("Impor fasilitas kesehatan")
+    PROGRAMS_IMPORT = "programs_import", _("Impor kepesertaan program")
     ENTITLEMENTS = "entitlements", _("Hitung penetapan")
     ENTITLEMENTS_RECOMPUTE = "entitlements_recompute", _("Hitung ulang penetapan")
     SANCTIONS = "sanctions", _("Hitung sanksi")

@@ -1,2 +1,4 @@
+from . import urls_import
+
 app_name = "programs"
-urlpatterns: list = []
+urlpatterns: list = [*urls_import.urlpatterns]

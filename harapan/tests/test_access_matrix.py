@@ -276,6 +276,8 @@ ACCESS = {
     "compliance:forced_exit": page(),
     "compliance:forced_exit_csv": page(),
     "compliance:verification_upload": form(WRITERS, WRITERS),
+    # Complementary programmes (issue 17)
+    "programs:import_upload": form(WRITERS, WRITERS),
     # P2K2 (FDS)
     "fds:group_list": page(),
     "fds:group_create": form(WRITERS, WRITERS),

@@ -53,7 +53,8 @@ class MenuPerRoleTest(PersonaTestCase):
     def test_a_korkab_assigns_follows_data_checks_and_reconciles_but_does_not_import(self):
         shown = links(self.home(self.korkab))
         for label in ("Penugasan pendamping", "Temuan data", "Rekonsiliasi", "Impor verifikasi",
-                      "Sekolah & faskes", "Pekerjaan", "Tinjau rencana kerja"):  # fmt: skip
+                      "Impor kepesertaan program", "Sekolah & faskes", "Pekerjaan",
+                      "Tinjau rencana kerja"):  # fmt: skip
             assert label in shown, label
         for label in ("Impor registri", "Impor penyaluran", "Hitung penetapan",
                       "Kehadiran sekolah", "Rencana kerja"):  # fmt: skip
@@ -62,7 +63,8 @@ class MenuPerRoleTest(PersonaTestCase):
     def test_an_operator_imports_and_computes_but_assigns_no_pendamping(self):
         shown = links(self.home(self.operator))
         for label in ("Impor registri", "Impor penyaluran", "Hitung penetapan",
-                      "Impor verifikasi", "Temuan data", "Pekerjaan"):  # fmt: skip
+                      "Impor verifikasi", "Impor kepesertaan program", "Temuan data",
+                      "Pekerjaan"):  # fmt: skip
             assert label in shown, label
         assert "Penugasan pendamping" not in shown
         # The Dinas Sosial does not supervise the pendamping: no activity logs.
@@ -77,8 +79,8 @@ class MenuPerRoleTest(PersonaTestCase):
         shown = links(self.home(self.auditor))
         assert "Rekonsiliasi" in shown and "Daftar KPM" in shown
         for label in ("Impor registri", "Impor penyaluran", "Impor verifikasi",
-                      "Hitung penetapan", "Penugasan pendamping", "Pekerjaan",
-                      "Catat pengaduan"):  # fmt: skip
+                      "Impor kepesertaan program", "Hitung penetapan", "Penugasan pendamping",
+                      "Pekerjaan", "Catat pengaduan"):  # fmt: skip
             assert label not in shown, label
 
     def test_a_user_without_a_role_sees_only_their_profile(self):

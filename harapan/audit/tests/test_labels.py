@@ -180,9 +180,11 @@ class ActionLabelsTest(SimpleTestCase):
         groups = dict(labels.grouped_choices())
         assert list(groups) == [
             "Masuk dan keluar", "Keluarga", "Verifikasi", "Bantuan", "P2K2", "Graduasi",
-            "Pengaduan", "Kinerja", "Sistem", "Admin",
+            "Pengaduan", "Kinerja", "Program komplementer", "Sistem", "Admin",
         ]  # fmt: skip
         assert ("complaints.reopen", "Pengaduan dibuka kembali") in groups["Pengaduan"]
+        import_ = ("programs.participation.import", "Impor kepesertaan program")
+        assert import_ in groups["Program komplementer"]
         assert ("registry.family.update", "Koreksi data keluarga") in groups["Keluarga"]
         assert ("audit.trail.export", "Ekspor jejak audit") in groups["Sistem"]
         assert ("registry.family.change", "Keluarga (KPM) diubah lewat admin") in groups["Admin"]
