@@ -94,14 +94,16 @@ def member_gap(gap: str, day: date, members: QuerySet | None = None) -> QuerySet
     )
 
 
-def family_gap(day: date, families: QuerySet | None = None) -> QuerySet:
-    """The `families` in the BPNT gap on `day`, annotated `pending`."""
+def _without_bpnt(day: date, families: QuerySet | None) -> QuerySet:
     families = Family.objects.all() if families is None else families
     programme = CLOSED_BY[Gap.BPNT]
-    return (
-        families.filter(status=FamilyStatus.ACTIVE)
-        .filter(~receiving(programme, day, "family"))
-        .annotate(pending=pending(programme, day, "family"))
+    return families.filter(status=FamilyStatus.ACTIVE).filter(~receiving(programme, day, "family"))
+
+
+def family_gap(day: date, families: QuerySet | None = None) -> QuerySet:
+    """The `families` in the BPNT gap on `day`, annotated `pending`."""
+    return _without_bpnt(day, families).annotate(
+        pending=pending(CLOSED_BY[Gap.BPNT], day, "family")
     )
 
 
@@ -129,6 +131,15 @@ def gap_rows(
         ordered = rows.order_by("family__registry_id", "nik")
         for registry_id, nik, is_pending in ordered.iterator(chunk_size=2000):
             yield GapRow(gap, registry_id, nik, is_pending)
+
+
+# The `program_gaps` CSV (DESIGN §12).
+GAP_HEADER = ["celah", "id_keluarga", "nik", "diusulkan"]
+
+
+def csv_line(row: GapRow) -> list[str]:
+    """A gap row as a line of the `program_gaps` CSV."""
+    return [row.gap, row.registry_id, row.nik, "ya" if row.pending else "tidak"]
 
 
 @dataclass(frozen=True)
@@ -159,8 +170,11 @@ def gap_counts(
         aggregates[f"{gap}_total"] = Count("pk", filter=open_gap)
         aggregates[f"{gap}_pending"] = Count("pk", filter=open_gap & Q(**{f"pending_{gap}": True}))
     figures = members.aggregate(**aggregates)
-    bpnt = family_gap(day, families).aggregate(
-        total=Count("pk"), pending=Count("pk", filter=Q(pending=True))
+    # The pending test is written out in the filter: on the `pending` alias of `family_gap`
+    # the aggregate's filter came out as `FILTER (WHERE "pending")`, a column PostgreSQL does
+    # not have and a string SQLite reads as false (0 pending, always).
+    bpnt = _without_bpnt(day, families).aggregate(
+        total=Count("pk"), pending=Count("pk", filter=pending(CLOSED_BY[Gap.BPNT], day, "family"))
     )
     counts = []
     for gap in Gap:
