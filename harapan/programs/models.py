@@ -149,7 +149,8 @@ class Proposal(models.Model):
             # One open proposal per person (or family) and programme: a second would be the
             # same work counted twice.
             models.UniqueConstraint(
-                fields=["family", "nik", "programme"], condition=models.Q(outcome=""),
+                fields=["family", "nik", "programme"],
+                condition=models.Q(outcome=""),
                 name="one_open_proposal",
             ),
         ]
