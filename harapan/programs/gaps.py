@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Substr
 
 from harapan.registry import eligibility
 from harapan.registry.models import Family, FamilyStatus, Member
@@ -51,8 +52,9 @@ def receiving(programme: str, day: date, of: str) -> Exists:
     )
 
 
-def pending(programme: str, day: date, of: str) -> Exists:
-    """Whether the row has a proposal to `programme` pending on `day`."""
+def _pending_rows(programme: str, day: date, of: str) -> tuple[QuerySet, QuerySet]:
+    """The row's proposals to `programme` open on `day` and its `diusulkan` participations
+    holding `day`."""
     open_on_day = Q(outcome=Outcome.PENDING) | Q(outcome_on__gt=day)
     proposals = Proposal.objects.filter(
         open_on_day, programme=programme, proposed_on__lte=day, **{of: OuterRef("pk")}
@@ -62,7 +64,23 @@ def pending(programme: str, day: date, of: str) -> Exists:
     )
     if of == "family":  # a family-level programme's rows name no member
         proposals, proposed = proposals.filter(nik=""), proposed.filter(nik="")
+    return proposals, proposed
+
+
+def pending(programme: str, day: date, of: str) -> Exists:
+    """Whether the row has a proposal to `programme` pending on `day`."""
+    proposals, proposed = _pending_rows(programme, day, of)
     return Exists(proposals) | Exists(proposed)
+
+
+def proposed_on(programme: str, day: date, of: str) -> Coalesce:
+    """The day the row's pending proposal was made (its proposal's date, else the start of
+    its `diusulkan` participation); NULL when none is pending."""
+    proposals, proposed = _pending_rows(programme, day, of)
+    return Coalesce(
+        Subquery(proposals.order_by("-proposed_on").values("proposed_on")[:1]),
+        Subquery(proposed.order_by("-starts_on").values("starts_on")[:1]),
+    )
 
 
 def living_in_active_family(day: date) -> Q:
@@ -105,6 +123,12 @@ def family_gap(day: date, families: QuerySet | None = None) -> QuerySet:
     return _without_bpnt(day, families).annotate(
         pending=pending(CLOSED_BY[Gap.BPNT], day, "family")
     )
+
+
+def with_proposal_date(gap: str, day: date, rows: QuerySet) -> QuerySet:
+    """The rows of a gap list annotated `proposed_on`: when their pending proposal was made."""
+    of = "family" if gap == Gap.BPNT else "member"
+    return rows.annotate(proposed_on=proposed_on(CLOSED_BY[gap], day, of))
 
 
 @dataclass(frozen=True)
@@ -153,33 +177,69 @@ class GapCount:
         return self.total - self.pending
 
 
+def _member_aggregates(day: date, members: QuerySet | None) -> tuple[QuerySet, dict]:
+    """The members annotated `component`, and per member gap its total and pending counts."""
+    members = _with_component(Member.objects.all() if members is None else members, day)
+    aggregates = {}
+    for gap in MEMBER_GAPS:
+        programme = CLOSED_BY[gap]
+        open_gap = _in_gap(gap, day) & ~receiving(programme, day, "member")
+        aggregates[f"{gap}_total"] = Count("pk", filter=open_gap)
+        aggregates[f"{gap}_pending"] = Count(
+            "pk", filter=open_gap & pending(programme, day, "member")
+        )
+    return members, aggregates
+
+
+def _bpnt_aggregates(day: date) -> dict:
+    # The pending test is written out in the filter: on the `pending` alias of `family_gap`
+    # the aggregate's filter came out as `FILTER (WHERE "pending")`, a column PostgreSQL does
+    # not have and a string SQLite reads as false (0 pending, always).
+    return {
+        f"{Gap.BPNT}_total": Count("pk"),
+        f"{Gap.BPNT}_pending": Count("pk", filter=pending(CLOSED_BY[Gap.BPNT], day, "family")),
+    }
+
+
+def _counts(figures: dict) -> list[GapCount]:
+    return [
+        GapCount(gap, figures.get(f"{gap}_total", 0), figures.get(f"{gap}_pending", 0))
+        for gap in Gap
+    ]
+
+
 def gap_counts(
     day: date, members: QuerySet | None = None, families: QuerySet | None = None
 ) -> list[GapCount]:
     """How many are in each gap on `day`, and how many of them have a pending proposal:
     two queries, one scan of the members for the three member gaps and one of the families."""
-    members = _with_component(Member.objects.all() if members is None else members, day)
-    aggregates = {}
-    for gap in MEMBER_GAPS:
-        programme = CLOSED_BY[gap]
-        members = members.annotate(
-            **{f"has_{gap}": receiving(programme, day, "member"),
-               f"pending_{gap}": pending(programme, day, "member")}
-        )  # fmt: skip
-        open_gap = _in_gap(gap, day) & Q(**{f"has_{gap}": False})
-        aggregates[f"{gap}_total"] = Count("pk", filter=open_gap)
-        aggregates[f"{gap}_pending"] = Count("pk", filter=open_gap & Q(**{f"pending_{gap}": True}))
+    members, aggregates = _member_aggregates(day, members)
     figures = members.aggregate(**aggregates)
-    # The pending test is written out in the filter: on the `pending` alias of `family_gap`
-    # the aggregate's filter came out as `FILTER (WHERE "pending")`, a column PostgreSQL does
-    # not have and a string SQLite reads as false (0 pending, always).
-    bpnt = _without_bpnt(day, families).aggregate(
-        total=Count("pk"), pending=Count("pk", filter=pending(CLOSED_BY[Gap.BPNT], day, "family"))
-    )
-    counts = []
-    for gap in Gap:
-        if gap == Gap.BPNT:
-            counts.append(GapCount(gap, bpnt["total"], bpnt["pending"]))
-        else:
-            counts.append(GapCount(gap, figures[f"{gap}_total"], figures[f"{gap}_pending"]))
-    return counts
+    figures.update(_without_bpnt(day, families).aggregate(**_bpnt_aggregates(day)))
+    return _counts(figures)
+
+
+# The groups of `gap_counts_by`: how to read a member's and a family's group.
+PENDAMPING, DESA, KECAMATAN = "pendamping", "desa", "kecamatan"
+GROUPS = {
+    PENDAMPING: (F("family__pendamping_id"), F("pendamping_id")),
+    DESA: (F("region_code"), F("region_code")),
+    KECAMATAN: (Substr("region_code", 1, 6), Substr("region_code", 1, 6)),
+}
+
+
+def gap_counts_by(
+    group: str, day: date, members: QuerySet | None = None, families: QuerySet | None = None
+) -> dict[object, list[GapCount]]:
+    """`gap_counts` per group (a pendamping's ID, None for no pendamping; a desa or
+    kecamatan code), for the groups with a gap: two grouped queries, however many groups."""
+    of_member, of_family = GROUPS[group]
+    members, aggregates = _member_aggregates(day, members)
+    figures: dict[object, dict] = {}
+    for row in members.values(key=of_member).annotate(**aggregates).order_by():
+        figures.setdefault(row.pop("key"), {}).update(row)
+    families = _without_bpnt(day, families).values(key=of_family).order_by()
+    for row in families.annotate(**_bpnt_aggregates(day)):
+        figures.setdefault(row.pop("key"), {}).update(row)
+    counted = {key: _counts(found) for key, found in figures.items()}
+    return {key: counts for key, counts in counted.items() if any(c.total for c in counts)}

@@ -1,2 +1,4 @@
+from . import urls_gaps
+
 app_name = "programs"
-urlpatterns: list = []
+urlpatterns = [*urls_gaps.urlpatterns]

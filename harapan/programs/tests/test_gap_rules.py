@@ -33,7 +33,7 @@ from django.test import TestCase
 from harapan.programs.catalogue import Gap
 from harapan.programs.gaps import family_gap, gap_counts, gap_rows, member_gap
 from harapan.programs.models import Outcome, Participation, Proposal, Source, Status
-from harapan.testing import make_family, make_member, make_user
+from harapan.testing import make_family, make_user
 
 D = date(2026, 11, 2)
 DAY_BEFORE, DAY_AFTER = date(2026, 11, 1), date(2026, 11, 3)
