@@ -6,10 +6,11 @@ from datetime import date
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from harapan.audit.models import AuditEntry
 from harapan.programs.models import Proposal
-from harapan.testing import PersonaTestCase, list_total, make_member
+from harapan.testing import KEC_B, PersonaTestCase, list_total, make_family, make_member, make_user
 
 DAY = "2026-11-02"
 PUPIL_NIK = "1806010101160001"
@@ -69,11 +70,25 @@ class GapPages(PersonaTestCase):
 
     def test_grouped_counts_take_the_same_queries_for_more_groups(self):
         self.client.force_login(self.korkab)
-        with CaptureQueriesContext(connection) as few:
-            self.client.get("/program/celah/", {"tanggal": DAY, "per": "pendamping"})
-        with CaptureQueriesContext(connection) as same:
-            self.client.get("/program/celah/", {"tanggal": DAY, "per": "desa"})
-        self.assertEqual(len(few), len(same))
+
+        def queries(per: str) -> int:
+            with CaptureQueriesContext(connection) as captured:
+                response = self.client.get("/program/celah/", {"tanggal": DAY, "per": per})
+            return len(captured), len(response.context["rows"])
+
+        before = {per: queries(per) for per in ("pendamping", "desa", "kecamatan")}
+        for n in range(4):
+            people = make_user(f"pendamping_extra_{n}", "pendamping", KEC_B)
+            make_family(region_code=f"180602200{n + 2}", pendamping=people)
+        after = {per: queries(per) for per in ("pendamping", "desa", "kecamatan")}
+        # Four more pendamping and desa rows, no more queries.
+        self.assertEqual(
+            {
+                per: (q, rows + (4 if per != "kecamatan" else 0))
+                for per, (q, rows) in before.items()
+            },
+            after,
+        )
 
     def test_the_list_names_the_family_masks_the_nik_and_shows_the_proposal(self):
         response = self.page(self.korwil, "/program/celah/daftar/", celah="PIP")
@@ -128,4 +143,11 @@ class GapPages(PersonaTestCase):
     def test_the_xlsx_downloads(self):
         response = self.page(self.operator, "/program/celah/daftar.xlsx", celah="BPNT")
         self.assertEqual(response.status_code, 200)
-        self.assertTrue(response["Content-Disposition"].endswith('.xlsx"'))
+        sheet = load_workbook(io.BytesIO(response.content))["celah"]
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        # Tanggamus: family_a, family_a2 and family_b lack BPNT; no NIK for a family.
+        self.assertEqual(
+            sorted((row[0], row[1], row[3]) for row in rows[1:]),
+            sorted(("BPNT", f.registry_id, None)
+                   for f in (self.family_a, self.family_a2, self.family_b)),
+        )  # fmt: skip
