@@ -7,15 +7,12 @@ role with a region reads them (the auditor too: nothing here writes).
 
 from datetime import date
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _t
-from django.utils.translation import gettext_lazy as _
 
 from harapan.accounts.models import User
 from harapan.accounts.roles import Role, sees_full_nik
@@ -30,8 +27,8 @@ from harapan.registry.naming import family_label, name_families
 from harapan.reporting import bound_form, region_names, require_role, scope_heading
 
 from .catalogue import Gap
+from .forms_gaps import NO, NO_PENDAMPING, PER_CHOICES, YES, GapListForm, SummaryForm, today_text
 from .gaps import (
-    DESA,
     KECAMATAN,
     PENDAMPING,
     family_gap,
@@ -41,58 +38,10 @@ from .gaps import (
 )
 
 PAGE_SIZE = 50
-NO_PENDAMPING = "tanpa"
-YES, NO = "ya", "tidak"
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_ERROR = {"invalid": _("Tanggal tidak valid: tulis sebagai TTTT-BB-HH.")}
-PER_CHOICES = [(PENDAMPING, _("Pendamping")), (DESA, _("Desa")), (KECAMATAN, _("Kecamatan"))]
-
-
-def _today() -> str:
-    return timezone.localdate().isoformat()
-
-
-def _region_prefix(code: str) -> str:
-    """A desa or kecamatan code typed or linked, undotted; a clear message otherwise."""
-    try:
-        return regioncode.normalize(code) if code else ""
-    except regioncode.InvalidRegionCode as exc:
-        raise forms.ValidationError(_("Kode wilayah tidak sah: tulis mis. 18.06.01.2001.")) from exc
-
-
-class SummaryForm(forms.Form):
-    tanggal = forms.DateField(label=_("Tanggal"), widget=DATE_WIDGET, error_messages=DATE_ERROR)
-    per = forms.ChoiceField(label=_("Per"), choices=PER_CHOICES)
-
-
-class GapListForm(forms.Form):
-    celah = forms.ChoiceField(label=_("Celah"), choices=Gap.choices)
-    tanggal = forms.DateField(label=_("Tanggal"), widget=DATE_WIDGET, error_messages=DATE_ERROR)
-    desa = forms.CharField(label=_("Desa/kecamatan (kode)"), required=False)
-    pendamping = forms.ChoiceField(label=_("Pendamping"), required=False)
-    diusulkan = forms.ChoiceField(
-        label=_("Diusulkan"), required=False,
-        choices=[("", _("Semua")), (YES, _("Sudah diusulkan")), (NO, _("Belum diusulkan"))],
-    )  # fmt: skip
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        people = User.objects.filter(role=Role.PENDAMPING)
-        if user.role == Role.PENDAMPING:
-            people = people.filter(pk=user.pk)
-        elif user.region_prefix:
-            people = people.filter(region__code__startswith=user.region_prefix)
-        self.fields["pendamping"].choices = [
-            ("", _("Semua")), (NO_PENDAMPING, _("Tanpa pendamping")),
-            *[(str(p.pk), str(p)) for p in people.order_by("first_name", "username")],
-        ]  # fmt: skip
-
-    def clean_desa(self) -> str:
-        return _region_prefix(self.cleaned_data["desa"])
 
 
 def list_defaults() -> dict:
-    return {"celah": Gap.PIP, "tanggal": _today()}
+    return {"celah": Gap.PIP, "tanggal": today_text()}
 
 
 def _list_form(request: HttpRequest) -> GapListForm:
@@ -262,7 +211,7 @@ def _summary_rows(user, day: date, per: str) -> tuple[list, list]:
 @login_required
 def gap_summary(request: HttpRequest) -> HttpResponse:
     require_role(request.user)
-    defaults = {"tanggal": _today(), "per": _default_per(request.user)}
+    defaults = {"tanggal": today_text(), "per": _default_per(request.user)}
     form = bound_form(SummaryForm, request, defaults)
     context = {"form": form, "scope": scope_heading(request.user), "gaps": Gap}
     if not form.is_valid():
