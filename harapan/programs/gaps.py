@@ -88,8 +88,8 @@ def living_in_active_family(day: date) -> Q:
     return Q(alive=True, family__status=FamilyStatus.ACTIVE, birth_date__lte=day)
 
 
-def _with_component(members: QuerySet, day: date) -> QuerySet:
-    rules = eligibility.rules_for(day.year)
+def _with_component(members: QuerySet, day: date, rules=None) -> QuerySet:
+    rules = rules or eligibility.rules_for(day.year)
     return members.annotate(component=eligibility.component_expression(day, rules))
 
 
@@ -100,12 +100,15 @@ def _in_gap(gap: str, day: date) -> Q:
     return Q(component__in=COMPONENTS[gap])
 
 
-def member_gap(gap: str, day: date, members: QuerySet | None = None) -> QuerySet:
-    """The `members` in gap `gap` (PIP, PBI or ATENSI) on `day`, annotated `pending`."""
+def member_gap(
+    gap: str, day: date, members: QuerySet | None = None, rules: eligibility.Rules | None = None
+) -> QuerySet:
+    """The `members` in gap `gap` (PIP, PBI or ATENSI) on `day`, annotated `pending`
+    (`rules`: the year's, when the caller has read them already)."""
     members = Member.objects.all() if members is None else members
     programme = CLOSED_BY[gap]
     return (
-        _with_component(members, day)
+        _with_component(members, day, rules)
         .filter(_in_gap(gap, day))
         .filter(~receiving(programme, day, "member"))
         .annotate(pending=pending(programme, day, "member"))
@@ -143,7 +146,8 @@ def gap_rows(
     day: date, members: QuerySet | None = None, families: QuerySet | None = None
 ) -> Iterator[GapRow]:
     """Every gap on `day`, list by list (PIP, PBI, BPNT, ATENSI), each by family ID and NIK:
-    four queries, streamed."""
+    the year's rules (read once), then four queries, streamed."""
+    rules = eligibility.rules_for(day.year)
     for gap in Gap:
         if gap == Gap.BPNT:
             rows = family_gap(day, families).values_list("registry_id", "pending")
@@ -151,7 +155,9 @@ def gap_rows(
             for registry_id, is_pending in ordered.iterator(chunk_size=2000):
                 yield GapRow(gap, registry_id, "", is_pending)
             continue
-        rows = member_gap(gap, day, members).values_list("family__registry_id", "nik", "pending")
+        rows = member_gap(gap, day, members, rules).values_list(
+            "family__registry_id", "nik", "pending"
+        )
         ordered = rows.order_by("family__registry_id", "nik")
         for registry_id, nik, is_pending in ordered.iterator(chunk_size=2000):
             yield GapRow(gap, registry_id, nik, is_pending)

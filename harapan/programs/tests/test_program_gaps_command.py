@@ -87,9 +87,8 @@ class ProgramGapsCsv(TestCase):
 class ProgramGapsQueries(TestCase):
     """The command reads the registry in a fixed number of queries, whatever its size."""
 
-    # Each member list reads the year's rules (2 queries) and its rows; the BPNT list; the
-    # audit row.
-    QUERIES = 3 * 3 + 1 + 1
+    # The year's rules (the year and its index), the four lists, the audit row.
+    QUERIES = 2 + 4 + 1
 
     def families(self, n: int) -> None:
         for _ in range(n):
