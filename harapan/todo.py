@@ -282,7 +282,9 @@ GAP_LABELS = {
     Gap.PIP: gettext_lazy("anak sekolah belum menerima PIP dan belum diusulkan"),
     Gap.PBI: gettext_lazy("anggota belum menerima PBI-JKN/KIS dan belum diusulkan"),
     Gap.BPNT: gettext_lazy("KPM belum menerima Sembako/BPNT dan belum diusulkan"),
-    Gap.ATENSI: gettext_lazy("lansia/disabilitas berat belum menerima ATENSI dan belum diusulkan"),
+    Gap.ATENSI: gettext_lazy(
+        "lanjut usia/disabilitas berat belum menerima ATENSI dan belum diusulkan"
+    ),
 }
 
 

@@ -12,7 +12,7 @@ from harapan.testing import PersonaTestCase, list_total, make_member, todo_of
 PIP = "anak sekolah belum menerima PIP dan belum diusulkan"
 PBI = "anggota belum menerima PBI-JKN/KIS dan belum diusulkan"
 BPNT = "KPM belum menerima Sembako/BPNT dan belum diusulkan"
-ATENSI = "lansia/disabilitas berat belum menerima ATENSI dan belum diusulkan"
+ATENSI = "lanjut usia/disabilitas berat belum menerima ATENSI dan belum diusulkan"
 
 
 class GapsOnTheHomePage(PersonaTestCase):
