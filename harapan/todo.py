@@ -38,6 +38,8 @@ from harapan.graduation.views_proposals import WAITING_FOR
 from harapan.jobs.access import IMPORT_KINDS, runs_to_follow, runs_visible_to, to_follow
 from harapan.jobs.forms import IMPORTS, TO_FOLLOW
 from harapan.lib.months import week_label, week_start
+from harapan.programs.catalogue import Gap
+from harapan.programs.gaps import gap_counts
 from harapan.registry import changes
 from harapan.registry.models import ChangeRequest, DataFinding, Family, Member
 from harapan.workdays.calendar import SlaStatus
@@ -274,6 +276,29 @@ def work_plans_to_review(user, today: date) -> Todo:
     return Todo(_("rencana kerja menunggu tinjauan"), count, _link("fieldwork:plan_review_list"))
 
 
+# Complementary programmes: the gaps nobody has proposed yet (issue 17) ------------------
+
+GAP_LABELS = {
+    Gap.PIP: gettext_lazy("anak sekolah belum menerima PIP dan belum diusulkan"),
+    Gap.PBI: gettext_lazy("anggota belum menerima PBI-JKN/KIS dan belum diusulkan"),
+    Gap.BPNT: gettext_lazy("KPM belum menerima Sembako/BPNT dan belum diusulkan"),
+    Gap.ATENSI: gettext_lazy(
+        "lanjut usia/disabilitas berat belum menerima ATENSI dan belum diusulkan"
+    ),
+}
+
+
+def programme_gaps_not_proposed(user, today: date) -> list[Todo]:
+    """Each gap's members or families not yet proposed, today (`gap_counts`, two queries and
+    the year's rules); the gap list with `diusulkan=tidak` shows the same totals."""
+    counts = gap_counts(today, Member.objects.visible_to(user), Family.objects.visible_to(user))
+    return [
+        Todo(str(GAP_LABELS[c.gap]), c.not_proposed,
+             _link("programs:gap_list", celah=c.gap, diusulkan="tidak"))
+        for c in counts
+    ]  # fmt: skip
+
+
 _COORDINATOR = [
     complaints_held,
     data_updates_waiting,
@@ -306,15 +331,17 @@ PROVIDERS: dict[str, list[Provider]] = {
         complaints_held,
         my_runs_to_follow,
         my_action_items,
+        programme_gaps_not_proposed,
     ],
-    Role.KORCAM: [*_COORDINATOR, work_plans_to_review],
-    Role.KORKAB: [*_COORDINATOR, ethics_cases_waiting],
+    Role.KORCAM: [*_COORDINATOR, work_plans_to_review, programme_gaps_not_proposed],
+    Role.KORKAB: [*_COORDINATOR, ethics_cases_waiting, programme_gaps_not_proposed],
     Role.KORWIL: [
         complaints_held,
         unassigned_families,
         pendamping_missing_verification,
         coaching_follow_ups_due,
         ethics_cases_waiting,
+        programme_gaps_not_proposed,
     ],
     Role.OPERATOR: [
         imports_to_follow,
@@ -322,7 +349,13 @@ PROVIDERS: dict[str, list[Provider]] = {
         data_updates_waiting,
         data_findings,
     ],
-    Role.ADMIN_PUSAT: [imports_to_follow, unassigned_families, data_findings, ethics_cases_waiting],
+    Role.ADMIN_PUSAT: [
+        imports_to_follow,
+        unassigned_families,
+        data_findings,
+        ethics_cases_waiting,
+        programme_gaps_not_proposed,
+    ],  # fmt: skip
     Role.AUDITOR: [sensitive_reads, my_runs_to_follow],
 }
 

@@ -280,6 +280,13 @@ ACTIONS: dict[str, Action] = {
     "programs.participation.import": Action(
         _("Impor kepesertaan program"), _("mengimpor kepesertaan program komplementer")
     ),
+    # Gap lists of the complementary programmes (programs/views_gaps.py, program_gaps)
+    "programs.gaps.export": Action(
+        _("Ekspor celah program komplementer"), _("mengekspor celah program komplementer")
+    ),
+    "programs.gaps.view_nik": Action(
+        _("NIK utuh di daftar celah program"), _("melihat NIK utuh di daftar celah program")
+    ),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
     # Working days of the complaint SLAs (`harapan load_collective_leave`)

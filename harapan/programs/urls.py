@@ -1,4 +1,7 @@
-from . import urls_import
+from . import urls_gaps, urls_import
 
 app_name = "programs"
-urlpatterns: list = [*urls_import.urlpatterns]
+urlpatterns = [
+    *urls_gaps.urlpatterns,
+    *urls_import.urlpatterns,
+]

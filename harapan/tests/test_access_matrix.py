@@ -394,6 +394,11 @@ ACCESS = {
     "fieldwork:plan_review_list": page(PLAN_REVIEWERS),
     "fieldwork:plan_detail": page(on="plan"),
     "fieldwork:plan_review": action(PLAN_REVIEWERS, on="plan"),
+    # Complementary programmes: the gap lists, read by every role (issue 17)
+    "programs:gaps": page(),
+    "programs:gap_list": page(),
+    "programs:gap_list_csv": page(),
+    "programs:gap_list_xlsx": page(),
     "api:list_work_plans": page(),
     "api:get_work_plan": page(on="plan"),
     "api:save_work_plan": action(PENDAMPING),

@@ -17,6 +17,7 @@ from harapan.fds.models import Group, Session
 from harapan.graduation import actions as graduation_actions
 from harapan.graduation.models import ExitProposal, ProposalStatus
 from harapan.jobs.models import Run, RunKind, RunStatus
+from harapan.programs.models import Participation
 from harapan.registry.models import ChangeKind, ChangeRequest, ChangeStatus, FamilyStatus
 from harapan.testing import (
     DESA_A,
@@ -170,6 +171,14 @@ class PendampingHome(HomeCase):
                    and MONTH_TEXT not in label for label in labels), labels  # fmt: skip
 
     def test_pendamping_b_has_nothing_waiting_and_is_told_so(self):
+        # Their family receives the complementary programmes its members are owed (issue 17).
+        head = self.family_b.members.get()
+        for programme, member in (("bpnt", None), ("pbi_jkn", head)):
+            Participation.objects.create(
+                family=self.family_b, member=member, nik=member.nik if member else "",
+                region_code=self.family_b.region_code, programme=programme,
+                starts_on=date(2024, 1, 1), status="menerima", source="impor",
+            )  # fmt: skip
         response = self.home(self.pendamping_b)
         assert todo_of(response) == {}
         self.assertContains(response, "Tidak ada yang menunggu Anda saat ini.")
@@ -182,11 +191,13 @@ class PendampingHome(HomeCase):
         """Pinned (issue 13): under 30 KB of HTML and at most 15 queries; issue 16 adds five for
         the pendamping's own work: one UNION for unread ethics decisions and new coaching
         notes, one for the meeting action items they own, and three for the monthly plan (this
-        month's plan with its lines, the month's activities, the plans the to-do reminds of)."""
+        month's plan with its lines, the month's activities, the plans the to-do reminds of).
+        Issue 17 adds four for the programme gaps not yet proposed: `gap_counts`'s two scans
+        and the year's rules its component rule reads (the year and its index)."""
         self.client.force_login(self.pendamping_a)
         with CaptureQueriesContext(connection) as queries:
             response = self.client.get(reverse("home"))
-        assert len(queries) <= 15 + 5, [q["sql"] for q in queries]
+        assert len(queries) <= 15 + 5 + 4, [q["sql"] for q in queries]
         assert len(response.content) < 30 * 1024, len(response.content)
 
 

@@ -33,7 +33,7 @@ class MenuPerRoleTest(PersonaTestCase):
         shown = links(self.home(self.pendamping_a))
         assert sorted(shown) == sorted([
             "Daftar KPM", "Pemutakhiran data",
-            "Penetapan", "Kartu KKS",
+            "Penetapan", "Kartu KKS", "Celah program komplementer",
             "Kehadiran sekolah", "Pemantauan verifikasi",
             "Kelompok P2K2", "Pertemuan P2K2", "KPM perlu perhatian", "Laporan P2K2",
             "Usulan graduasi", "Kesiapan graduasi", "Calon graduasi alamiah", "Target GSM",
@@ -78,6 +78,7 @@ class MenuPerRoleTest(PersonaTestCase):
     def test_an_auditor_reads_and_is_offered_nothing_to_upload_or_start(self):
         shown = links(self.home(self.auditor))
         assert "Rekonsiliasi" in shown and "Daftar KPM" in shown
+        assert "Celah program komplementer" in shown  # read only: the lists write nothing
         for label in ("Impor registri", "Impor penyaluran", "Impor verifikasi",
                       "Impor kepesertaan program", "Hitung penetapan", "Penugasan pendamping",
                       "Pekerjaan", "Catat pengaduan"):  # fmt: skip
