@@ -276,6 +276,13 @@ ACTIONS: dict[str, Action] = {
     "fieldwork.plan.copy": Action(
         _("Rencana kerja disalin"), _("menyalin rencana kerja ke bulan berikutnya")
     ),
+    # Complementary programmes (issue 17): proposals and their outcome
+    "programs.propose": Action(
+        _("Usulan program komplementer"), _("mengusulkan program komplementer")
+    ),
+    "programs.outcome": Action(
+        _("Hasil usulan program dicatat"), _("mencatat hasil usulan program komplementer")
+    ),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
     # Working days of the complaint SLAs (`harapan load_collective_leave`)

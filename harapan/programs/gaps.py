@@ -160,3 +160,12 @@ def gap_counts(
         total=Count("pk"), pending=Count("pk", filter=pending(programme, day, "family"))
     )
     return [GapCount(gap, figures[gap]["total"], figures[gap]["pending"]) for gap in Gap]
+
+
+def receives(programme: str, day: date, *, family, member=None) -> bool:
+    """Whether `member` (or, without one, `family`) receives `programme` on `day`: one row's
+    answer to `receiving`."""
+    rows = Participation.objects.filter(
+        _holds(day), family=family, programme=programme, status=Status.RECEIVING
+    )
+    return (rows.filter(member=member) if member else rows.filter(nik="")).exists()
