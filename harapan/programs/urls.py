@@ -1,2 +1,4 @@
+from . import urls_proposals
+
 app_name = "programs"
-urlpatterns: list = []
+urlpatterns = [*urls_proposals.urlpatterns]
