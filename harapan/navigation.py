@@ -73,6 +73,7 @@ MENU = (
         Item(_("Rekonsiliasi"), "benefits:reconciliation", works_in_office),
         Item(_("Impor penyaluran"), "benefits:disbursement_upload", may_import),
         Item(_("Hitung penetapan"), "benefits:compute", may_compute_benefits),
+        Item(_("Usulan program"), "programs:proposal_list"),  # complementary programmes
     )),
     Group(_("Verifikasi"), "compliance", (
         Item(_("Kehadiran sekolah"), "compliance:school_choice", roles_in(Role.PENDAMPING)),

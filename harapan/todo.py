@@ -38,6 +38,7 @@ from harapan.graduation.views_proposals import WAITING_FOR
 from harapan.jobs.access import IMPORT_KINDS, runs_to_follow, runs_visible_to, to_follow
 from harapan.jobs.forms import IMPORTS, TO_FOLLOW
 from harapan.lib.months import week_label, week_start
+from harapan.programs.views_proposals import LONG_WAIT_DAYS, long_waiting
 from harapan.registry import changes
 from harapan.registry.models import ChangeRequest, DataFinding, Family, Member
 from harapan.workdays.calendar import SlaStatus
@@ -87,6 +88,13 @@ def proposals_returned(user, today: date) -> Todo:
     count = ExitProposal.objects.visible_to(user).returned().count()
     label = _("usulan graduasi dikembalikan (ditolak)")
     return Todo(label, count, _link("graduation:proposal_list", dikembalikan="on"))
+
+
+def programme_proposals_waiting(user, today: date) -> Todo:
+    """Proposals to a complementary programme still without an outcome after 30 days."""
+    count = long_waiting(user, today).count()
+    label = _("usulan program menunggu hasil lebih dari %(days)s hari") % {"days": LONG_WAIT_DAYS}
+    return Todo(label, count, _link("programs:proposal_list", lama="on"))
 
 
 def work_plans_due(user, today: date) -> list[Todo]:
@@ -302,6 +310,7 @@ PROVIDERS: dict[str, list[Provider]] = {
         flagged_families,
         meetings_this_week,
         proposals_returned,
+        programme_proposals_waiting,
         work_plans_due,
         complaints_held,
         my_runs_to_follow,

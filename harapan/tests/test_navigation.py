@@ -33,7 +33,7 @@ class MenuPerRoleTest(PersonaTestCase):
         shown = links(self.home(self.pendamping_a))
         assert sorted(shown) == sorted([
             "Daftar KPM", "Pemutakhiran data",
-            "Penetapan", "Kartu KKS",
+            "Penetapan", "Kartu KKS", "Usulan program",
             "Kehadiran sekolah", "Pemantauan verifikasi",
             "Kelompok P2K2", "Pertemuan P2K2", "KPM perlu perhatian", "Laporan P2K2",
             "Usulan graduasi", "Kesiapan graduasi", "Calon graduasi alamiah", "Target GSM",
@@ -76,6 +76,7 @@ class MenuPerRoleTest(PersonaTestCase):
     def test_an_auditor_reads_and_is_offered_nothing_to_upload_or_start(self):
         shown = links(self.home(self.auditor))
         assert "Rekonsiliasi" in shown and "Daftar KPM" in shown
+        assert "Usulan program" in shown  # reads the proposals of every region
         for label in ("Impor registri", "Impor penyaluran", "Impor verifikasi",
                       "Hitung penetapan", "Penugasan pendamping", "Pekerjaan",
                       "Catat pengaduan"):  # fmt: skip
@@ -112,6 +113,10 @@ class CurrentGroupTest(PersonaTestCase):
         assert f'<a href="{reverse("fds:meeting_list")}" aria-current="page">' in html
         assert html.count('aria-current="true"') == 1
         assert html.count('aria-current="page"') == 1
+
+    def test_a_proposal_page_sits_in_bantuan(self):
+        response = self.client.get(reverse("programs:proposal_list"))
+        assert '<summary aria-current="true">Bantuan</summary>' in menu(response)
 
     def test_a_family_page_sits_in_keluarga(self):
         response = self.client.get(reverse("registry:family_detail", args=[self.family_a.pk]))
