@@ -2,9 +2,9 @@
 family's participations, its gaps today with a link to propose each one not yet proposed,
 and its proposals with their outcome.
 
-A fixed number of queries whatever the family's size: participations, proposals, one per
-member gap (PIP, PBI, ATENSI) and the BPNT gap, and for a coordinator whether they may
-propose.
+A fixed number of queries whatever the family's size: participations, proposals, the
+year's rules (two), the members' gaps (one), the BPNT gap, and for a coordinator whether
+they may propose.
 """
 
 from dataclasses import dataclass
@@ -40,14 +40,15 @@ def propose_url(gap: str, family: Family, nik: str = "", back: str = "") -> str:
 
 def gap_lines(family: Family, day, back: str = "") -> list[GapLine]:
     """The family's gaps on `day`, list by list, each member's by name."""
-    members = Member.objects.filter(family=family)
+    members = list(gaps.member_gaps(day, Member.objects.filter(family=family)).order_by("pk"))
     lines = []
     for gap in Gap:
         label = CLOSED_BY[gap].label
         if gap in MEMBER_GAPS:
-            for member in gaps.member_gap(gap, day, members).order_by("pk"):
+            for member in (m for m in members if getattr(m, f"in_{gap}")):
                 url = propose_url(gap, family, member.nik, back)
-                lines.append(GapLine(gap, label, member, member.pending, url))
+                pending = getattr(member, f"pending_{gap}")
+                lines.append(GapLine(gap, label, member, pending, url))
         else:
             for row in gaps.family_gap(day, Family.objects.filter(pk=family.pk)):
                 lines.append(
