@@ -75,6 +75,7 @@ MENU = (
         Item(_("Impor penyaluran"), "benefits:disbursement_upload", may_import),
         Item(_("Hitung penetapan"), "benefits:compute", may_compute_benefits),
         Item(_("Celah program komplementer"), "programs:gaps"),
+        Item(_("Usulan program"), "programs:proposal_list"),  # complementary programmes
     )),
     Group(_("Verifikasi"), "compliance", (
         Item(_("Kehadiran sekolah"), "compliance:school_choice", roles_in(Role.PENDAMPING)),

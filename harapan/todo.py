@@ -40,6 +40,7 @@ from harapan.jobs.forms import IMPORTS, TO_FOLLOW
 from harapan.lib.months import week_label, week_start
 from harapan.programs.catalogue import Gap
 from harapan.programs.gaps import gap_counts
+from harapan.programs.views_proposals import LONG_WAIT_DAYS, long_waiting
 from harapan.registry import changes
 from harapan.registry.models import ChangeRequest, DataFinding, Family, Member
 from harapan.workdays.calendar import SlaStatus
@@ -89,6 +90,13 @@ def proposals_returned(user, today: date) -> Todo:
     count = ExitProposal.objects.visible_to(user).returned().count()
     label = _("usulan graduasi dikembalikan (ditolak)")
     return Todo(label, count, _link("graduation:proposal_list", dikembalikan="on"))
+
+
+def programme_proposals_waiting(user, today: date) -> Todo:
+    """Proposals to a complementary programme still without an outcome after 30 days."""
+    count = long_waiting(user, today).count()
+    label = _("usulan program menunggu hasil lebih dari %(days)s hari") % {"days": LONG_WAIT_DAYS}
+    return Todo(label, count, _link("programs:proposal_list", lama="on"))
 
 
 def work_plans_due(user, today: date) -> list[Todo]:
@@ -327,6 +335,7 @@ PROVIDERS: dict[str, list[Provider]] = {
         flagged_families,
         meetings_this_week,
         proposals_returned,
+        programme_proposals_waiting,
         work_plans_due,
         complaints_held,
         my_runs_to_follow,

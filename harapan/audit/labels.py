@@ -287,6 +287,13 @@ ACTIONS: dict[str, Action] = {
     "programs.gaps.view_nik": Action(
         _("NIK utuh di daftar celah program"), _("melihat NIK utuh di daftar celah program")
     ),
+    # Complementary programmes (issue 17): proposals and their outcome
+    "programs.propose": Action(
+        _("Usulan program komplementer"), _("mengusulkan program komplementer")
+    ),
+    "programs.outcome": Action(
+        _("Hasil usulan program dicatat"), _("mencatat hasil usulan program komplementer")
+    ),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
     # Working days of the complaint SLAs (`harapan load_collective_leave`)

@@ -20,8 +20,12 @@ fixed number of queries, whatever their number.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery,
+)  # fmt: skip
 from django.db.models.functions import Coalesce, Substr
 
 from harapan.registry import eligibility
@@ -257,3 +261,29 @@ def gap_counts_by(
             figures.setdefault(row.pop("key"), {}).update(row)
     counted = {key: _counts(found) for key, found in figures.items()}
     return {key: counts for key, counts in counted.items() if any(c.total for c in counts)}
+
+
+def receives(programme: str, day: date, *, family, member=None) -> bool:
+    """Whether `member` (or, without one, `family`) receives `programme` on `day`: one row's
+    answer to `receiving`."""
+    rows = Participation.objects.filter(
+        _holds(day), family=family, programme=programme, status=Status.RECEIVING
+    )
+    return (rows.filter(member=member) if member else rows.filter(nik="")).exists()
+
+
+def member_gaps(day: date, members: QuerySet) -> QuerySet:
+    """The `members` in any member gap on `day`, each annotated `in_G` and `pending_G` for
+    every member gap G, in one query: for one family's members (its page), where a lookup
+    per member costs nothing; the lists and counts of whole regions use `member_gap`."""
+    members = _with_component(members, day)
+    opens = []
+    for gap in MEMBER_GAPS:
+        programme = CLOSED_BY[gap]
+        open_gap = _in_gap(gap, day) & ~receiving(programme, day, "member")
+        members = members.annotate(
+            **{f"in_{gap}": ExpressionWrapper(open_gap, output_field=BooleanField()),
+               f"pending_{gap}": pending(programme, day, "member")}
+        )  # fmt: skip
+        opens.append(open_gap)
+    return members.filter(reduce(or_, opens))

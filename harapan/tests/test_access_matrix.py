@@ -85,6 +85,8 @@ from harapan.fieldwork.models import (
 from harapan.graduation.actions import propose_exit
 from harapan.graduation.models import ExitProposal
 from harapan.jobs.models import Run, RunKind, RunStatus
+from harapan.programs.actions import propose as propose_programme
+from harapan.programs.models import Proposal as ProgrammeProposal
 from harapan.registry.changes import request_change
 from harapan.registry.models import (
     ChangeKind,
@@ -175,6 +177,10 @@ PLAN_SEES = {"pendamping_a": {"a"}, "pendamping_b": {"b"}, "korcam_a": {"a"},
              "admin_pusat": {"a", "b", "metro"}, "auditor": {"a", "b", "metro"}}  # fmt: skip
 PLAN_REVIEWERS = frozenset({"korcam_a", "korkab"})
 SEES_OF_KIND["plan"] = PLAN_SEES
+# Complementary-programme proposals (issue 17): the family's pendamping or the korcam or
+# korkab of its region propose and record outcomes; everyone reads them in their scope.
+# One family-level proposal per scope (a by pendamping_a, a2 by korcam_a, b, metro).
+PROGRAMME_PROPOSERS = frozenset({"pendamping_a", "pendamping_b", "korcam_a", "korkab"})
 # Which object each URL parameter other than `pk` names (`pk`: url_walk.PK_OF).
 OBJECT_OF_PARAM = {
     "family_pk": "family",
@@ -402,6 +408,13 @@ ACCESS = {
     "api:list_work_plans": page(),
     "api:get_work_plan": page(on="plan"),
     "api:save_work_plan": action(PENDAMPING),
+    # Complementary programmes (issue 17): proposals. The form without a family in its query
+    # sends the proposer back to the list (302).
+    "programs:proposal_list": page(),
+    "programs:propose": form(PROGRAMME_PROPOSERS, PROGRAMME_PROPOSERS),
+    "programs:proposal_outcome": form(
+        PROGRAMME_PROPOSERS, PROGRAMME_PROPOSERS, on="programme_proposal"
+    ),
 }
 
 FAILED = (401, 403, 404, 405)
@@ -415,6 +428,7 @@ MODELS = {
     "activity": Activity,
     "coordination_meeting": CoordinationMeeting, "action_item": ActionItem,
     "plan": WorkPlan,
+    "programme_proposal": ProgrammeProposal,
 }  # fmt: skip
 # The field a kind's URL names it by, when not its pk.
 URL_KEY = {"complaint": "kode"}
@@ -488,6 +502,12 @@ class AccessMatrixTest(PersonaTestCase):
         ).pk  # fmt: skip
         cls.make_fieldwork(today, pendamping)
         cls.coordination_meetings(today)
+        proposers = {"a": cls.pendamping_a, "a2": cls.korcam_a, "b": cls.pendamping_b,
+                     "metro": cls.pendamping_metro}  # fmt: skip
+        cls.objects["programme_proposal"] = {
+            scope: propose_programme(user, families[scope], None, "bpnt", today, "desa").pk
+            for scope, user in proposers.items()
+        }
         cls.objects["plan"] = {}  # this month's plan of each scope's pendamping, submitted
         for scope, user in pendamping.items():
             plan = save_plan(user, today, [Line("kunjungan_rumah", 10)], acting_user=user)

@@ -59,6 +59,7 @@ from harapan.fieldwork.actions_plans import Line, save_plan
 from harapan.fieldwork.tests.base import decided, note_about
 from harapan.graduation.actions import propose_exit
 from harapan.jobs.models import Run, RunKind, RunStatus
+from harapan.programs.actions import propose as propose_programme
 from harapan.registry.changes import request_change
 from harapan.registry.models import ChangeKind, ExitReason, ImportRun
 from harapan.testing import DESA_A, PersonaTestCase, make_family
@@ -168,6 +169,7 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
         cls.action_item = add_action_item(cls.coordination_meeting, text="Rekap", owner=user,
                                           due_on=today, acting_user=cls.korcam_a)  # fmt: skip
         cls.plan = save_plan(user, today, [Line("kunjungan_rumah", 5)], acting_user=user)
+        cls.programme_proposal = propose_programme(user, family, None, "bpnt", today, "desa")
 
     def fillers(self, complaint: Complaint | None) -> dict[str, object]:
         """Parameter values by parameter name, or by the kind of `pk` (url_walk.PK_OF)."""
@@ -189,6 +191,7 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
             "ethics_decision": self.ethics_case.pk,
             "coordination_meeting": self.coordination_meeting.pk,
             "action_item": self.action_item.pk,
+            "programme_proposal": self.programme_proposal.pk,
         }  # fmt: skip
         if complaint is not None:  # the conduct complaint: A must not reach it
             found.update(complaint_fillers(complaint))

@@ -17,6 +17,7 @@ from harapan.fds.models import Group, Session
 from harapan.graduation import actions as graduation_actions
 from harapan.graduation.models import ExitProposal, ProposalStatus
 from harapan.jobs.models import Run, RunKind, RunStatus
+from harapan.programs import actions as programs_actions
 from harapan.programs.models import Participation
 from harapan.registry.models import ChangeKind, ChangeRequest, ChangeStatus, FamilyStatus
 from harapan.testing import (
@@ -110,7 +111,9 @@ class PendampingHome(HomeCase):
     - flagged: 2 families absent from the last 3 held meetings (a third came once);
     - meetings planned this week: 2 (one next week, one of pendamping_a2's group, not counted);
     - proposals returned: 1 (one rejected and proposed again since, one rejected on a
-      family that has left, one still waiting).
+      family that has left, one still waiting);
+    - programme proposals waiting more than 30 days: 2 (45 and 31 days; one of exactly 30
+      days, one decided and one of pendamping_a2's family are not counted).
     """
 
     @classmethod
@@ -154,6 +157,13 @@ class PendampingHome(HomeCase):
         left.status = FamilyStatus.EXITED
         left.save(update_fields=["status"])
         propose(families[2], p)  # waiting for the korcam
+        for family, days in ((families[0], 45), (families[1], 31), (families[2], 30)):
+            programs_actions.propose(p, family, None, "bpnt", TODAY - timedelta(days), "desa")
+        decided = programs_actions.propose(p, families[3], None, "bpnt",
+                                           TODAY - timedelta(60), "desa")  # fmt: skip
+        programs_actions.record_outcome(p, decided, "ditolak", TODAY - timedelta(40))
+        programs_actions.propose(cls.pendamping_a2, cls.family_a2, None, "bpnt",
+                                 TODAY - timedelta(50), "desa")  # fmt: skip
 
     def test_each_count_matches_the_list_it_links_to(self):
         user = self.pendamping_a
@@ -164,6 +174,10 @@ class PendampingHome(HomeCase):
         link = self.assert_count_matches_its_list(user, "pertemuan P2K2 direncanakan minggu ini", 2)
         assert "status=rencana" in link and "minggu=" in link
         self.assert_count_matches_its_list(user, "usulan graduasi dikembalikan (ditolak)", 1)
+        link = self.assert_count_matches_its_list(
+            user, "usulan program menunggu hasil lebih dari 30 hari", 2
+        )
+        assert link == f"{reverse('programs:proposal_list')}?lama=on"
 
     def test_the_month_is_named_not_coded(self):
         labels = list(todo_of(self.home(self.pendamping_a)))
@@ -192,12 +206,16 @@ class PendampingHome(HomeCase):
         the pendamping's own work: one UNION for unread ethics decisions and new coaching
         notes, one for the meeting action items they own, and three for the monthly plan (this
         month's plan with its lines, the month's activities, the plans the to-do reminds of).
-        Issue 17 adds four for the programme gaps not yet proposed: `gap_counts`'s two scans
-        and the year's rules its component rule reads (the year and its index)."""
+        Issue 17 adds six for the programme gaps not yet proposed (`gap_counts`: one query per
+        list, and the year's rules its component rule reads: the year and its index) and one
+        for the programme proposals waiting more than 30 days."""
         self.client.force_login(self.pendamping_a)
         with CaptureQueriesContext(connection) as queries:
             response = self.client.get(reverse("home"))
-        assert len(queries) <= 15 + 5 + 4, [q["sql"] for q in queries]
+        assert len(queries) <= 15 + 5 + 6 + 1, [q["sql"] for q in queries]
+        self.client.force_login(self.pendamping_a)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(reverse("home"))
         assert len(response.content) < 30 * 1024, len(response.content)
 
 

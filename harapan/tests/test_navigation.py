@@ -33,7 +33,7 @@ class MenuPerRoleTest(PersonaTestCase):
         shown = links(self.home(self.pendamping_a))
         assert sorted(shown) == sorted([
             "Daftar KPM", "Pemutakhiran data",
-            "Penetapan", "Kartu KKS", "Celah program komplementer",
+            "Penetapan", "Kartu KKS", "Celah program komplementer", "Usulan program",
             "Kehadiran sekolah", "Pemantauan verifikasi",
             "Kelompok P2K2", "Pertemuan P2K2", "KPM perlu perhatian", "Laporan P2K2",
             "Usulan graduasi", "Kesiapan graduasi", "Calon graduasi alamiah", "Target GSM",
@@ -79,6 +79,7 @@ class MenuPerRoleTest(PersonaTestCase):
         shown = links(self.home(self.auditor))
         assert "Rekonsiliasi" in shown and "Daftar KPM" in shown
         assert "Celah program komplementer" in shown  # read only: the lists write nothing
+        assert "Usulan program" in shown  # reads the proposals of every region
         for label in ("Impor registri", "Impor penyaluran", "Impor verifikasi",
                       "Impor kepesertaan program", "Hitung penetapan", "Penugasan pendamping",
                       "Pekerjaan", "Catat pengaduan"):  # fmt: skip
@@ -115,6 +116,10 @@ class CurrentGroupTest(PersonaTestCase):
         assert f'<a href="{reverse("fds:meeting_list")}" aria-current="page">' in html
         assert html.count('aria-current="true"') == 1
         assert html.count('aria-current="page"') == 1
+
+    def test_a_proposal_page_sits_in_bantuan(self):
+        response = self.client.get(reverse("programs:proposal_list"))
+        assert '<summary aria-current="true">Bantuan</summary>' in menu(response)
 
     def test_a_family_page_sits_in_keluarga(self):
         response = self.client.get(reverse("registry:family_detail", args=[self.family_a.pk]))

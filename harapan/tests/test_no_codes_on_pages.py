@@ -44,6 +44,7 @@ from harapan.fieldwork.tests.base import decided, note_about
 from harapan.graduation.actions import propose_exit
 from harapan.graduation.assessment import record_assessment
 from harapan.jobs.models import Run
+from harapan.programs import actions as programs
 from harapan.registry import eligibility
 from harapan.registry.actions import update_family
 from harapan.registry.batch import store_findings
@@ -201,6 +202,13 @@ class NoCodesOnPagesTest(PersonaTestCase):
             presence={cls.pendamping_a.pk: "hadir", cls.pendamping_a2.pk: "izin"},
         )  # fmt: skip
         cls.action_item = item
+        # Complementary programmes (issue 17): a BPNT proposal waiting, an electricity
+        # subsidy accepted (a participation the family page lists).
+        cls.programme_proposal = programs.propose(cls.pendamping_a, cls.family, None, "bpnt",
+                                                  today, "desa")  # fmt: skip
+        subsidy = programs.propose(cls.pendamping_a, cls.family, None, "subsidi_listrik",
+                                   today - timedelta(days=3), "desa")  # fmt: skip
+        programs.record_outcome(cls.korcam_a, subsidy, "diterima", today)
 
     @classmethod
     def _upload(cls, lines):
@@ -247,6 +255,7 @@ class NoCodesOnPagesTest(PersonaTestCase):
             "action_item": self.action_item.pk,
             "plan": self.plan.pk,
             "plan_id": self.plan.pk,
+            "programme_proposal": self.programme_proposal.pk,
         }
 
     def pages(self) -> list[tuple[str, str]]:

@@ -46,6 +46,8 @@ PK_OF = {
     "fieldwork:activity_delete": "activity",
     "fieldwork:plan_detail": "plan",
     "fieldwork:plan_review": "plan",
+    # Complementary programmes (issue 17): a proposal's outcome page
+    "programs:proposal_outcome": "programme_proposal",
 }
 
 

@@ -6,8 +6,9 @@ from datetime import date
 from django.test import TestCase
 
 from harapan.programs.catalogue import Gap
-from harapan.programs.gaps import family_gap, gap_counts, gap_rows, member_gap
+from harapan.programs.gaps import family_gap, gap_counts, gap_rows, member_gap, member_gaps
 from harapan.programs.models import Outcome, Participation, Proposal, Source, Status
+from harapan.registry.models import Member
 from harapan.testing import make_family, make_user
 
 DAY = date(2026, 11, 2)
@@ -49,6 +50,11 @@ class CountsAgreeWithLists(TestCase):
         for gap in (Gap.PIP, Gap.PBI, Gap.ATENSI):
             self.assertEqual(member_gap(gap, DAY).count(), counts[gap][0])
         self.assertEqual(family_gap(DAY).count(), counts[Gap.BPNT][0])
+        flagged = list(member_gaps(DAY, Member.objects.all()))
+        for gap in (Gap.PIP, Gap.PBI, Gap.ATENSI):
+            in_gap = {m.pk for m in flagged if getattr(m, f"in_{gap}")}
+            self.assertEqual(in_gap, set(member_gap(gap, DAY).values_list("pk", flat=True)))
+        self.assertEqual(len(flagged), 4)  # every member is in the PBI gap
         rows = list(gap_rows(DAY))
         self.assertEqual([r.gap for r in rows], ["PIP", "PBI", "PBI", "PBI", "PBI", "BPNT",
                                                  "BPNT", "ATENSI"])  # fmt: skip

@@ -447,8 +447,9 @@ class DetailTest(PersonaTestCase):
         # compliance panel: members, year rules ×2, verifications, sanctions; the
         # P2K2 panel: memberships, curriculum, completed sessions, rules, flag,
         # recent attendance; the graduation panel: open proposal; the complaints panel: the
-        # family's complaints the user sees
-        with self.assertNumQueries(24):
+        # family's complaints the user sees; the programmes panel: participations, proposals,
+        # year rules ×2, the members' gaps, the BPNT gap
+        with self.assertNumQueries(30):
             self.client.get(detail(self.family_a))
 
 
