@@ -24,7 +24,15 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import (
-    BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
 )  # fmt: skip
 from django.db.models.functions import Coalesce, Substr
 
