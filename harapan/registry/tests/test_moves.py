@@ -255,4 +255,7 @@ class SetBasedTest(MoveTestCase):
             "graduation.followupvisit": "family",
             # A complaint naming the family follows it to its new desa, and so to its new scope.
             "complaints.complaint": "family",
+            # Programme participations and proposals follow the family to its new desa.
+            "programs.participation": "family",
+            "programs.proposal": "family",
         }
