@@ -282,6 +282,10 @@ ACTIONS: dict[str, Action] = {
     "workdays.collective_leave.load": Action(
         _("Cuti bersama diisi dari SKB"), _("mengisi cuti bersama dari daftar SKB")
     ),
+    # Complementary programmes (issue 17): the gap lists' full NIKs
+    "programs.gaps.view_nik": Action(
+        _("Lihat NIK lengkap celah program"), _("melihat NIK lengkap pada daftar celah program")
+    ),
 }
 
 UNKNOWN = Action(_("Tindakan lain"), _("melakukan tindakan lain"))
@@ -361,6 +365,7 @@ GROUPS = {
     "graduation": _("Graduasi"),
     "complaints": _("Pengaduan"),
     "fieldwork": _("Kinerja"),
+    "programs": _("Program komplementer"),
 }
 OTHER_GROUP = _("Sistem")
 ADMIN_GROUP = _("Admin")

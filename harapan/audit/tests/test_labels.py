@@ -180,8 +180,11 @@ class ActionLabelsTest(SimpleTestCase):
         groups = dict(labels.grouped_choices())
         assert list(groups) == [
             "Masuk dan keluar", "Keluarga", "Verifikasi", "Bantuan", "P2K2", "Graduasi",
-            "Pengaduan", "Kinerja", "Sistem", "Admin",
+            "Pengaduan", "Kinerja", "Program komplementer", "Sistem", "Admin",
         ]  # fmt: skip
+        assert ("programs.gaps.view_nik", "Lihat NIK lengkap celah program") in groups[
+            "Program komplementer"
+        ]
         assert ("complaints.reopen", "Pengaduan dibuka kembali") in groups["Pengaduan"]
         assert ("registry.family.update", "Koreksi data keluarga") in groups["Keluarga"]
         assert ("audit.trail.export", "Ekspor jejak audit") in groups["Sistem"]
