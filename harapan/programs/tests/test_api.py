@@ -3,10 +3,13 @@ the caller's scope, on hand-built families whose gaps are counted by hand."""
 
 from datetime import date
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from harapan.audit.models import AuditEntry
 from harapan.lib.nik import mask_nik
 from harapan.programs.models import Outcome, Participation, Proposal, Source, Status
-from harapan.testing import DESA_B, PersonaTestCase, make_member
+from harapan.testing import DESA_B, PersonaTestCase, make_family, make_member
 
 DAY = date(2026, 11, 2)
 GAPS = "/api/v1/programs/gaps"
@@ -230,3 +233,16 @@ class GapListTest(ProgrammesApiTest):
             response = self.client.get(GAPS, params)
             assert response.status_code == 422, params
             assert "detail" in response.json()
+
+    def test_a_page_costs_the_same_queries_however_many_families(self):
+        def queries() -> int:
+            self.client.force_login(self.korcam_a)
+            with CaptureQueriesContext(connection) as captured:
+                response = self.client.get(GAPS, {"tanggal": "2026-11-02"})
+            assert response.status_code == 200
+            return len(captured)
+
+        few = queries()
+        for _ in range(5):
+            make_family([{"relation": "kepala_keluarga"}, {"birth_date": date(1950, 1, 1)}])
+        assert queries() == few
