@@ -14,6 +14,7 @@ from harapan.compliance.api import router as compliance_router
 from harapan.fds.api import router as fds_router
 from harapan.fieldwork.api import router as fieldwork_router
 from harapan.fieldwork.api_activities import router as activities_router
+from harapan.programs.api import router as programs_router
 from harapan.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -69,3 +70,4 @@ api.add_router("/", fds_router)
 api.add_router("/", complaints_router)
 api.add_router("/", activities_router)
 api.add_router("/", fieldwork_router)
+api.add_router("/", programs_router)

@@ -27,6 +27,7 @@ from .complaints import build_complaints
 from .fds import build_fds
 from .fieldwork import build_fieldwork
 from .graduation import build_graduation
+from .programs import build_programmes
 from .verification import build_verification
 
 DEMO_PASSWORD = "harapan-demo"
@@ -123,6 +124,7 @@ def build_demo(today: date | None = None, log=print) -> list[Person]:
     build_graduation(today, log)
     build_complaints(today, log)
     build_fieldwork(today, log)  # after fds and complaints: their work is in the log
+    build_programmes(today, log)  # on the registry as built: who is a pupil, who is old
     # This stage's and the previous stage's entitlements, so the benefit pages
     # have something to show; computing again fills in only new families.
     stage = current_stage(today)

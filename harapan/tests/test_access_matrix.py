@@ -372,6 +372,9 @@ ACCESS = {
     "api:list_complaints": page(),
     "api:submit_complaint": action(WRITERS),
     "api:get_complaint": page(on="complaint"),
+    # Complementary programmes (issue 17): a family's programmes and the scope's gap lists
+    "api:family_programs": page(on="family"),
+    "api:program_gaps": page(),
     # Fieldwork (issue 16): coaching notes; ethics cases hidden (404) from who does not see them
     "fieldwork:coaching_list": page(EVERYONE - {"operator"}),
     "fieldwork:coaching_new": form(SUPERVISORS, SUPERVISORS),

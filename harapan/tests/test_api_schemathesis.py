@@ -30,6 +30,7 @@ from harapan.benefits.models import Stage
 from harapan.compliance import actions as compliance
 from harapan.compliance.batch import compute_sanctions
 from harapan.fds.tests.test_group_pages import hold, make_group
+from harapan.programs.models import Participation
 from harapan.testing import DESA_A, DESA_B, KEC_A, KEC_B, make_family, make_member, make_user
 
 CHECKS = [
@@ -55,8 +56,8 @@ def in_process(settings):
 
 @pytest.fixture(params=[Role.PENDAMPING, Role.KORKAB])
 def token(request, db) -> str:
-    """A few families in two kecamatan with members, entitlements, a sanction and a P2K2
-    group with a held meeting; the API token of the persona under test."""
+    """A few families in two kecamatan with members, entitlements, a sanction, a P2K2
+    group with a held meeting and a pupil's PIP; the API token of the persona under test."""
     pendamping_a = make_user("pendamping_a", Role.PENDAMPING, KEC_A)
     pendamping_b = make_user("pendamping_b", Role.PENDAMPING, KEC_B)
     korkab = make_user("korkab", Role.KORKAB, KEC_A[:4])
@@ -73,6 +74,10 @@ def token(request, db) -> str:
     compute_entitlements(Stage.objects.select_related("year").get(year_id=2025, number=3))
     group = make_group("Mawar", pendamping_a, families_a)
     hold(group, date(2025, 2, 3), 1)
+    Participation.objects.create(
+        family=families_a[0], member=pupil, nik=pupil.nik, region_code=DESA_A, programme="pip",
+        starts_on=date(2025, 7, 1), status="menerima", source="impor",
+    )  # fmt: skip
     user = pendamping_a if request.param == Role.PENDAMPING else korkab
     return ApiToken.issue(user, "schemathesis")[1]
 

@@ -183,3 +183,65 @@ class DemoTest(TestCase):
         before = [model.objects.count() for model in models]
         build_demo(today=date(2026, 11, 1), log=lambda *_: None)
         assert [model.objects.count() for model in models] == before
+
+    def test_most_who_should_get_a_programme_do_and_every_gap_list_has_work(self):
+        from harapan.programs.gaps import family_gap, member_gap
+        from harapan.registry import eligibility
+
+        day = date(2026, 11, 1)
+        members = Member.objects.annotate(
+            component=eligibility.component_expression(day, eligibility.rules_for(day.year))
+        )
+        pupils = members.filter(component__in=eligibility.SCHOOL_LEVELS).count()
+        elderly = members.filter(
+            component__in=(eligibility.LANSIA, eligibility.DISABILITAS_BERAT)
+        ).count()
+        insured = Member.objects.filter(
+            alive=True, family__status="aktif", birth_date__lte=day
+        ).count()
+        active = Family.objects.filter(status="aktif").count()
+        gaps = {gap: member_gap(gap, day).count() for gap in ("PIP", "PBI", "ATENSI")}
+        gaps["BPNT"] = family_gap(day).count()
+        # Measured on this build: PIP 328 of 1774 pupils, PBI 929 of 6626 members, BPNT 160
+        # of 1445 families, ATENSI 170 of 308 (40 % receive it). Without the demo's
+        # participations every gap would be everyone.
+        assert 0 < gaps["PIP"] < 0.3 * pupils
+        assert 0 < gaps["PBI"] < 0.25 * insured
+        assert 0 < gaps["BPNT"] < 0.2 * active
+        assert 0.4 * elderly < gaps["ATENSI"] < 0.75 * elderly
+
+    def test_imported_participations_some_refused_or_ended_and_family_level_aid(self):
+        from harapan.programs.models import Participation
+
+        imported = Participation.objects.filter(source="impor")
+        day = date(2026, 11, 1)
+        assert imported.filter(status="ditolak").count() >= 10
+        assert imported.filter(status="menerima", ends_on__lt=day).count() >= 10
+        for programme in ("subsidi_listrik", "subsidi_lpg", "kube", "rutilahu", "uep",
+                          "sertifikat_tanah"):  # fmt: skip
+            given = imported.filter(programme=programme)
+            assert given.exists(), programme
+            assert not given.exclude(nik="").exists(), programme
+
+    def test_each_pendamping_proposed_some_waiting_one_accepted_and_one_refused(self):
+        from harapan.programs.models import Participation, Proposal
+
+        for person in PEOPLE:
+            if person.role != Role.PENDAMPING:
+                continue
+            proposals = Proposal.objects.filter(proposed_by__username=person.username)
+            outcomes = sorted(proposals.values_list("outcome", flat=True))
+            assert outcomes == ["", "", "", "diterima", "ditolak"], person.username
+            accepted = proposals.get(outcome="diterima")
+            assert accepted.participation.source == "pendamping"
+            assert accepted.participation.starts_on == accepted.outcome_on
+        channels = set(Proposal.objects.values_list("channel", flat=True))
+        assert {"sekolah", "faskes_bpjs", "dinas_sosial"} <= channels
+        assert Participation.objects.filter(source="pendamping").count() == 6
+
+    def test_running_it_again_adds_no_participations_or_proposals(self):
+        from harapan.programs.models import Participation, Proposal
+
+        before = (Participation.objects.count(), Proposal.objects.count())
+        build_demo(today=date(2026, 11, 1), log=lambda *_: None)
+        assert (Participation.objects.count(), Proposal.objects.count()) == before
