@@ -300,10 +300,6 @@ ACTIONS: dict[str, Action] = {
     "workdays.collective_leave.load": Action(
         _("Cuti bersama diisi dari SKB"), _("mengisi cuti bersama dari daftar SKB")
     ),
-    # Complementary programmes (issue 17): the gap lists' full NIKs
-    "programs.gaps.view_nik": Action(
-        _("Lihat NIK lengkap celah program"), _("melihat NIK lengkap pada daftar celah program")
-    ),
 }
 
 UNKNOWN = Action(_("Tindakan lain"), _("melakukan tindakan lain"))

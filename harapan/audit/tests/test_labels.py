@@ -182,7 +182,7 @@ class ActionLabelsTest(SimpleTestCase):
             "Masuk dan keluar", "Keluarga", "Verifikasi", "Bantuan", "P2K2", "Graduasi",
             "Pengaduan", "Kinerja", "Program komplementer", "Sistem", "Admin",
         ]  # fmt: skip
-        assert ("programs.gaps.view_nik", "Lihat NIK lengkap celah program") in groups[
+        assert ("programs.gaps.view_nik", "NIK utuh di daftar celah program") in groups[
             "Program komplementer"
         ]
         assert ("complaints.reopen", "Pengaduan dibuka kembali") in groups["Pengaduan"]
