@@ -36,6 +36,7 @@ from django.db.models import (
 )  # fmt: skip
 from django.db.models.functions import Coalesce, Substr
 
+from harapan import bulk
 from harapan.registry import eligibility
 from harapan.registry.models import Family, FamilyStatus, Member
 
@@ -167,19 +168,20 @@ def gap_rows(
     """Every gap on `day`, list by list (PIP, PBI, BPNT, ATENSI), each by family ID and NIK:
     the year's rules (read once), then four queries, streamed."""
     rules = eligibility.rules_for(day.year)
-    for gap in Gap:
-        if gap == Gap.BPNT:
-            rows = family_gap(day, families).values_list("registry_id", "pending")
-            ordered = rows.order_by("registry_id")
-            for registry_id, is_pending in ordered.iterator(chunk_size=2000):
-                yield GapRow(gap, registry_id, "", is_pending)
-            continue
-        rows = member_gap(gap, day, members, rules).values_list(
-            "family__registry_id", "nik", "pending"
-        )
-        ordered = rows.order_by("family__registry_id", "nik")
-        for registry_id, nik, is_pending in ordered.iterator(chunk_size=2000):
-            yield GapRow(gap, registry_id, nik, is_pending)
+    with bulk.reading_to_the_end():
+        for gap in Gap:
+            if gap == Gap.BPNT:
+                rows = family_gap(day, families).values_list("registry_id", "pending")
+                ordered = rows.order_by("registry_id")
+                for registry_id, is_pending in ordered.iterator(chunk_size=2000):
+                    yield GapRow(gap, registry_id, "", is_pending)
+                continue
+            rows = member_gap(gap, day, members, rules).values_list(
+                "family__registry_id", "nik", "pending"
+            )
+            ordered = rows.order_by("family__registry_id", "nik")
+            for registry_id, nik, is_pending in ordered.iterator(chunk_size=2000):
+                yield GapRow(gap, registry_id, nik, is_pending)
 
 
 # The `program_gaps` CSV (DESIGN §12).
