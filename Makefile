@@ -54,3 +54,5 @@ bench: $(STAMP)
 	scripts/with-postgres $(BIN)/python benchmarks/import_registry.py
 	env -u DATABASE_URL $(BIN)/python benchmarks/import_verification.py --families 15000 60000
 	scripts/with-postgres $(BIN)/python benchmarks/import_verification.py --families 15000 60000
+	env -u DATABASE_URL $(BIN)/python benchmarks/program_gaps.py
+	scripts/with-postgres $(BIN)/python benchmarks/program_gaps.py
