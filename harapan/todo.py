@@ -93,7 +93,8 @@ def proposals_returned(user, today: date) -> Todo:
 
 
 def programme_proposals_waiting(user, today: date) -> Todo:
-    """Proposals to a complementary programme still without an outcome after 30 days."""
+    """Proposals to a complementary programme still without an outcome after 30 days, for
+    those who may record it: the family's pendamping, the korcam and korkab of its region."""
     count = long_waiting(user, today).count()
     label = _("usulan program menunggu hasil lebih dari %(days)s hari") % {"days": LONG_WAIT_DAYS}
     return Todo(label, count, _link("programs:proposal_list", lama="on"))
@@ -342,8 +343,18 @@ PROVIDERS: dict[str, list[Provider]] = {
         my_action_items,
         programme_gaps_not_proposed,
     ],
-    Role.KORCAM: [*_COORDINATOR, work_plans_to_review, programme_gaps_not_proposed],
-    Role.KORKAB: [*_COORDINATOR, ethics_cases_waiting, programme_gaps_not_proposed],
+    Role.KORCAM: [
+        *_COORDINATOR,
+        work_plans_to_review,
+        programme_gaps_not_proposed,
+        programme_proposals_waiting,
+    ],
+    Role.KORKAB: [
+        *_COORDINATOR,
+        ethics_cases_waiting,
+        programme_gaps_not_proposed,
+        programme_proposals_waiting,
+    ],
     Role.KORWIL: [
         complaints_held,
         unassigned_families,

@@ -68,3 +68,52 @@ class GapsOnTheHomePage(PersonaTestCase):
         for user, counts in expected.items():
             with self.subTest(user=user.username):
                 self.assertEqual(self.gaps_on_home(user), counts)
+
+
+WAITING = "usulan program menunggu hasil lebih dari 30 hari"
+
+
+class ProposalsWaitingOnTheHomePage(PersonaTestCase):
+    """The proposals without an outcome after 30 days reach the home page of whoever may
+    record the outcome: the family's pendamping, and the korcam and korkab of its region.
+    family_a's head was proposed to PBI-JKN 31 days ago, family_b's 30 days ago (not yet
+    late), family_a2's head 45 days ago (pendamping_a2)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        today = timezone.localdate()
+        for family, by, days in ((cls.family_a, cls.pendamping_a, 31),
+                                 (cls.family_b, cls.pendamping_b, 30),
+                                 (cls.family_a2, cls.pendamping_a2, 45)):  # fmt: skip
+            head = family.members.get()
+            Proposal.objects.create(
+                family=family, member=head, nik=head.nik, region_code=family.region_code,
+                programme="pbi_jkn", proposed_on=today - timedelta(days=days),
+                channel="faskes_bpjs", proposed_by=by,
+            )  # fmt: skip
+
+    def waiting_on_home(self, user) -> int | None:
+        self.client.force_login(user)
+        todo = todo_of(self.client.get(reverse("home")))
+        if WAITING not in todo:
+            return None
+        count, link = todo[WAITING]
+        assert list_total(self.client.get(link)) == count, (user, link)
+        return count
+
+    def test_who_records_outcomes_is_reminded(self):
+        expected = {
+            self.pendamping_a: 1,
+            self.pendamping_a2: 1,
+            self.pendamping_b: None,  # 30 days: not late yet
+            self.korcam_a: 2,  # family_a and family_a2, both in Kecamatan A
+            self.korkab: 2,
+            # Read-only or office roles record no outcome: nothing to remind them of.
+            self.korwil: None,
+            self.operator: None,
+            self.auditor: None,
+        }
+        for user, count in expected.items():
+            with self.subTest(user=user.username):
+                self.assertEqual(self.waiting_on_home(user), count)
