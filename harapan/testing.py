@@ -15,9 +15,11 @@ from pathlib import Path
 from unittest import mock
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import TestCase
+from django.urls import reverse
 from django.utils.timezone import localtime
 
 from harapan.accounts.models import User
@@ -351,6 +353,35 @@ def queued_run(test: TestCase, response):
     test.assertEqual(task.status, TaskResultStatus.READY)
     test.assertEqual(task.args_kwargs["args"], [run.pk])
     return run
+
+
+def csv_upload(text: str, name: str) -> SimpleUploadedFile:
+    """`text` as an uploaded UTF-8 CSV file named `name`."""
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+class QueuedUploadMixin:
+    """For the tests of an upload page that queues a run and leaves the file to a task
+    (verification, programme participations): `upload_url`, the page; `saved`, the model
+    the task writes (nothing of it may be written in the request); `file_name`, the
+    default name of the uploaded file."""
+
+    upload_url: str
+    saved: type
+    file_name: str
+
+    def uploaded(self, user, text: str, name: str = "", **data):
+        """Upload as `user`: the request only queues the run; then the task runs it."""
+        self.client.force_login(user)
+        upload = csv_upload(text, name or self.file_name)
+        run = queued_run(self, self.client.post(self.upload_url, {"file": upload, **data}))
+        self.assertFalse(self.saved.objects.exists())  # nothing read in the request
+        self.assertEqual(run_queued_here(), 1)
+        run.refresh_from_db()
+        return run
+
+    def run_page(self, run):
+        return self.client.get(reverse("jobs:run_detail", args=[run.pk]))
 
 
 def csv_rows(content: bytes) -> list[list[str]]:

@@ -17,6 +17,8 @@ from harapan.jobs.models import Run, RunFile, RunKind, RunStatus
 from harapan.testing import (
     KEC_A,
     METRO_DESA,
+    QueuedUploadMixin,
+    csv_upload,
     make_family,
     make_member,
     make_user,
@@ -33,29 +35,19 @@ URL = reverse("compliance:verification_upload")
 NOT_YOURS = "NIK tidak ditemukan di wilayah Anda"
 
 
-def upload(text: str, name: str = "verifikasi.csv") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+def upload(text: str, name: str = "verifikasi.csv"):
+    return csv_upload(text, name)
 
 
-class UploadPageTests(VerificationFileCase):
+class UploadPageTests(QueuedUploadMixin, VerificationFileCase):
+    upload_url, saved, file_name = URL, Verification, "verifikasi.csv"
+
     def kecamatan_a_file(self) -> str:
         return "\n".join([
             HEADER,
             f"{self.pupil.nik},2026-01,sd,,90,",
             f"{self.toddler.nik},2026-01,anak_usia_dini,dikecualikan,,posyandu tutup",
         ])  # fmt: skip
-
-    def uploaded(self, user, text: str, name: str = "verifikasi.csv", **data) -> Run:
-        """Upload as `user`: the request only queues the run; then the task runs it."""
-        self.client.force_login(user)
-        run = queued_run(self, self.client.post(URL, {"file": upload(text, name), **data}))
-        self.assertFalse(Verification.objects.exists())  # nothing read in the request
-        self.assertEqual(run_queued_here(), 1)
-        run.refresh_from_db()
-        return run
-
-    def run_page(self, run: Run):
-        return self.client.get(reverse("jobs:run_detail", args=[run.pk]))
 
     def test_the_request_queues_a_run_and_the_task_imports_the_file(self):
         run = self.uploaded(self.korcam_a, self.kecamatan_a_file(), "jan.csv")

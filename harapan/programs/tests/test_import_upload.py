@@ -7,7 +7,15 @@ from django.urls import reverse
 from harapan.audit.models import AuditEntry
 from harapan.jobs.models import Run, RunFile, RunKind, RunStatus
 from harapan.programs.models import Participation
-from harapan.testing import KEC_A, make_user, queued_run, refusal_on_record, run_queued_here
+from harapan.testing import (
+    KEC_A,
+    QueuedUploadMixin,
+    csv_upload,
+    make_user,
+    queued_run,
+    refusal_on_record,
+    run_queued_here,
+)
 
 from .test_import import HEADER, ParticipationFileCase
 
@@ -15,11 +23,13 @@ URL = reverse("programs:import_upload")
 NOT_YOURS = "ID keluarga tidak ditemukan di wilayah Anda"
 
 
-def upload(text: str, name: str = "program.csv") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+def upload(text: str, name: str = "program.csv"):
+    return csv_upload(text, name)
 
 
-class UploadPageTests(ParticipationFileCase):
+class UploadPageTests(QueuedUploadMixin, ParticipationFileCase):
+    upload_url, saved, file_name = URL, Participation, "program.csv"
+
     def family_a_file(self) -> str:
         a = self.family_a.registry_id
         return "\n".join([
@@ -27,18 +37,6 @@ class UploadPageTests(ParticipationFileCase):
             f"{a},{self.pupil.nik},pip,2025-07-01,,menerima",
             f"{a},,bpnt,2025-01-01,,diusulkan",
         ])  # fmt: skip
-
-    def uploaded(self, user, text: str, name: str = "program.csv", **data) -> Run:
-        """Upload as `user`: the request only queues the run; then the task runs it."""
-        self.client.force_login(user)
-        run = queued_run(self, self.client.post(URL, {"file": upload(text, name), **data}))
-        self.assertFalse(Participation.objects.exists())  # nothing read in the request
-        self.assertEqual(run_queued_here(), 1)
-        run.refresh_from_db()
-        return run
-
-    def run_page(self, run: Run):
-        return self.client.get(reverse("jobs:run_detail", args=[run.pk]))
 
     def test_the_request_queues_a_run_and_the_task_imports_the_file(self):
         run = self.uploaded(self.korcam_a, self.family_a_file(), "program-a.csv")
