@@ -66,6 +66,7 @@ INSTALLED_APPS.insert(INSTALLED_APPS.index("harapan.registry") + 1, "harapan.com
 INSTALLED_APPS.insert(INSTALLED_APPS.index("harapan.complaints") + 1, "harapan.fieldwork")
 # Complementary programmes and their gap lists (issue 17).
 INSTALLED_APPS.insert(INSTALLED_APPS.index("harapan.fieldwork") + 1, "harapan.programs")
+INSTALLED_APPS.insert(INSTALLED_APPS.index("harapan.programs") + 1, "harapan.reports")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

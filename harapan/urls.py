@@ -15,6 +15,7 @@ urlpatterns = [
     path("pengaduan/", include("harapan.complaints.urls")),
     path("kerja/", include("harapan.fieldwork.urls")),
     path("program/", include("harapan.programs.urls")),
+    path("laporan/", include("harapan.reports.urls")),
     path("pekerjaan/", include("harapan.jobs.urls")),
     path("audit/", include("harapan.audit.urls")),
     path("admin/", admin.site.urls),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from harapan.accounts.roles import Role, may_assign_pendamping, may_change_family_data
 from harapan.audit import trail
 
+from . import assignment_history
 from .models import Family, FamilyStatus, Member
 
 # What a direct correction may write; anything else in `data` is ignored.
@@ -160,6 +161,7 @@ def assign_pendamping(families: QuerySet, pendamping, *, acting_user) -> int:
             details=details,
             changes={"pendamping_id": [old, pendamping.pk]},
         )
+    assignment_history.record_handover(changed)
     return changed.update(pendamping=pendamping, updated_at=timezone.now())
 
 

@@ -32,7 +32,7 @@ from harapan.lib import nik as nikcode
 from harapan.lib import regioncode
 from harapan.regions.lookup import NotADesa, desa_code
 
-from . import checks, moving, worklog
+from . import assignment_history, checks, moving, worklog
 from .models import (
     Bank,
     ChangeKind,
@@ -478,6 +478,8 @@ def _move(family: Family, payload: dict, chosen) -> tuple[Family, dict]:
     region_code = payload["region_code"]
     pendamping = _pendamping_after_move(family, region_code, chosen)
     before = trail.snapshot(family, ["region_code", "address", "pendamping_id"])
+    if pendamping != family.pendamping:
+        assignment_history.record_handover(Family.objects.filter(pk=family.pk))
     family.region_code, family.address = region_code, payload["address"]
     family.pendamping = pendamping
     family.version += 1  # a correction form loaded before the move is stale now

@@ -347,3 +347,28 @@ class DataFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.family_id} {self.nik}"
+
+
+class PastAssignment(models.Model):
+    """Who a family's pendamping was until a day: written whenever the family changes hands.
+
+    The scorecard counts "the families of P on the last day of M" (DESIGN §9) for any past
+    month. A family keeps `Family.pendamping` until it changes hands; then one row says whom
+    it had (possibly nobody) until that day. The pendamping on a day D is the one of the
+    first row ending after D, or the current one when no row does (assignment_history.py),
+    so families that never changed hands, and those created before this table, need no row.
+    """
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="past_assignments")
+    pendamping = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    # The day the family changed hands: `pendamping` had it on the days before, not on it.
+    until = models.DateField("sampai")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["family", "until"], name="past_assignment_family_until")]
+        verbose_name = "riwayat penugasan pendamping"
+        verbose_name_plural = "riwayat penugasan pendamping"

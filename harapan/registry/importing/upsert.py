@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils import timezone
 
 from harapan.bulk import analyze, execute, is_postgres, scalar
 
@@ -83,6 +84,16 @@ def write(now: str, actor_id: int | None, actor_name: str, run_id: int) -> None:
         FROM ({MEMBER_SOURCE}) s
         LEFT JOIN registry_member m ON m.family_id = s.family_id AND m.nik = s.nik
         WHERE m.id IS NULL OR {member_changed_condition("m", "s")}""")
+    # Families that change hands: who had them until today (registry/assignment_history.py).
+    execute(f"""
+        INSERT INTO registry_pastassignment (family_id, pendamping_id, until, recorded_at)
+        SELECT f.id, f.pendamping_id, %s, %s
+        FROM ({FAMILY_SOURCE}) s
+        JOIN registry_family f ON f.registry_id = s.registry_id
+        WHERE s.pendamping_id IS NOT NULL
+          AND (f.pendamping_id IS NULL OR f.pendamping_id <> s.pendamping_id)""",
+        [timezone.localdate(), now],
+    )  # fmt: skip
     # Changed rows are updated and new rows inserted in two plain statements:
     # cheaper than INSERT … ON CONFLICT, whose speculative insert costs every row.
     execute(f"""
