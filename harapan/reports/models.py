@@ -78,6 +78,27 @@ class DesaStage(models.Model):
         verbose_name_plural = "ringkasan desa per tahap"
 
 
+class DesaYear(models.Model):
+    """One desa's families of one year, which months and stages cannot sum: a family counts
+    once however many months or stages it is in (the province history, the annual report).
+    """
+
+    region_code = models.CharField("kode desa", max_length=10)
+    year = models.PositiveSmallIntegerField("tahun")
+    # Families in PKH on some day of the year: registered by its end, not exited before
+    # its first day (an exit on 1 January leaves the family out).
+    kpm_dilayani = models.PositiveIntegerField(default=0)
+    # Families with an entitlement in some stage of the year.
+    kpm_ditetapkan = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "region_code"], name="desa_year_once")
+        ]
+        verbose_name = "ringkasan desa per tahun"
+        verbose_name_plural = "ringkasan desa per tahun"
+
+
 class SummaryRun(models.Model):
     """When a kabupaten's summary rows were last refreshed: the freshness a dashboard
     states. One row per kabupaten (4-digit code), replaced by each refresh."""
