@@ -294,6 +294,13 @@ ACTIONS: dict[str, Action] = {
     "programs.outcome": Action(
         _("Hasil usulan program dicatat"), _("mencatat hasil usulan program komplementer")
     ),
+    # The scorecard of pendamping performance (issue 18: reports/scorecard.py)
+    "reports.scorecard.export": Action(
+        _("Ekspor kinerja pendamping"), _("mengekspor kinerja pendamping")
+    ),
+    "reports.target.save": Action(
+        _("Target kinerja diubah"), _("mengubah target kinerja pendamping")
+    ),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
     # Working days of the complaint SLAs (`harapan load_collective_leave`)
