@@ -110,6 +110,9 @@ MENU = (
         Item(_("Pembinaan"), "fieldwork:coaching_list", takes_part_in_coaching),
         Item(_("Kode etik"), "fieldwork:ethics_list", sees_ethics_cases),
     )),
+    Group(_("Laporan"), "reports", (
+        Item(_("Kinerja pendamping"), "reports:scorecard"),
+    )),
     Group(_("Audit"), "audit", (
         Item(_("Jejak audit"), "audit:trail", reads_audit_trail),
     )),

@@ -25,8 +25,8 @@ _DIGITS = re.compile(r"[0-9]+")  # not \d, which also matches other scripts' dig
 
 
 class FamilySearchForm(forms.Form):
-    """`?q=&desa=&status=&component=&unassigned=&after=&before=` of the family list (and the
-    API: `after`)."""
+    """`?q=&desa=&status=&component=&unassigned=&pendamping=&after=&before=` of the family
+    list (and the API: `after`)."""
 
     q = forms.CharField(label=_("Cari"), required=False, max_length=150, strip=True)
     desa = forms.CharField(label=_("Desa/kelurahan"), required=False, max_length=14)
@@ -39,6 +39,8 @@ class FamilySearchForm(forms.Form):
         choices=[("", _("Semua"))] + list(eligibility.LABELS.items()),
     )
     unassigned = forms.BooleanField(label=_("Hanya yang belum punya pendamping"), required=False)
+    # The families of one pendamping (the scorecard links here), kept while paging.
+    pendamping = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     after = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
     before = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
 
@@ -69,6 +71,8 @@ class FamilySearchForm(forms.Form):
             families = families.filter(status=data["status"])
         if data.get("unassigned"):
             families = families.filter(pendamping__isnull=True)
+        if data.get("pendamping"):
+            families = families.filter(pendamping_id=data["pendamping"])
         if data.get("component"):
             earning = (
                 Member.objects.visible_to(user)

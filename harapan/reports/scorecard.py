@@ -145,6 +145,7 @@ class Row:
     rencana: int = 0
     realisasi: int = 0
     pendamping_count: int = 1
+    plan_id: int | None = None  # the pendamping's plan of the month (a single month only)
     # The per-cent targets of the row's region, by Figure (filled by `rows`).
     targets: dict = field(default_factory=dict)
     months_in_period: int = 12  # how much of the year's GSM target is due by the period's end
@@ -346,13 +347,15 @@ def _data_updates(span: Period, ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
-def _plans(span: Period, ids: list[int]) -> dict[int, list[int]]:
-    """{pendamping: [rencana, realisasi]} of their accepted plans (two queries a month)."""
-    found: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+def _plans(span: Period, ids: list[int]) -> dict[int, list]:
+    """{pendamping: [rencana, realisasi, plan id]} of their accepted plans (two queries a
+    month); the plan id of the last month, to link to."""
+    found: dict[int, list] = defaultdict(lambda: [0, 0, None])
     for month in span.months:
         for pendamping_id, realisation in realisation_of_many(ids, month).items():
             found[pendamping_id][0] += realisation.rencana
             found[pendamping_id][1] += realisation.realisasi
+            found[pendamping_id][2] = realisation.plan_id
     return found
 
 
@@ -403,7 +406,7 @@ def pendamping_rows(span: Period, people: QuerySet) -> list[Row]:
         row.pertemuan_p2k2, row.hadir, row.kehadiran_baris = meetings.get(pk, (0, 0, 0))
         row.pengaduan_selesai, row.pengaduan_tepat_waktu = complaints.get(pk, (0, 0))
         row.pemutakhiran = updates.get(pk, 0)
-        row.rencana, row.realisasi = plans.get(pk, (0, 0))
+        row.rencana, row.realisasi, row.plan_id = plans.get(pk, (0, 0, None))
         rows.append(row)
     return sorted(rows, key=lambda r: (r.code, r.label.lower(), r.username))
 

@@ -1,2 +1,4 @@
+from . import urls_scorecard
+
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [*urls_scorecard.urlpatterns]
