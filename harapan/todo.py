@@ -43,6 +43,7 @@ from harapan.programs.gaps import gap_counts
 from harapan.programs.views_proposals import LONG_WAIT_DAYS, long_waiting
 from harapan.registry import changes
 from harapan.registry.models import ChangeRequest, DataFinding, Family, Member
+from harapan.reports.views_scorecard import below_target_last_month
 from harapan.workdays.calendar import SlaStatus
 
 
@@ -324,6 +325,13 @@ _COORDINATOR = [
 # The auditor's day ----------------------------------------------------------------------
 
 
+def pendamping_below_target(user, today: date) -> Todo:
+    """Pendamping of the user's region with a scorecard figure below its target last month;
+    the link shows the scorecard whose highlighted rows they are (reports/scorecard.py)."""
+    count, url = below_target_last_month(user, today)
+    return Todo(_("pendamping di bawah target bulan lalu"), count, url)
+
+
 def sensitive_reads(user, today: date) -> Todo:
     """Full-NIK views and exports of the last seven days, the reads an auditor checks."""
     count, url = recent_sensitive_reads(user)
@@ -346,12 +354,14 @@ PROVIDERS: dict[str, list[Provider]] = {
     Role.KORCAM: [
         *_COORDINATOR,
         work_plans_to_review,
+        pendamping_below_target,
         programme_gaps_not_proposed,
         programme_proposals_waiting,
     ],
     Role.KORKAB: [
         *_COORDINATOR,
         ethics_cases_waiting,
+        pendamping_below_target,
         programme_gaps_not_proposed,
         programme_proposals_waiting,
     ],

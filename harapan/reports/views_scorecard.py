@@ -23,7 +23,7 @@ from harapan.accounts.roles import Role
 from harapan.display import formats
 from harapan.exports import Counted, audit_export, csv_response, xlsx_response
 from harapan.lib import regioncode
-from harapan.lib.months import month_label
+from harapan.lib.months import add_months, month_label
 from harapan.reporting import FIRST_YEAR, bound_form, require_role, scope_heading, this_year
 
 from . import scorecard
@@ -72,6 +72,22 @@ class ScorecardForm(forms.Form):
             except scorecard.BadPeriod as exc:
                 self.add_error("bulan", str(exc))
         return data
+
+
+def supervises(user) -> bool:
+    """Pendamping below target are highlighted for whoever follows them, not for themselves."""
+    return user.role != Role.PENDAMPING
+
+
+def below_target_last_month(user, today: date) -> tuple[int, str]:
+    """For the home to-do: the pendamping `user` follows below a target last month, and the
+    scorecard page whose highlighted rows they are."""
+    month = add_months(today.replace(day=1), -1)
+    rows = scorecard.rows(month.year, month.month, per=scorecard.PENDAMPING, user=user,
+                          today=today)  # fmt: skip
+    count = sum(1 for row in rows if row.is_pendamping and row.below_target)
+    query = scorecard_query(month.year, month.month, scorecard.PENDAMPING)
+    return count, f"{reverse('reports:scorecard')}?{query}"
 
 
 def default_per(user) -> str:
@@ -154,7 +170,7 @@ def scorecard_page(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     rows = _rows(request, data)
     last_month = scorecard.period(data["tahun"], data["bulan"]).months[-1]
-    supervisor = request.user.role != Role.PENDAMPING
+    supervisor = supervises(request.user)
     for row in rows:
         row.links = links_of(row, last_month)
         row.highlighted = supervisor and row.is_pendamping and row.below_target
@@ -170,6 +186,7 @@ def scorecard_page(request: HttpRequest) -> HttpResponse:
         per_label=PER_LABELS[data["per"]],
         query=request.GET.urlencode(),
         highlighted=sum(1 for row in rows if row.highlighted),
+        supervisor=supervisor,
         may_set_targets=may_set_targets(request.user),
         figure_labels=dict(Figure.choices),
     )

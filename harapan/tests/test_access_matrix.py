@@ -418,6 +418,11 @@ ACCESS = {
     "programs:proposal_outcome": form(
         PROGRAMME_PROPOSERS, PROGRAMME_PROPOSERS, on="programme_proposal"
     ),
+    # The scorecard (issue 18): every role reads it, scoped; korkab and admin pusat set targets
+    "reports:scorecard": page(),
+    "reports:scorecard_xlsx": page(),
+    "reports:scorecard_csv": page(),
+    "reports:scorecard_targets": form(EVERYONE, {"korkab", "admin_pusat"}),
 }
 
 FAILED = (401, 403, 404, 405)

@@ -41,13 +41,14 @@ class MenuPerRoleTest(PersonaTestCase):
             "Statistik pengaduan",
             "Rencana kerja", "Kegiatan", "Catat kegiatan",
             "Rapat koordinasi", "Tindak lanjut rapat", "Pembinaan",
+            "Kinerja pendamping",
             "Profil",
         ])  # fmt: skip
 
     def test_the_groups_are_the_tasks_then_the_users_own_menu(self):
         assert groups(self.home(self.pendamping_a)) == [
             "Keluarga", "Bantuan", "Verifikasi", "P2K2", "Graduasi", "Pengaduan", "Kinerja",
-            "Pendamping A",
+            "Laporan", "Pendamping A",
         ]  # fmt: skip
 
     def test_a_korkab_assigns_follows_data_checks_and_reconciles_but_does_not_import(self):
@@ -116,6 +117,10 @@ class CurrentGroupTest(PersonaTestCase):
         assert f'<a href="{reverse("fds:meeting_list")}" aria-current="page">' in html
         assert html.count('aria-current="true"') == 1
         assert html.count('aria-current="page"') == 1
+
+    def test_the_scorecard_sits_in_laporan(self):
+        response = self.client.get(reverse("reports:scorecard"))
+        assert '<summary aria-current="true">Laporan</summary>' in menu(response)
 
     def test_a_proposal_page_sits_in_bantuan(self):
         response = self.client.get(reverse("programs:proposal_list"))
