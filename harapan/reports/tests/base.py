@@ -9,8 +9,9 @@ pendamping_a (Kecamatan A) has, on 30 June:
 - family_a (persona): active; KKS "held by other" only from 3 July (after M).
 - elder: active; an elder (lansia) owing a commitment, verified in June; KKS lost since
   10 May, back with the KPM on 5 July (after M).
-- moved_in: pendamping_a2's until 15 June, pendamping_a's since; a toddler owing a
-  commitment, not verified; KKS held by the KPM since April.
+- moved_in: pendamping_a2's until 15 June, pendamping_a's from then until 1 August,
+  pendamping_b's since (so its pendamping NOW is not its pendamping on 30 June); a toddler
+  owing a commitment, not verified; KKS held by the KPM since April.
 - late_exit: active on 30 June, a natural exit on 1 August 2025.
 - natural_exit: a natural exit on 20 June (not active on 30 June).
 - gsm_exit: a GSM exit on 15 March 2025.
@@ -27,7 +28,7 @@ verification, 1 P2K2 meeting (not planned); 2 home visits in July.
 pendamping_a2 (Kecamatan A): family_a2, active; a plan for June only submitted (not
 accepted): 4 home visits, 2 done.
 
-pendamping_b (Kecamatan B): family_b, active; nothing else.
+pendamping_b (Kecamatan B): family_b, active (and moved_in, but only from 1 August).
 
 GSM targets 2025: Kabupaten Tanggamus 4 per pendamping, Kecamatan B 2.
 """
@@ -70,10 +71,12 @@ class ScorecardFixture(PersonaTestCase):
         a, a2 = cls.pendamping_a, cls.pendamping_a2
         cls.elder = make_family(region_code=DESA_A, pendamping=a)
         elder = make_member(cls.elder, birth_date=date(1950, 1, 1), relation="orang_tua")
-        cls.moved_in = make_family(region_code=DESA_A, pendamping=a)
+        cls.moved_in = make_family(region_code=DESA_A, pendamping=cls.pendamping_b)
         toddler = make_member(cls.moved_in, birth_date=date(2023, 1, 1))
         PastAssignment.objects.create(family=cls.moved_in, pendamping=a2,
                                       until=date(2025, 6, 15))  # fmt: skip
+        PastAssignment.objects.create(family=cls.moved_in, pendamping=a,
+                                      until=date(2025, 8, 1))  # fmt: skip
         cls.late_exit = exited(a, ExitReason.ALAMIAH, date(2025, 8, 1))
         cls.natural_exit = exited(a, ExitReason.ALAMIAH, date(2025, 6, 20))
         cls.gsm_exit = exited(a, ExitReason.SEJAHTERA_MANDIRI, date(2025, 3, 15))

@@ -79,6 +79,10 @@ class MonthTest(ScorecardFixture):
     def test_the_most_specific_gsm_target_wins(self):
         assert self.rows()["pendamping_b"].target_gsm == 2  # Kecamatan B's own 2, not 4
 
+    def test_a_family_counts_for_its_pendamping_on_the_last_day_not_its_pendamping_now(self):
+        # moved_in is pendamping_b's now, but was pendamping_a's on 30 June.
+        assert self.rows()["pendamping_b"].kpm_aktif == 1  # family_b only
+
     def test_a_kecamatan_row_is_the_sum_of_its_pendamping_rows(self):
         [kec_a, kec_b] = scorecard.rows(YEAR, MONTH, per="kecamatan", today=TODAY)
         assert figures(kec_a) == {
@@ -127,22 +131,27 @@ class MonthTest(ScorecardFixture):
 class YearToDateTest(ScorecardFixture):
     def test_a_past_year_to_date_counts_all_twelve_months(self):
         row = by_username(scorecard.rows(YEAR, today=TODAY))["pendamping_a"]
-        # on 31 December: family_a, elder, moved_in; late_exit left on 1 August.
-        assert row.kpm_aktif == 3
-        # the elder and the toddler owe one a month, 12 months each; June's record only.
-        assert (row.wajib_verifikasi, row.terverifikasi) == (24, 1)
+        # on 31 December: family_a and elder; late_exit left on 1 August, moved_in went to
+        # pendamping_b on 1 August.
+        assert row.kpm_aktif == 2
+        # the elder owes one a month, 12 months; moved_in's toddler is pendamping_b's now.
+        assert (row.wajib_verifikasi, row.terverifikasi) == (12, 1)
         # May's and June's held meetings; 3 hadir of 4 rows.
         assert (row.pertemuan_p2k2, row.kehadiran_p2k2) == (2, 75.0)
         # gsm_exit (March); natural_exit (June) and late_exit (August).
         assert (row.gsm, row.alamiah) == (1, 2)
         # three resolved, two of them on time (May's took a day).
         assert (row.pengaduan_selesai, row.pengaduan_tepat_waktu) == (3, 2)
-        # June's two and family_a's of 2 July.
-        assert row.pemutakhiran == 3
+        # elder's of 12 June and family_a's of 2 July (moved_in's is pendamping_b's now).
+        assert row.pemutakhiran == 2
         # on 31 December family_a's card is with another (since 3 July); the elder's back.
         assert row.kks_tidak_di_kpm == 1
         # only June has an accepted plan; July's home visits count toward no plan.
         assert (row.rencana, row.realisasi) == (5, 4)
+        b = by_username(scorecard.rows(YEAR, today=TODAY))["pendamping_b"]
+        # family_b and moved_in (since 1 August); 12 months of the toddler, no record;
+        # moved_in's data update rejected 20 June.
+        assert (b.kpm_aktif, b.wajib_verifikasi, b.pemutakhiran) == (2, 12, 1)
 
     def test_this_year_runs_to_this_month_and_a_future_month_is_refused(self):
         assert scorecard.period(2026, today=TODAY).months[-1] == date(2026, 12, 1)
