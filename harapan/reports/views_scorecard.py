@@ -177,6 +177,9 @@ def scorecard_page(request: HttpRequest) -> HttpResponse:
         row.verifikasi_text = _share(row.terverifikasi, row.wajib_verifikasi,
                                      row.verifikasi_persen)  # fmt: skip
         row.gsm_text = f"{formats.number(row.gsm)} / {formats.number(row.target_gsm)}"
+        # GSM is judged against the part of the year's target due by the period's end.
+        row.gsm_due_text = _t("%(due)s s.d. akhir periode") % {
+            "due": formats.number(row.gsm_due, 1)}  # fmt: skip
         row.tepat_waktu_text = _share(row.pengaduan_tepat_waktu, row.pengaduan_selesai,
                                       row.tepat_waktu_persen)  # fmt: skip
         row.realisasi_text = _share(row.realisasi, row.rencana, row.realisasi_persen)

@@ -73,6 +73,8 @@ class ScorecardPageTest(ScorecardFixture):
         assert '<td class="nowrap below-target"><a href="' in html
         assert "1 / 2 (50,0%)" in html
         assert "▼ di bawah target 100,0%" in html
+        # a2: no GSM exit; half of the year's 4 is due by the end of June.
+        assert '0 / 4</a><br><small class="marker">▼ di bawah target 2,0 s.d. akhir periode' in html
         rows = shown_rows(response)
         assert [highlighted for highlighted, _ in rows] == [True, True]  # a2: GSM 0 of 2 due
         assert "2 pendamping di bawah target" in html
