@@ -12,9 +12,11 @@ from .models import Family
 
 
 class AssignmentFilterForm(FamilySearchForm):
-    """The family filter of the list, less status (only active families are assigned)."""
+    """The family filter of the list, less status (only active families are assigned) and
+    the scorecard's pendamping filter."""
 
     status = None
+    pendamping = None
 
     def filter(self, families: QuerySet, user, on=None) -> QuerySet:
         return super().filter(families.active(), user, on)
