@@ -300,6 +300,10 @@ ACTIONS: dict[str, Action] = {
     "workdays.collective_leave.load": Action(
         _("Cuti bersama diisi dari SKB"), _("mengisi cuti bersama dari daftar SKB")
     ),
+    # Issue 18: the dashboards' summary rows (`harapan refresh_summaries`)
+    "reports.summary.refresh": Action(
+        _("Ringkasan dasbor diperbarui"), _("memperbarui ringkasan dasbor")
+    ),
 }
 
 UNKNOWN = Action(_("Tindakan lain"), _("melakukan tindakan lain"))

@@ -8,7 +8,10 @@ the new ones, never half. Each figure is taken from the rule the detailed page u
 - components, owed / verified / compliant: compliance/monitoring.py (`commitments.owed`,
   `figures_by`), on the month's first day;
 - KPM: `registry.models.in_programme_on` on the month's day (its last day, or the refresh day
-  for the month still running), for families registered by that day;
+  for the month still running), as the family list counts them: like the components and the
+  gap lists, it does not ask when the family was registered (the registry's `created_at` is
+  when it was imported, not when it joined PKH). The families served in a year (DesaYear)
+  are, as its contract says, those registered by the year's end;
 - P2K2: the held meetings planned in the month, their attendance rows and `hadir` rows, as
   fds/reports.py `meetings_by_pendamping` counts them;
 - exits: families by `exit_date` in the month and `exit_reason`;
@@ -46,7 +49,6 @@ from harapan.fds.models import Meeting, MeetingStatus, Presence
 from harapan.lib import regioncode
 from harapan.programs import gaps
 from harapan.programs.catalogue import Gap
-from harapan.regions.models import Region
 from harapan.registry.models import (
     ChangeRequest,
     ChangeStatus,
@@ -179,7 +181,7 @@ def refresh(kabupaten_code: str, first_month: date | None = None, today: date | 
 def _count_month(counts: _Counts, month: date, day: date, families, members) -> None:
     """The figures of one month taken on a day: KPM, components, verification, KKS, gaps."""
     active = (
-        families.filter(in_programme_on(day), _registered_by(day))
+        families.filter(in_programme_on(day))
         .order_by()
         .values_list("region_code")
         .annotate(n=Count("pk"))
@@ -385,15 +387,28 @@ def _count_years(kabupaten_code: str, families, years: list[int]) -> _Counts:
 
 
 def kabupaten_codes() -> list[str]:
-    """Every kabupaten with a desa in the region table or a family in the registry."""
+    """The kabupaten with a family in the registry, or with summary rows to replace (one
+    whose families all moved away is refreshed to none). Not every kabupaten of the region
+    table: most of Indonesia's 514 have no family here."""
     length = regioncode.LENGTH_BY_LEVEL[regioncode.KABUPATEN]
-    known = Region.objects.filter(level=regioncode.KABUPATEN).values_list("code", flat=True)
     registered = (
         Family.objects.order_by()
         .values_list(Substr("region_code", 1, length), flat=True)
         .distinct()
     )
-    return sorted({code[:length] for code in [*known, *registered]})
+    summarised = SummaryRun.objects.values_list("kabupaten_code", flat=True)
+    return sorted({*registered, *summarised})
+
+
+def kabupaten_of(prefixes: list[str]) -> list[str]:
+    """The kabupaten holding or inside each region of `prefixes` ('' or a province: every
+    kabupaten in it)."""
+    length = regioncode.LENGTH_BY_LEVEL[regioncode.KABUPATEN]
+    found = {prefix[:length] for prefix in prefixes if len(prefix) >= length}
+    wide = [prefix for prefix in prefixes if len(prefix) < length]
+    if wide:
+        found |= {code for code in kabupaten_codes() if code.startswith(tuple(wide))}
+    return sorted(found)
 
 
 def refresh_all(first_month: date | None = None, progress=None) -> list[Refreshed]:

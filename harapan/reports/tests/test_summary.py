@@ -21,7 +21,9 @@ Desa A (Kuripan, 1806012001):
   received Mon 2 Feb, triaged Fri 20 Feb (due Thu 5 Feb: late), resolved 25 Feb;
   received Tue 10 Feb, still open.
 Desa B (Sinar Semendo, 1806022001):
-- F3 registered on 10 Feb 2026: not in PKH on 31 Jan. Its KKS blocked from 14 Mar.
+- F3 registered on 10 Feb 2026: counted in January's KPM all the same (the month figures, like
+  the family list, ask only whether it is in PKH on the day), but not among the families
+  served in 2025. Its KKS blocked from 14 Mar.
 
 Money: stage 1 of 2026, F1 entitled Rp 1.000.000 and paid it; F3 entitled Rp 500.000, its
 line failed. Stage 4 of 2025: F1 entitled Rp 750.000.
@@ -215,10 +217,11 @@ class DesaMonthTest(SummaryExample):
             # F1's card is back with the KPM since 10 Mar
         }  # fmt: skip
 
-    def test_desa_b_counts_its_family_from_its_registration(self):
-        # The gap lists do not ask when a family was registered: F3's head is in the PBI
-        # and BPNT gaps from January.
-        assert month_row(DESA_B, JAN) == {**ZERO_MONTH, "celah_pbi": 1, "celah_bpnt": 1}
+    def test_desa_b_counts_its_family_whenever_it_was_registered(self):
+        # Neither the KPM count nor the gap lists ask when a family was registered: F3 and
+        # its head are in January's figures.
+        assert month_row(DESA_B, JAN) == {
+            **ZERO_MONTH, "kpm_aktif": 1, "celah_pbi": 1, "celah_bpnt": 1}  # fmt: skip
         assert month_row(DESA_B, FEB) == {
             **ZERO_MONTH, "kpm_aktif": 1, "celah_pbi": 1, "celah_bpnt": 1}  # fmt: skip
         assert month_row(DESA_B, MAR) == {
