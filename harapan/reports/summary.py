@@ -27,6 +27,8 @@ import calendar as month_calendar
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import reduce
+from operator import or_
 
 from django.db import transaction
 from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
@@ -124,58 +126,86 @@ class _Counts:
         if value:
             self.rows[(code, key)][column] += value
 
+    def of(self, kabupaten: str) -> dict:
+        """The rows of the desa of `kabupaten`."""
+        return {key: row for key, row in self.rows.items() if key[0].startswith(kabupaten)}
+
 
 def refresh(kabupaten_code: str, first_month: date | None = None, today: date | None = None):
     """Count and replace the summary rows of every desa of `kabupaten_code` (4 digits) for
     the months from `first_month` (default: January of last year) to today's, and the
     stages and years since the first year in the data (a few grouped queries over the
     entitlements: the province history reaches back to it); a `Refreshed`."""
+    return refresh_many([kabupaten_code], first_month, today)[0]
+
+
+def refresh_many(
+    codes: list[str], first_month: date | None = None, today: date | None = None, *,
+    everywhere: bool = False, progress=None,
+) -> list[Refreshed]:  # fmt: skip
+    """`refresh` of each kabupaten of `codes`, counted together: each grouped query reads
+    the families and members of all of them once, not once per kabupaten (a whole province's
+    night: 15 scans of the members fewer per query). `everywhere`: `codes` are every
+    kabupaten with data, and the queries need no filter. Each kabupaten's rows are then
+    replaced in a transaction of its own; `progress(done, total, refreshed)` hears each."""
     today = today or timezone.localdate()
     first_month = (first_month or default_first_month(today)).replace(day=1)
     months = months_between(first_month, today)
-    families = Family.objects.filter(region_code__startswith=kabupaten_code)
-    members = Member.objects.filter(region_code__startswith=kabupaten_code)
+    where = Q() if everywhere else reduce(or_, (Q(region_code__startswith=c) for c in codes))
+    families = Family.objects.filter(where)
+    members = Member.objects.filter(where)
 
     monthly = _Counts()
     for month in months:
         _count_month(monthly, month, month_day(month, today), families, members)
-    _count_fds(monthly, kabupaten_code, months)
+    _count_fds(monthly, where, months)
     _count_exits(monthly, families, months, today)
-    _count_complaints(monthly, kabupaten_code, months, today)
-    _count_decided(monthly, kabupaten_code, months, today)
+    _count_complaints(monthly, where, months, today)
+    _count_decided(monthly, where, months, today)
+    years = list(range(first_year(where, families, today), today.year + 1))
+    staged = _count_stages(where, years)
+    yearly = _count_years(where, families, years)
 
-    years = list(range(first_year(kabupaten_code, families, today), today.year + 1))
-    staged = _count_stages(kabupaten_code, years)
-    yearly = _count_years(kabupaten_code, families, years)
+    length = regioncode.LENGTH_BY_LEVEL[regioncode.KABUPATEN]
+    found = {code[:length] for counts in (monthly, staged, yearly) for code, _key in counts.rows}
+    if everywhere:
+        codes = sorted({*codes, *found})
+    done = []
+    for code in codes:
+        rows = [counts.of(code) for counts in (monthly, staged, yearly)]
+        done.append(_replace(code, first_month, today, len(months), *rows))
+        if progress:
+            progress(len(done), len(codes), done[-1])
+    return done
 
+
+def _replace(code: str, first_month: date, today: date, months: int,
+             monthly: dict, staged: dict, yearly: dict) -> Refreshed:  # fmt: skip
+    """Replace the rows of kabupaten `code` with the ones counted, in one transaction."""
     with transaction.atomic():
-        DesaMonth.objects.filter(
-            region_code__startswith=kabupaten_code, month__gte=first_month
-        ).delete()
-        DesaStage.objects.filter(region_code__startswith=kabupaten_code).delete()
-        DesaYear.objects.filter(region_code__startswith=kabupaten_code).delete()
+        DesaMonth.objects.filter(region_code__startswith=code, month__gte=first_month).delete()
+        DesaStage.objects.filter(region_code__startswith=code).delete()
+        DesaYear.objects.filter(region_code__startswith=code).delete()
         DesaMonth.objects.bulk_create(
-            [DesaMonth(region_code=code, month=month, **figures)
-             for (code, month), figures in monthly.rows.items()],
+            [DesaMonth(region_code=desa, month=month, **figures)
+             for (desa, month), figures in monthly.items()],
             batch_size=2000,
         )  # fmt: skip
         DesaStage.objects.bulk_create(
-            [DesaStage(region_code=code, year=year, stage=number, **figures)
-             for (code, (year, number)), figures in staged.rows.items()],
+            [DesaStage(region_code=desa, year=year, stage=number, **figures)
+             for (desa, (year, number)), figures in staged.items()],
             batch_size=2000,
         )  # fmt: skip
         DesaYear.objects.bulk_create(
-            [DesaYear(region_code=code, year=year, **figures)
-             for (code, year), figures in yearly.rows.items()],
+            [DesaYear(region_code=desa, year=year, **figures)
+             for (desa, year), figures in yearly.items()],
             batch_size=2000,
         )  # fmt: skip
         SummaryRun.objects.update_or_create(
-            kabupaten_code=kabupaten_code,
+            kabupaten_code=code,
             defaults={"refreshed_at": timezone.now(), "as_of": today, "first_month": first_month},
         )
-    return Refreshed(
-        kabupaten_code, len(months), len(monthly.rows), len(staged.rows), len(yearly.rows)
-    )
+    return Refreshed(code, months, len(monthly), len(staged), len(yearly))
 
 
 def _count_month(counts: _Counts, month: date, day: date, families, members) -> None:
@@ -231,11 +261,11 @@ def _month_range(months: list[date]) -> tuple[date, date]:
     return months[0], calendar.add_months(months[-1], 1)
 
 
-def _count_fds(counts: _Counts, kabupaten_code: str, months: list[date]) -> None:
+def _count_fds(counts: _Counts, where: Q, months: list[date]) -> None:
     """Held meetings planned in each month, their attendance rows and `hadir` rows."""
     first, after = _month_range(months)
     held = Meeting.objects.filter(
-        region_code__startswith=kabupaten_code,
+        where,
         status=MeetingStatus.HELD,
         planned_on__gte=first,
         planned_on__lt=after,
@@ -276,12 +306,12 @@ def _local_month(moment: datetime) -> date:
     return timezone.localtime(moment).date().replace(day=1)
 
 
-def _count_complaints(counts: _Counts, kabupaten_code: str, months, today: date) -> None:
+def _count_complaints(counts: _Counts, where: Q, months, today: date) -> None:
     """Complaints received in each month; of those, resolved by now and resolved on time."""
     first, after = _month_range(months)
     rows = list(
         Complaint.objects.filter(
-            region_code__startswith=kabupaten_code,
+            where,
             received_at__gte=_start_of(first),
             received_at__lt=_start_of(after),
         )
@@ -300,12 +330,12 @@ def _count_complaints(counts: _Counts, kabupaten_code: str, months, today: date)
             counts.add(row.region_code, month, "pengaduan_tepat_waktu", int(on_time))
 
 
-def _count_decided(counts: _Counts, kabupaten_code: str, months, today: date) -> None:
+def _count_decided(counts: _Counts, where: Q, months, today: date) -> None:
     """Change requests of the desa's families decided in each month (local time)."""
     first, after = _month_range(months)
     rows = (
         ChangeRequest.objects.filter(
-            region_code__startswith=kabupaten_code,
+            where,
             status__in=(ChangeStatus.APPROVED, ChangeStatus.REJECTED),
             decided_at__gte=_start_of(first),
             decided_at__lt=_start_of(min(after, today + timedelta(days=1))),
@@ -319,11 +349,11 @@ def _count_decided(counts: _Counts, kabupaten_code: str, months, today: date) ->
         counts.add(code, _local_month(decided_at), "pemutakhiran", 1)
 
 
-def _count_stages(kabupaten_code: str, years: list[int]) -> _Counts:
+def _count_stages(where: Q, years: list[int]) -> _Counts:
     """Per desa and stage of `years`: families and money entitled, and disbursed."""
     counts = _Counts()
     entitled = (
-        Entitlement.objects.filter(region_code__startswith=kabupaten_code, stage__year_id__in=years)
+        Entitlement.objects.filter(where, stage__year_id__in=years)
         .order_by()
         .values_list("region_code", "stage__year_id", "stage__number")
         .annotate(families=Count("pk"), amount=Sum("total"))
@@ -333,7 +363,7 @@ def _count_stages(kabupaten_code: str, years: list[int]) -> _Counts:
         counts.add(code, (year, number), "jumlah_ditetapkan", amount)
     paid = (
         Disbursement.objects.filter(
-            region_code__startswith=kabupaten_code,
+            where,
             stage__year_id__in=years,
             status=DisbursementStatus.PAID,
         )
@@ -347,13 +377,11 @@ def _count_stages(kabupaten_code: str, years: list[int]) -> _Counts:
     return counts
 
 
-def first_year(kabupaten_code: str, families, today: date) -> int:
+def first_year(where: Q, families, today: date) -> int:
     """The first year in the kabupaten's data: of its earliest family registered or stage
     with an entitlement (the index's stages exist from 2020 in every database: not data)."""
     registered = families.aggregate(first=Min("created_at"))["first"]
-    entitled = Entitlement.objects.filter(region_code__startswith=kabupaten_code).aggregate(
-        first=Min("stage__year_id")
-    )["first"]
+    entitled = Entitlement.objects.filter(where).aggregate(first=Min("stage__year_id"))["first"]
     years = [today.year]
     if registered is not None:
         years.append(timezone.localtime(registered).year)
@@ -362,7 +390,7 @@ def first_year(kabupaten_code: str, families, today: date) -> int:
     return min(years)
 
 
-def _count_years(kabupaten_code: str, families, years: list[int]) -> _Counts:
+def _count_years(where: Q, families, years: list[int]) -> _Counts:
     """Per desa and year since the first in the data: families served and entitled."""
     counts = _Counts()
     for year in years:
@@ -376,7 +404,7 @@ def _count_years(kabupaten_code: str, families, years: list[int]) -> _Counts:
         for code, n in served:
             counts.add(code, year, "kpm_dilayani", n)
     entitled = (
-        Entitlement.objects.filter(region_code__startswith=kabupaten_code)
+        Entitlement.objects.filter(where)
         .order_by()
         .values_list("region_code", "stage__year_id")
         .annotate(n=Count("family", distinct=True))
@@ -412,12 +440,6 @@ def kabupaten_of(prefixes: list[str]) -> list[str]:
 
 
 def refresh_all(first_month: date | None = None, progress=None) -> list[Refreshed]:
-    """`refresh` every kabupaten, each in its own transaction; `progress(done, total, row)`
-    is told after each."""
-    codes = kabupaten_codes()
-    done = []
-    for index, code in enumerate(codes, start=1):
-        done.append(refresh(code, first_month))
-        if progress:
-            progress(index, len(codes), done[-1])
-    return done
+    """`refresh` every kabupaten with data, counted together (`refresh_many`), each
+    kabupaten's rows replaced in its own transaction."""
+    return refresh_many(kabupaten_codes(), first_month, everywhere=True, progress=progress)

@@ -26,7 +26,10 @@ def refresh_summaries_nightly() -> dict[str, int]:
 @labelled(_("Pembaruan ringkasan dasbor wilayah yang datanya berubah"))
 def refresh_regions(codes: list[str]) -> dict[str, int]:
     """The summary rows of the kabupaten holding or inside the regions `codes` ('': all)."""
-    done = [summary.refresh(code) for code in summary.kabupaten_of(codes)]
+    if "" in codes:
+        done = summary.refresh_all()
+    else:
+        done = summary.refresh_many(summary.kabupaten_of(codes))
     return {"kabupaten": len(done), "baris": sum(row.desa_months for row in done)}
 
 

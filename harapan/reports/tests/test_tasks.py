@@ -113,6 +113,7 @@ class RefreshCommandTest(PersonaTestCase):
             call_command("refresh_summaries", "--region", "18.06.01", "--from", "2026-11",
                          stdout=out)  # fmt: skip
         assert out.getvalue() == (
+            "Menghitung ringkasan 1 kabupaten/kota…\n"
             "[1/1] 18.06: 2 bulan, 4 baris desa-bulan, 0 desa-tahap, 2 desa-tahun\n"
             "Ringkasan 1 kabupaten/kota diperbarui.\n"
         )  # November and December 2026 of Desa A and B; this year's families of A and B

@@ -30,16 +30,20 @@ class Command(BaseCommand):
     def handle(self, *args, region=None, first_month=None, **options):
         prefix = region_option(region) if region else ""
         first = self._month(first_month)
-        codes = summary.kabupaten_of([prefix])
+        codes = summary.kabupaten_of([prefix]) if prefix else summary.kabupaten_codes()
         verbose = options["verbosity"] >= 1
-        for index, code in enumerate(codes, start=1):
-            done = summary.refresh(code, first)
+        if verbose:
+            self.stdout.write(f"Menghitung ringkasan {len(codes)} kabupaten/kota…")
+
+        def progress(index: int, total: int, done) -> None:
             if verbose:
                 self.stdout.write(
-                    f"[{index}/{len(codes)}] {regioncode.dotted(code)}: {done.months} bulan, "
-                    f"{done.desa_months} baris desa-bulan, {done.desa_stages} desa-tahap, "
-                    f"{done.desa_years} desa-tahun"
+                    f"[{index}/{total}] {regioncode.dotted(done.kabupaten_code)}: "
+                    f"{done.months} bulan, {done.desa_months} baris desa-bulan, "
+                    f"{done.desa_stages} desa-tahap, {done.desa_years} desa-tahun"
                 )
+
+        summary.refresh_many(codes, first, everywhere=not prefix, progress=progress)
         trail.record(
             None,
             "reports.summary.refresh",
