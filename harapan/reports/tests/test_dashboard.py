@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from harapan.audit.models import AuditEntry
 from harapan.graduation.models import Target
 from harapan.lib import months as calendar
-from harapan.reports import figures
+from harapan.registry.models import ExitReason, FamilyStatus
+from harapan.reports import figures, summary
 from harapan.reports.models import DesaMonth, DesaStage, DesaYear, SummaryRun
 from harapan.testing import (
     DESA_A,
@@ -23,6 +24,7 @@ from harapan.testing import (
     METRO_DESA,
     PersonaTestCase,
     list_total,
+    make_family,
     make_region,
     make_user,
 )
@@ -275,3 +277,24 @@ class HistoryTest(PersonaTestCase):
         assert self.client.get(reverse("reports:history_csv")).status_code == 200
         self.client.force_login(self.pendamping_a)
         assert self.client.get(reverse("reports:history")).status_code == 403
+
+
+class RefreshedDashboardTest(PersonaTestCase):
+    """The dashboard over summary rows refreshed from real records (reports/summary.py)."""
+
+    def test_kpm_aktif_of_a_desa_is_the_family_lists_total_for_that_desa(self):
+        today = timezone.localdate()
+        make_family(region_code=DESA_A, status=FamilyStatus.EXITED,
+                    exit_reason=ExitReason.SEJAHTERA_MANDIRI,
+                    exit_date=today - timedelta(days=1))  # fmt: skip
+        make_family(region_code=DESA_A)  # unassigned, active
+        summary.refresh("1806")
+        self.client.force_login(self.korkab)
+        response = self.client.get(reverse("reports:dashboard"), {"wilayah": KEC_A})
+        [kuripan] = response.context["board"].children
+        # family_a, family_a2 and the unassigned one; the exited family is out.
+        assert kuripan.month["kpm_aktif"] == 3
+        desa = self.client.get(reverse("reports:dashboard"), {"wilayah": DESA_A})
+        families = self.client.get(desa.context["families_url"])
+        assert list_total(families) == kuripan.month["kpm_aktif"]
+        assert "Angka per " in desa.content.decode()  # the refresh recorded its freshness
