@@ -27,6 +27,7 @@ from harapan.fieldwork.views_coaching import takes_part_in_coaching
 from harapan.fieldwork.views_meetings import sees_meetings
 from harapan.fieldwork.views_plans import reviews_work_plans
 from harapan.registry.views.imports import may_import
+from harapan.reports.scope import sees_dashboards
 
 
 def has_role(user) -> bool:
@@ -109,6 +110,10 @@ MENU = (
         Item(_("Tindak lanjut rapat"), "fieldwork:action_items", sees_meetings),
         Item(_("Pembinaan"), "fieldwork:coaching_list", takes_part_in_coaching),
         Item(_("Kode etik"), "fieldwork:ethics_list", sees_ethics_cases),
+    )),
+    Group(_("Laporan"), "reports", (
+        Item(_("Dasbor"), "reports:dashboard", sees_dashboards),
+        Item(_("Riwayat wilayah"), "reports:history", sees_dashboards),
     )),
     Group(_("Audit"), "audit", (
         Item(_("Jejak audit"), "audit:trail", reads_audit_trail),

@@ -294,6 +294,9 @@ ACTIONS: dict[str, Action] = {
     "programs.outcome": Action(
         _("Hasil usulan program dicatat"), _("mencatat hasil usulan program komplementer")
     ),
+    # Dashboards and the region history (issue 18)
+    "reports.dashboard.export": Action(_("Ekspor dasbor"), _("mengekspor dasbor wilayah")),
+    "reports.history.export": Action(_("Ekspor riwayat wilayah"), _("mengekspor riwayat wilayah")),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
     # Working days of the complaint SLAs (`harapan load_collective_leave`)
@@ -384,6 +387,7 @@ GROUPS = {
     "complaints": _("Pengaduan"),
     "fieldwork": _("Kinerja"),
     "programs": _("Program komplementer"),
+    "reports": _("Laporan"),
 }
 OTHER_GROUP = _("Sistem")
 ADMIN_GROUP = _("Admin")

@@ -1,2 +1,4 @@
+from . import urls_dashboard
+
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [*urls_dashboard.urlpatterns]
