@@ -35,6 +35,7 @@ from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
+from harapan import bulk
 from harapan.benefits.kks import AWAY_STATUSES
 from harapan.benefits.models import (
     Disbursement,
@@ -186,26 +187,29 @@ def _replace(code: str, first_month: date, today: date, months: int,
         DesaMonth.objects.filter(region_code__startswith=code, month__gte=first_month).delete()
         DesaStage.objects.filter(region_code__startswith=code).delete()
         DesaYear.objects.filter(region_code__startswith=code).delete()
-        DesaMonth.objects.bulk_create(
-            [DesaMonth(region_code=desa, month=month, **figures)
-             for (desa, month), figures in monthly.items()],
-            batch_size=2000,
-        )  # fmt: skip
-        DesaStage.objects.bulk_create(
-            [DesaStage(region_code=desa, year=year, stage=number, **figures)
-             for (desa, (year, number)), figures in staged.items()],
-            batch_size=2000,
-        )  # fmt: skip
-        DesaYear.objects.bulk_create(
-            [DesaYear(region_code=desa, year=year, **figures)
-             for (desa, year), figures in yearly.items()],
-            batch_size=2000,
-        )  # fmt: skip
+        _insert(DesaMonth, ("region_code", "month"), monthly)
+        _insert(DesaStage, ("region_code", ("year", "stage")), staged)
+        _insert(DesaYear, ("region_code", "year"), yearly)
         SummaryRun.objects.update_or_create(
             kabupaten_code=code,
             defaults={"refreshed_at": timezone.now(), "as_of": today, "first_month": first_month},
         )
     return Refreshed(code, months, len(monthly), len(staged), len(yearly))
+
+
+def _insert(model, keys: tuple, rows: dict) -> None:
+    """Write `rows` {(desa, key): {column: figure}} into `model`'s table through the bulk
+    path (COPY on PostgreSQL): Django's bulk_create spent 30 s preparing the 63,000 rows of
+    Lampung's desa-months, the COPY a fraction of a second. `keys` name the row key's parts
+    (a tuple for a key of two columns)."""
+    key_columns = [part for key in keys for part in (key if isinstance(key, tuple) else (key,))]
+    figures = [field.column for field in model._meta.concrete_fields
+               if not field.primary_key and field.column not in key_columns]  # fmt: skip
+    writer = bulk.BulkWriter(model._meta.db_table, (*key_columns, *figures))
+    for (desa, key), found in rows.items():
+        key_values = key if isinstance(key, tuple) else (key,)
+        writer.add((desa, *key_values, *(found.get(column, 0) for column in figures)))
+    writer.flush()
 
 
 def _count_month(counts: _Counts, month: date, day: date, families, members) -> None:
