@@ -27,6 +27,7 @@ from harapan.fieldwork.views_coaching import takes_part_in_coaching
 from harapan.fieldwork.views_meetings import sees_meetings
 from harapan.fieldwork.views_plans import reviews_work_plans
 from harapan.registry.views.imports import may_import
+from harapan.reports.scope import sees_dashboards
 
 
 def has_role(user) -> bool:
@@ -112,6 +113,8 @@ MENU = (
     )),
     Group(_("Laporan"), "reports", (
         Item(_("Kinerja pendamping"), "reports:scorecard"),
+        Item(_("Dasbor"), "reports:dashboard", sees_dashboards),
+        Item(_("Riwayat wilayah"), "reports:history", sees_dashboards),
     )),
     Group(_("Audit"), "audit", (
         Item(_("Jejak audit"), "audit:trail", reads_audit_trail),

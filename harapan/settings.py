@@ -181,6 +181,8 @@ HARAPAN_DAILY_JOBS = {
     "harapan.graduation.tasks.apply_exits_daily": "01:00",
     # After the exits, so that the families that left that night are not checked.
     "harapan.registry.tasks.check_data_nightly": "02:00",
+    # Issue 18: the dashboards' per-desa summary rows, after that night's exits.
+    "harapan.reports.tasks.refresh_summaries_nightly": "03:00",
 }
 # Jobs run at the top of every hour (issue 15: complaint escalation, DESIGN §8).
 HARAPAN_HOURLY_JOBS = ["harapan.complaints.tasks.escalate_complaints_hourly"]

@@ -301,11 +301,18 @@ ACTIONS: dict[str, Action] = {
     "reports.target.save": Action(
         _("Target kinerja diubah"), _("mengubah target kinerja pendamping")
     ),
+    # Dashboards and the region history (issue 18)
+    "reports.dashboard.export": Action(_("Ekspor dasbor"), _("mengekspor dasbor wilayah")),
+    "reports.history.export": Action(_("Ekspor riwayat wilayah"), _("mengekspor riwayat wilayah")),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
     # Working days of the complaint SLAs (`harapan load_collective_leave`)
     "workdays.collective_leave.load": Action(
         _("Cuti bersama diisi dari SKB"), _("mengisi cuti bersama dari daftar SKB")
+    ),
+    # Issue 18: the dashboards' summary rows (`harapan refresh_summaries`)
+    "reports.summary.refresh": Action(
+        _("Ringkasan dasbor diperbarui"), _("memperbarui ringkasan dasbor")
     ),
 }
 
@@ -387,6 +394,7 @@ GROUPS = {
     "complaints": _("Pengaduan"),
     "fieldwork": _("Kinerja"),
     "programs": _("Program komplementer"),
+    "reports": _("Laporan"),
 }
 OTHER_GROUP = _("Sistem")
 ADMIN_GROUP = _("Admin")

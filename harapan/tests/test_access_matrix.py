@@ -118,6 +118,7 @@ ASSESSORS = PENDAMPING | {"korcam_a"}  # the family's pendamping or the korcam o
 # The levels that hold complaints, and admin (DESIGN §8): the handler's refusals are messages.
 COMPLAINT_HANDLERS = EVERYONE - {"operator", "auditor"}
 ACTIVITY_READERS = EVERYONE - {"operator"}
+DASHBOARD_READERS = EVERYONE - PENDAMPING  # issue 18
 
 ALL_SCOPES = frozenset({"a", "a2", "b", "metro"})
 SEES = {
@@ -337,6 +338,14 @@ ACCESS = {
     "jobs:run_detail": page(on="run"),
     "jobs:run_errors": page(on="run"),
     # Audit trail
+    # Dashboards and the region history (issue 18): korcam and above, the operator and the
+    # auditor, each in their region; a pendamping has the scorecard instead.
+    "reports:dashboard": page(DASHBOARD_READERS),
+    "reports:dashboard_xlsx": page(DASHBOARD_READERS),
+    "reports:dashboard_csv": page(DASHBOARD_READERS),
+    "reports:history": page(DASHBOARD_READERS),
+    "reports:history_xlsx": page(DASHBOARD_READERS),
+    "reports:history_csv": page(DASHBOARD_READERS),
     "audit:trail": page(AUDIT_READERS),
     "audit:trail_export": page(AUDIT_READERS),
     # API (session auth here; anonymous gets 401)

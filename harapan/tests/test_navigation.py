@@ -86,6 +86,23 @@ class MenuPerRoleTest(PersonaTestCase):
                       "Pekerjaan", "Catat pengaduan"):  # fmt: skip
             assert label not in shown, label
 
+    def test_the_dashboards_are_for_korcam_and_above_the_operator_and_the_auditor(self):
+        # Issue 18: a pendamping follows their caseload on the scorecard, not the dashboards.
+        for user in (self.korcam_a, self.korkab, self.korwil, self.operator, self.admin_pusat,
+                     self.auditor):  # fmt: skip
+            shown = links(self.home(user))
+            with self.subTest(user=user.username):
+                assert shown["Dasbor"] == reverse("reports:dashboard")
+                assert shown["Riwayat wilayah"] == reverse("reports:history")
+        shown = links(self.home(self.pendamping_a))
+        assert "Dasbor" not in shown and "Riwayat wilayah" not in shown
+
+    def test_the_report_pages_sit_in_laporan(self):
+        html = menu(self.home(self.korkab))
+        assert "<summary>Laporan</summary>" in html
+        response = self.client.get(reverse("reports:history"))
+        assert '<summary aria-current="true">Laporan</summary>' in menu(response)
+
     def test_a_user_without_a_role_sees_only_their_profile(self):
         guest = make_user("tamu")
         response = self.home(guest)

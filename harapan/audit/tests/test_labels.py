@@ -180,7 +180,7 @@ class ActionLabelsTest(SimpleTestCase):
         groups = dict(labels.grouped_choices())
         assert list(groups) == [
             "Masuk dan keluar", "Keluarga", "Verifikasi", "Bantuan", "P2K2", "Graduasi",
-            "Pengaduan", "Kinerja", "Program komplementer", "Sistem", "Admin",
+            "Pengaduan", "Kinerja", "Program komplementer", "Laporan", "Sistem", "Admin",
         ]  # fmt: skip
         assert ("programs.gaps.view_nik", "NIK utuh di daftar celah program") in groups[
             "Program komplementer"

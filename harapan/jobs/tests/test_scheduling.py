@@ -64,6 +64,7 @@ class Schedule(TestCase):
             first,
             "Dijadwalkan: harapan.graduation.tasks.apply_exits_daily pada 2026-12-14 01:00.\n"
             "Dijadwalkan: harapan.registry.tasks.check_data_nightly pada 2026-12-14 02:00.\n"
+            "Dijadwalkan: harapan.reports.tasks.refresh_summaries_nightly pada 2026-12-14 03:00.\n"
             "Dijadwalkan: harapan.complaints.tasks.escalate_complaints_hourly pada "
             "2026-12-13 11:00.\n",
         )
@@ -78,6 +79,10 @@ class Schedule(TestCase):
                 (
                     "harapan.registry.tasks.check_data_nightly",
                     datetime(2026, 12, 14, 2, tzinfo=WIB),
+                ),
+                (
+                    "harapan.reports.tasks.refresh_summaries_nightly",
+                    datetime(2026, 12, 14, 3, tzinfo=WIB),
                 ),
                 (
                     "harapan.complaints.tasks.escalate_complaints_hourly",

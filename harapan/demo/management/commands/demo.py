@@ -18,6 +18,8 @@ class Command(BaseCommand):
             call_command("load_regions", verbosity=options["verbosity"])
         self.stdout.write("Membuat data demo…")
         people = build_demo(log=self.stdout.write)
+        self.stdout.write("Menghitung ringkasan dasbor…")
+        call_command("refresh_summaries", verbosity=options["verbosity"])
         call_command("schedule", verbosity=options["verbosity"])
         self.stdout.write(f"\nAkun demo (kata sandi semuanya: {DEMO_PASSWORD})")
         for person in people:
