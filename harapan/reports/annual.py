@@ -1,0 +1,292 @@
+"""The figures of the annual report (DESIGN §12 "The annual report") of one region and year.
+
+Read from the summary tables only (models.py: DesaMonth, DesaStage, DesaYear, SummaryRun),
+never from families or members: a region's figures are the sums of its desa's rows, so the
+report of a province costs the same few queries as that of a kecamatan. Counts over the
+year are sums over its months (a verification owed in March and in April is two); the
+counts "at year end" are those of the year's last month refreshed; the families served in
+the year are DesaYear's, which counts a family once however many months it was in.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Min, Sum
+from django.db.models.functions import Substr
+
+from harapan.accounts.roles import Role
+from harapan.graduation.targets import resolve, targets_of_year
+from harapan.lib import regioncode
+from harapan.regions.models import Region
+from harapan.reporting import region_names
+
+from .models import DesaMonth, DesaStage, DesaYear, SummaryRun
+
+STAGES = (1, 2, 3, 4)
+COMPONENTS = ("ibu_hamil", "anak_usia_dini", "sd", "smp", "sma", "disabilitas_berat", "lansia")
+# The DesaMonth counts summed over the year's months.
+FLOWS = (
+    "wajib_verifikasi", "terverifikasi", "patuh",
+    "pertemuan_p2k2", "kehadiran_baris", "kehadiran_hadir",
+    "keluar_alamiah", "keluar_sejahtera_mandiri", "keluar_lain",
+    "pengaduan_masuk", "pengaduan_selesai", "pengaduan_tepat_waktu",
+    "pemutakhiran",
+)  # fmt: skip
+# The DesaMonth counts taken on a day: read at year end, never summed over months.
+STOCKS = ("kpm_aktif", *COMPONENTS, "kks_tidak_di_kpm")
+
+
+def share(part: int, whole: int) -> float | None:
+    return 100 * part / whole if whole else None
+
+
+@dataclass
+class Stage:
+    number: int
+    kpm_ditetapkan: int = 0
+    jumlah_ditetapkan: int = 0
+    kpm_tersalur: int = 0
+    jumlah_tersalur: int = 0
+
+    @property
+    def share_disbursed(self) -> float | None:
+        return share(self.jumlah_tersalur, self.jumlah_ditetapkan)
+
+
+@dataclass
+class Month:
+    """One month of the region: the DesaMonth counts summed over its desa."""
+
+    month: date
+    counts: dict[str, int]
+
+    def __getattr__(self, name: str) -> int:
+        try:
+            return self.__dict__["counts"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def share_verified(self) -> float | None:
+        return share(self.counts["terverifikasi"], self.counts["wajib_verifikasi"])
+
+
+@dataclass
+class Area:
+    """One region of the level below (a kecamatan of a kabupaten …): its year in brief."""
+
+    code: str
+    name: str
+    kpm_dilayani: int = 0
+    kpm_akhir: int = 0
+    jumlah_ditetapkan: int = 0
+    jumlah_tersalur: int = 0
+    wajib_verifikasi: int = 0
+    terverifikasi: int = 0
+    keluar_sejahtera_mandiri: int = 0
+
+    @property
+    def share_verified(self) -> float | None:
+        return share(self.terverifikasi, self.wajib_verifikasi)
+
+
+@dataclass
+class Freshness:
+    """How fresh the summary rows behind the report are (the oldest of its kabupaten)."""
+
+    kabupaten: int  # kabupaten of the region
+    refreshed: int  # of those, with a summary
+    refreshed_at: datetime | None = None
+    as_of: date | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.kabupaten == self.refreshed
+
+
+@dataclass
+class AnnualFigures:
+    year: int
+    region_code: str
+    region_name: str
+    level: int
+    kpm_dilayani: int = 0
+    kpm_ditetapkan: int = 0
+    last_month: date | None = None
+    at_year_end: dict[str, int] = field(default_factory=dict)  # STOCKS of the last month
+    totals: dict[str, int] = field(default_factory=dict)  # FLOWS over the year
+    months: list[Month] = field(default_factory=list)
+    stages: list[Stage] = field(default_factory=list)
+    areas: list[Area] = field(default_factory=list)
+    pendamping: int = 0
+    target_gsm: int = 0
+    freshness: Freshness | None = None
+
+    def __getattr__(self, name: str) -> int:
+        """A year's total (`wajib_verifikasi`) or a count at year end (`kpm_aktif`)."""
+        for source in ("totals", "at_year_end"):
+            values = self.__dict__.get(source, {})
+            if name in values:
+                return values[name]
+        raise AttributeError(name)
+
+    @property
+    def level_name(self) -> str:
+        return regioncode.LEVEL_NAMES[self.level]
+
+    @property
+    def area_level_name(self) -> str:
+        return regioncode.LEVEL_NAMES[self.level + 1]
+
+    @property
+    def jumlah_ditetapkan(self) -> int:
+        return sum(stage.jumlah_ditetapkan for stage in self.stages)
+
+    @property
+    def jumlah_tersalur(self) -> int:
+        return sum(stage.jumlah_tersalur for stage in self.stages)
+
+    @property
+    def share_disbursed(self) -> float | None:
+        return share(self.jumlah_tersalur, self.jumlah_ditetapkan)
+
+    @property
+    def share_verified(self) -> float | None:
+        return share(self.totals["terverifikasi"], self.totals["wajib_verifikasi"])
+
+    @property
+    def share_compliant(self) -> float | None:
+        """Compliant records of all records (DesaMonth.patuh of terverifikasi)."""
+        return share(self.totals["patuh"], self.totals["terverifikasi"])
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return share(self.totals["kehadiran_hadir"], self.totals["kehadiran_baris"])
+
+    @property
+    def gsm_share(self) -> float | None:
+        return share(self.totals["keluar_sejahtera_mandiri"], self.target_gsm)
+
+    @property
+    def graduations(self) -> int:
+        return self.totals["keluar_alamiah"] + self.totals["keluar_sejahtera_mandiri"]
+
+    @property
+    def resolved_on_time_share(self) -> float | None:
+        return share(self.totals["pengaduan_tepat_waktu"], self.totals["pengaduan_selesai"])
+
+
+def _sums(names) -> dict:
+    return {name: Sum(name) for name in names}
+
+
+def _ints(row: dict, names) -> dict[str, int]:
+    return {name: row.get(name) or 0 for name in names}
+
+
+def _region(code: str) -> Region:
+    """The region of `code` (any form); Region.DoesNotExist or InvalidRegionCode otherwise."""
+    return Region.objects.get(code=regioncode.normalize(code))
+
+
+def annual_figures(code: str, year: int) -> AnnualFigures:
+    """The report's figures of region `code` (a province, kabupaten or kecamatan) in `year`."""
+    region = _region(code)
+    code = region.code
+    figures = AnnualFigures(year, code, region.name, regioncode.level(code))
+    months = DesaMonth.objects.filter(region_code__startswith=code, month__year=year)
+    per_month = months.order_by("month").values("month").annotate(**_sums(FLOWS + STOCKS))
+    figures.months = [Month(row["month"], _ints(row, FLOWS + STOCKS)) for row in per_month]
+    figures.totals = {name: sum(m.counts[name] for m in figures.months) for name in FLOWS}
+    if figures.months:
+        figures.last_month = figures.months[-1].month
+        figures.at_year_end = {n: figures.months[-1].counts[n] for n in STOCKS}
+    else:
+        figures.at_year_end = dict.fromkeys(STOCKS, 0)
+    served = DesaYear.objects.filter(region_code__startswith=code, year=year).aggregate(
+        dilayani=Sum("kpm_dilayani"), ditetapkan=Sum("kpm_ditetapkan")
+    )
+    figures.kpm_dilayani = served["dilayani"] or 0
+    figures.kpm_ditetapkan = served["ditetapkan"] or 0
+    money = ("kpm_ditetapkan", "jumlah_ditetapkan", "kpm_tersalur", "jumlah_tersalur")
+    stages = DesaStage.objects.filter(region_code__startswith=code, year=year)
+    found = {row["stage"]: row for row in stages.values("stage").annotate(**_sums(money))}
+    figures.stages = [Stage(n, **_ints(found.get(n, {}), money)) for n in STAGES]
+    figures.pendamping, figures.target_gsm = _gsm_target(code, year)
+    figures.areas = _areas(code, year, figures.last_month)
+    figures.freshness = freshness(code)
+    return figures
+
+
+def _gsm_target(code: str, year: int) -> tuple[int, int]:
+    """The region's active pendamping and their GSM target for `year`, each pendamping's
+    resolved from their own region (graduation/targets.py, as the targets page sums it)."""
+    table = targets_of_year(year)
+    per_region = (
+        get_user_model()
+        .objects.filter(role=Role.PENDAMPING, is_active=True, region__code__startswith=code)
+        .order_by()
+        .values_list("region_id")
+        .annotate(n=Count("pk"))
+    )
+    pendamping = target = 0
+    for region_id, n in per_region:
+        pendamping += n
+        target += n * resolve(table, region_id)
+    return pendamping, target
+
+
+def _areas(code: str, year: int, last_month: date | None) -> list[Area]:
+    """The regions one level below `code`, each with its year in brief (four queries)."""
+    length = regioncode.LENGTH_BY_LEVEL[regioncode.level(code) + 1]
+    key = Substr("region_code", 1, length)
+
+    def grouped(rows, **sums):
+        return rows.order_by().values(area=key).annotate(**sums)
+
+    areas: dict[str, Area] = {}
+
+    def area(child: str) -> Area:
+        return areas.setdefault(child, Area(child, ""))
+
+    years = DesaYear.objects.filter(region_code__startswith=code, year=year)
+    for row in grouped(years, n=Sum("kpm_dilayani")):
+        area(row["area"]).kpm_dilayani = row["n"] or 0
+    months = DesaMonth.objects.filter(region_code__startswith=code, month__year=year)
+    sums = _sums(("wajib_verifikasi", "terverifikasi", "keluar_sejahtera_mandiri"))
+    for row in grouped(months, **sums):
+        for name in sums:
+            setattr(area(row["area"]), name, row[name] or 0)
+    if last_month is not None:
+        for row in grouped(months.filter(month=last_month), n=Sum("kpm_aktif")):
+            area(row["area"]).kpm_akhir = row["n"] or 0
+    stages = DesaStage.objects.filter(region_code__startswith=code, year=year)
+    for row in grouped(stages, a=Sum("jumlah_ditetapkan"), b=Sum("jumlah_tersalur")):
+        area(row["area"]).jumlah_ditetapkan = row["a"] or 0
+        area(row["area"]).jumlah_tersalur = row["b"] or 0
+    names = region_names(areas)
+    for child, row in areas.items():
+        row.name = names.get(child, "")
+    return [areas[child] for child in sorted(areas)]
+
+
+def freshness(code: str) -> Freshness:
+    """The summary refresh of the region's kabupaten: the oldest, and how many have one."""
+    if regioncode.level(code) == regioncode.PROVINCE:
+        kabupaten = Region.objects.filter(level=regioncode.KABUPATEN, parent_code=code).count()
+        runs = SummaryRun.objects.filter(kabupaten_code__startswith=code)
+    else:
+        kabupaten = 1
+        runs = SummaryRun.objects.filter(kabupaten_code=code[:4])
+    found = runs.aggregate(n=Count("pk"), at=Min("refreshed_at"), as_of=Min("as_of"))
+    return Freshness(kabupaten, found["n"], found["at"], found["as_of"])
+
+
+def years_with_data(code: str) -> list[int]:
+    """The years the region has summary rows for, latest first (for a form's choices)."""
+    latest = DesaYear.objects.filter(region_code__startswith=code).aggregate(y=Max("year"))
+    first = DesaYear.objects.filter(region_code__startswith=code).aggregate(y=Min("year"))
+    if latest["y"] is None:
+        return []
+    return list(range(latest["y"], first["y"] - 1, -1))
