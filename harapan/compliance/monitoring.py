@@ -65,15 +65,19 @@ class Figures:
         self.excused += other.excused
 
 
-def figures_by(month: date, members: QuerySet, grouping: str) -> list[Figures]:
+def figures_by(month: date, members: QuerySet, grouping) -> list[Figures]:
     """One `Figures` per group of `members` (already scoped) owing a commitment in `month`.
+
+    `grouping` is one of GROUPINGS, or an expression over the members giving the group key
+    (the scorecard groups by who was the pendamping on a past day).
 
     Groups are returned in no particular order, without labels.
     """
+    key = _GROUP_KEYS[grouping] if isinstance(grouping, str) else grouping
     owed = (
         commitments.owed(month, members)
         .order_by()
-        .values("commitment", member_pk=F("pk"), group_key=_GROUP_KEYS[grouping])
+        .values("commitment", member_pk=F("pk"), group_key=key)
     )
     try:
         owed_sql, owed_params = owed.query.sql_with_params()

@@ -57,13 +57,13 @@ def targets_of_year(year: int) -> dict[str, int]:
     return dict(rows)
 
 
-def resolve(table: dict[str, int], region_code: str | None) -> int:
-    """The target of the longest prefix of `region_code` in `table`; DEFAULT_TARGET without."""
+def resolve(table: dict, region_code: str | None, default=DEFAULT_TARGET):
+    """The target of the longest prefix of `region_code` in `table`; `default` without."""
     code = region_code or ""
     for length in range(len(code), -1, -1):
         if code[:length] in table:
             return table[code[:length]]
-    return DEFAULT_TARGET
+    return default
 
 
 def target_for(region_code: str | None, year: int) -> int:

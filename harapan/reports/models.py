@@ -111,3 +111,37 @@ class SummaryRun(models.Model):
     class Meta:
         verbose_name = "pembaruan ringkasan"
         verbose_name_plural = "pembaruan ringkasan"
+
+
+# The scorecard's targets (issue 18, DESIGN §9) ---------------------------------------------
+
+
+class Figure(models.TextChoices):
+    """The scorecard figures coloured against a target in per cent (GSM has its own,
+    graduation.Target)."""
+
+    VERIFICATION = "verifikasi", "Kelengkapan verifikasi"
+    ATTENDANCE = "kehadiran", "Kehadiran P2K2"
+    COMPLAINTS = "pengaduan", "Pengaduan tepat waktu"
+    REALISATION = "realisasi", "Realisasi rencana kerja"
+
+
+class FigureTarget(models.Model):
+    """The per cent a figure should reach in a year in a region: the row with the longest
+    prefix of the pendamping's region wins; '' is national; without a row,
+    `scorecard.DEFAULT_TARGETS`."""
+
+    figure = models.CharField("angka", max_length=12, choices=Figure.choices)
+    year = models.PositiveSmallIntegerField("tahun")
+    region_code = models.CharField("kode wilayah (kosong = nasional)", max_length=10, blank=True)
+    percent = models.PositiveSmallIntegerField("target (%)")
+
+    class Meta:
+        ordering = ["year", "figure", "region_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["figure", "year", "region_code"], name="figure_target_once"
+            )
+        ]
+        verbose_name = "target kinerja"
+        verbose_name_plural = "target kinerja"
