@@ -27,6 +27,7 @@ from harapan.fieldwork.views_coaching import takes_part_in_coaching
 from harapan.fieldwork.views_meetings import sees_meetings
 from harapan.fieldwork.views_plans import reviews_work_plans
 from harapan.registry.views.imports import may_import
+from harapan.reports.views_annual import makes_annual_reports
 
 
 def has_role(user) -> bool:
@@ -109,6 +110,9 @@ MENU = (
         Item(_("Tindak lanjut rapat"), "fieldwork:action_items", sees_meetings),
         Item(_("Pembinaan"), "fieldwork:coaching_list", takes_part_in_coaching),
         Item(_("Kode etik"), "fieldwork:ethics_list", sees_ethics_cases),
+    )),
+    Group(_("Laporan"), "reports", (
+        Item(_("Laporan tahunan"), "reports:annual", makes_annual_reports),
     )),
     Group(_("Audit"), "audit", (
         Item(_("Jejak audit"), "audit:trail", reads_audit_trail),

@@ -300,6 +300,10 @@ ACTIONS: dict[str, Action] = {
     "workdays.collective_leave.load": Action(
         _("Cuti bersama diisi dari SKB"), _("mengisi cuti bersama dari daftar SKB")
     ),
+    # The annual report (issue 18)
+    "reports.annual_report": Action(
+        _("Laporan tahunan dibuat"), _("membuat laporan tahunan kinerja PKH")
+    ),
 }
 
 UNKNOWN = Action(_("Tindakan lain"), _("melakukan tindakan lain"))

@@ -12,15 +12,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Min, Sum
 from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from harapan.accounts.roles import Role
+from harapan.display import formats
+from harapan.display.formats import number
 from harapan.graduation.targets import resolve, targets_of_year
 from harapan.lib import regioncode
 from harapan.regions.models import Region
-from harapan.reporting import region_names
+from harapan.reporting import FIRST_YEAR, region_names
 
+from . import scorecard
 from .models import DesaMonth, DesaStage, DesaYear, SummaryRun
 
 STAGES = (1, 2, 3, 4)
@@ -185,14 +192,41 @@ def _ints(row: dict, names) -> dict[str, int]:
     return {name: row.get(name) or 0 for name in names}
 
 
-def _region(code: str) -> Region:
-    """The region of `code` (any form); Region.DoesNotExist or InvalidRegionCode otherwise."""
-    return Region.objects.get(code=regioncode.normalize(code))
+class BadRequest(ValueError):
+    """A region or year the report cannot be made for; the message says why, in Indonesian."""
+
+
+def check_request(code: str, year: int | str, today: date | None = None) -> tuple[Region, int]:
+    """The region (a province, kabupaten/kota or kecamatan) and year of a report; BadRequest
+    for an unknown region, a desa, or a year before PKH or not yet begun."""
+    try:
+        region = Region.objects.filter(code=regioncode.normalize(code)).first()
+    except regioncode.InvalidRegionCode:
+        region = None
+    if region is None:
+        raise BadRequest(
+            _t("Wilayah %(code)s tidak dikenal. Tulis kode Kemendagri provinsi, kabupaten/kota "
+               "atau kecamatan, mis. 18.72.") % {"code": code}
+        )  # fmt: skip
+    if region.level == regioncode.DESA:
+        raise BadRequest(
+            _t("Laporan tahunan dibuat untuk provinsi, kabupaten/kota atau kecamatan, "
+               "bukan desa (%(code)s).") % {"code": region.dotted_code}
+        )  # fmt: skip
+    last = (today or timezone.localdate()).year
+    text = str(year).strip()
+    as_number = int(text) if text.isdigit() else 0
+    if not FIRST_YEAR <= as_number <= last:
+        raise BadRequest(
+            _t("Tahun %(year)s tidak sah: tulis tahun antara %(first)s dan %(last)s.")
+            % {"year": text, "first": FIRST_YEAR, "last": last}
+        )
+    return region, as_number
 
 
 def annual_figures(code: str, year: int) -> AnnualFigures:
     """The report's figures of region `code` (a province, kabupaten or kecamatan) in `year`."""
-    region = _region(code)
+    region = Region.objects.get(code=regioncode.normalize(code))
     code = region.code
     figures = AnnualFigures(year, code, region.name, regioncode.level(code))
     months = DesaMonth.objects.filter(region_code__startswith=code, month__year=year)
@@ -283,10 +317,50 @@ def freshness(code: str) -> Freshness:
     return Freshness(kabupaten, found["n"], found["at"], found["as_of"])
 
 
-def years_with_data(code: str) -> list[int]:
-    """The years the region has summary rows for, latest first (for a form's choices)."""
-    latest = DesaYear.objects.filter(region_code__startswith=code).aggregate(y=Max("year"))
-    first = DesaYear.objects.filter(region_code__startswith=code).aggregate(y=Min("year"))
-    if latest["y"] is None:
-        return []
-    return list(range(latest["y"], first["y"] - 1, -1))
+# The pendamping scorecard (scorecard.py) of the region's year, as the report's table -------
+
+# §12's 16 columns, labelled as the report prints them.
+SCORECARD_COLUMNS = (
+    _("Wilayah"), _("Pendamping"), _("KPM aktif"), _("Wajib verifikasi"),
+    _("Terverifikasi"), _("Pertemuan P2K2"), _("Kehadiran P2K2"), _("GSM"), _("Target GSM"),
+    _("Alamiah"), _("Pengaduan selesai"), _("Tepat waktu"), _("Pemutakhiran"),
+    _("KKS tidak di KPM"), _("Rencana"), _("Realisasi"),
+)  # fmt: skip
+ROLLUP_OF_LEVEL = {
+    regioncode.PROVINCE: scorecard.PROVINSI,
+    regioncode.KABUPATEN: scorecard.KABUPATEN,
+    regioncode.KECAMATAN: scorecard.KECAMATAN,
+}
+
+
+@dataclass
+class ScorecardLine:
+    cells: list[str]
+    total: bool = False
+
+
+@dataclass
+class ScorecardTable:
+    columns: tuple
+    rows: list[ScorecardLine]
+
+
+def _scorecard_line(row: scorecard.Row, total: bool) -> ScorecardLine:
+    counts = [number(getattr(row, name)) for name in (
+        "kpm_aktif", "wajib_verifikasi", "terverifikasi", "pertemuan_p2k2")]  # fmt: skip
+    later = [number(getattr(row, name)) for name in (
+        "gsm", "target_gsm", "alamiah", "pengaduan_selesai", "pengaduan_tepat_waktu",
+        "pemutakhiran", "kks_tidak_di_kpm", "rencana", "realisasi")]  # fmt: skip
+    who = row.label if row.is_pendamping else pgettext("total row", "Jumlah")
+    cells = [formats.region(row.code), who, *counts, formats.percent(row.kehadiran_p2k2), *later]
+    return ScorecardLine(cells, total)
+
+
+def scorecard_table(code: str, year: int, today: date | None = None) -> ScorecardTable:
+    """The §9 scorecard of the region's pendamping for the year (to date), with the region's
+    roll-up row last: the figures `harapan scorecard --year Y --region CODE` writes."""
+    people = scorecard.rows(year, region=code, today=today)
+    total = scorecard.rollup(people, ROLLUP_OF_LEVEL[regioncode.level(code)], year)
+    lines = [_scorecard_line(row, False) for row in people]
+    lines += [_scorecard_line(row, True) for row in total if row.code == code]
+    return ScorecardTable(SCORECARD_COLUMNS, lines)

@@ -13,11 +13,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from harapan.audit import trail
 from harapan.display.formats import number
 from harapan.registry.eligibility import LABELS
 
 from . import charts
-from .annual import COMPONENTS, AnnualFigures
+from .annual import COMPONENTS, AnnualFigures, annual_figures, scorecard_table
 
 MILLION = 1_000_000
 
@@ -93,3 +94,20 @@ def report_pdf(figures: AnnualFigures, **kwargs) -> bytes:
     from weasyprint import HTML  # heavy: loaded only when a report is made
 
     return HTML(string=report_html(figures, **kwargs)).write_pdf()
+
+
+def make_report(
+    code: str, year: int, *, actor=None, made_by: str, progress=None, today=None
+) -> tuple[AnnualFigures, bytes]:
+    """The figures and the PDF of region `code`'s `year`, with the pendamping scorecard; the
+    audit row says who made it. `progress(text)` hears each step."""
+    say = progress or (lambda text: None)
+    say(_("Membaca ringkasan per desa"))
+    figures = annual_figures(code, year)
+    say(_("Menyusun tabel kinerja pendamping"))
+    table = scorecard_table(figures.region_code, year, today=today)
+    say(_("Menulis PDF"))
+    pdf = report_pdf(figures, made_by=made_by, scorecard=table)
+    details = {"tahun": year, "wilayah": figures.region_code, "bytes": len(pdf)}
+    trail.record(actor, "reports.annual_report", details=details, region_code=figures.region_code)
+    return figures, pdf

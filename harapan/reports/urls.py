@@ -1,2 +1,4 @@
+from . import urls_annual
+
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [*urls_annual.urlpatterns]

@@ -1,0 +1,40 @@
+"""The annual report's background task (STYLE.md: a thin wrapper over `annual_pdf.make_report`,
+the function the command calls), made as the user who asked for it."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+from django_tasks import task
+
+from harapan.jobs import labels, runs
+
+from .annual_pdf import make_report
+
+PDF = "application/pdf"
+
+
+def file_name(code: str, year: int) -> str:
+    return f"laporan-tahunan-{code}-{year}.pdf"
+
+
+def _annual_report(run, progress) -> runs.Outcome:
+    code, year = run.params["region"], run.params["year"]
+    user = run.started_by
+    figures, pdf = make_report(
+        code, year, actor=user, made_by=str(user) if user else _("Harapan"),
+        progress=lambda text: progress(phase=text, force=True),
+    )  # fmt: skip
+    shown = [
+        (gettext_noop("KPM dilayani"), figures.kpm_dilayani),
+        (gettext_noop("KPM aktif akhir tahun"), figures.kpm_aktif),
+        (gettext_noop("Ukuran PDF (bita)"), len(pdf)),
+    ]
+    message = _("Laporan tahunan %(year)s %(name)s siap diunduh.") % {
+        "year": year, "name": figures.region_name,
+    }  # fmt: skip
+    return runs.Outcome(figures=shown, message=message, output=(file_name(code, year), PDF, pdf))
+
+
+@task()
+@labels.labelled(gettext_lazy("Laporan tahunan"))
+def make_annual_report(run_id: int) -> dict:
+    return runs.execute(run_id, _annual_report)
