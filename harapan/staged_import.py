@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from harapan import bulk
 from harapan.audit import trail
 from harapan.exports import fetched, stream_errors, write_errors
+from harapan.jobs import changed_regions
 from harapan.lib import tabular
 from harapan.lib.tabular import FileProblem
 
@@ -82,6 +83,8 @@ def run(
                          "(line integer, kolom varchar(40), nilai text, pesan text)")  # fmt: skip
             try:
                 steps()
+                if result.imported:
+                    changed_regions.regions_changed([region])
                 _stream_errors(errors, errors_out, result, keep_error_lines)
             finally:
                 drop_tables(tables)

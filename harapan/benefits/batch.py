@@ -40,6 +40,7 @@ from harapan.compliance.batch import (
     write_sanctions,
 )
 from harapan.compliance.models import Sanction
+from harapan.jobs import changed_regions
 from harapan.jobs.claims import claimed, where
 from harapan.lib import regioncode
 from harapan.registry import eligibility
@@ -271,6 +272,7 @@ def _compute_entitlements(
     if recompute:
         _report_changes(stage, result, acting_user)
         bulk.execute(f"DROP TABLE {OLD}")
+    changed_regions.regions_changed([region])
     bulk.execute(f"DROP TABLE {LINES}")
     bulk.execute(f"DROP TABLE {TARGETS}")
     trail.record(

@@ -45,6 +45,7 @@ from harapan.accounts.roles import Role
 from harapan.audit import trail
 from harapan.display import formats
 from harapan.exports import write_errors
+from harapan.jobs import changed_regions
 from harapan.jobs.claims import claimed
 from harapan.lib import tabular
 from harapan.lib.kk import shown_kks
@@ -302,6 +303,7 @@ def _write(result, stage: Stage, actor, scope_prefix: str, file_name: str) -> No
     )  # fmt: skip
     result.imported = True
     result.batch_id = batch.pk
+    changed_regions.regions_changed([scope_prefix])
     trail.record(
         actor,
         "benefits.disbursement.import",

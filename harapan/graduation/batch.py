@@ -22,11 +22,13 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from harapan.audit import trail
 from harapan.fds import actions as fds_actions
+from harapan.jobs import changed_regions
 from harapan.jobs.claims import claimed
 from harapan.registry import changes
 from harapan.registry.models import Family, FamilyStatus
@@ -71,6 +73,9 @@ def apply_exits(on: date, *, proposals: QuerySet | None = None, acting_user=None
             details={"alasan": kind, "tanggal_keluar": exit_date, "diproses_untuk": on},
         )  # fmt: skip
     if result.exits:
+        changed_regions.regions_changed(
+            leaving.order_by().values_list(Substr("region_code", 1, 4), flat=True).distinct()
+        )
         leaving.update(
             status=FamilyStatus.EXITED,
             exit_reason=Subquery(of_family.values("kind")[:1]),

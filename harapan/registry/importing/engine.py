@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from harapan import bulk
 from harapan.audit import trail
 from harapan.exports import fetched, stored_error_text, stream_errors, write_errors
+from harapan.jobs import changed_regions
 from harapan.jobs.claims import claimed
 from harapan.lib import tabular
 from harapan.lib.tabular import FileProblem
@@ -164,6 +165,8 @@ def _write(result: ImportResult, acting_user, run: ImportRun) -> None:
     actor = acting_user if acting_user and acting_user.is_authenticated else None
     upsert.write(now, actor.pk if actor else None, actor.get_username() if actor else "", run.pk)
     result.imported = True
+    # The uploader's region; the command line's file may hold any region ('': all).
+    changed_regions.regions_changed([run.region_code])
     trail.record(
         actor,
         "registry.import",
