@@ -27,7 +27,7 @@ from harapan.lib import regioncode
 from harapan.regions.models import Region
 from harapan.reporting import FIRST_YEAR, region_names
 
-from . import scorecard
+from . import scorecard, summary
 from .models import DesaMonth, DesaStage, DesaYear, SummaryRun
 
 STAGES = (1, 2, 3, 4)
@@ -303,6 +303,36 @@ def _areas(code: str, year: int, last_month: date | None) -> list[Area]:
     for child, row in areas.items():
         row.name = names.get(child, "")
     return [areas[child] for child in sorted(areas)]
+
+
+def _kabupaten_of(code: str) -> list[str]:
+    if regioncode.level(code) == regioncode.PROVINCE:
+        found = Region.objects.filter(level=regioncode.KABUPATEN, parent_code=code)
+        return list(found.values_list("code", flat=True))
+    return [code[: regioncode.LENGTH_BY_LEVEL[regioncode.KABUPATEN]]]
+
+
+def refresh_if_stale(code: str, year: int, today: date | None = None, progress=None) -> list[str]:
+    """Refresh the summary of each kabupaten of the region that has none, or whose months
+    start after January of `year`, or that was taken before the year's end (before today
+    for this year); the kabupaten refreshed. `progress(text)` hears each one."""
+    today = today or timezone.localdate()
+    january, due = date(year, 1, 1), min(today, date(year, 12, 31))
+    done = {run.kabupaten_code: run for run in SummaryRun.objects.filter(
+        kabupaten_code__in=_kabupaten_of(code))}  # fmt: skip
+    refreshed = []
+    for kabupaten in _kabupaten_of(code):
+        run = done.get(kabupaten)
+        if run is not None and run.first_month <= january and run.as_of >= due:
+            continue
+        if progress:
+            progress(_t("Memperbarui ringkasan %(code)s") % {"code": regioncode.dotted(kabupaten)})
+        first = min(
+            january, summary.default_first_month(today), *([run.first_month] if run else [])
+        )
+        summary.refresh(kabupaten, first_month=first, today=today)
+        refreshed.append(kabupaten)
+    return refreshed
 
 
 def freshness(code: str) -> Freshness:

@@ -18,7 +18,13 @@ from harapan.display.formats import number
 from harapan.registry.eligibility import LABELS
 
 from . import charts
-from .annual import COMPONENTS, AnnualFigures, annual_figures, scorecard_table
+from .annual import (
+    COMPONENTS,
+    AnnualFigures,
+    annual_figures,
+    refresh_if_stale,
+    scorecard_table,
+)
 
 MILLION = 1_000_000
 
@@ -99,9 +105,11 @@ def report_pdf(figures: AnnualFigures, **kwargs) -> bytes:
 def make_report(
     code: str, year: int, *, actor=None, made_by: str, progress=None, today=None
 ) -> tuple[AnnualFigures, bytes]:
-    """The figures and the PDF of region `code`'s `year`, with the pendamping scorecard; the
-    audit row says who made it. `progress(text)` hears each step."""
+    """The figures and the PDF of region `code`'s `year`, with the pendamping scorecard, from
+    the summary refreshed first when stale; the audit row says who made it. `progress(text)`
+    hears each step."""
     say = progress or (lambda text: None)
+    refresh_if_stale(code, year, today=today, progress=say)
     say(_("Membaca ringkasan per desa"))
     figures = annual_figures(code, year)
     say(_("Menyusun tabel kinerja pendamping"))
