@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from harapan.accounts.roles import Role
 from harapan.graduation.models import Target
-from harapan.reports.annual import annual_figures
+from harapan.reports.annual import annual_figures, refresh_if_stale
 from harapan.reports.annual_pdf import report_pdf
 from harapan.reports.models import DesaMonth, DesaStage, DesaYear, SummaryRun
 from harapan.testing import make_region, make_user
@@ -100,3 +100,41 @@ class AnnualFiguresTest(TestCase):
         assert "Rp 12.400.000" in text and "Rp 7.000.000" in text
         assert "88,9%" in text  # 40 of 45 verified
         assert "Yusuf Effendi" in text
+
+
+class RefreshIfStaleTest(TestCase):
+    """The report refreshes a kabupaten's summary only when it is missing or stale."""
+
+    TODAY = date(2026, 12, 2)
+
+    @classmethod
+    def setUpTestData(cls):
+        make_region(DESA_1)
+        make_region(DESA_OTHER)
+
+    def summary_of(self, kabupaten: str, *, as_of: date, first_month: date) -> None:
+        SummaryRun.objects.create(
+            kabupaten_code=kabupaten, as_of=as_of, first_month=first_month,
+            refreshed_at=timezone.make_aware(datetime.combine(as_of, datetime.min.time())),
+        )  # fmt: skip
+
+    def test_a_summary_of_today_from_january_is_kept(self):
+        self.summary_of("1872", as_of=self.TODAY, first_month=date(2025, 1, 1))
+        assert refresh_if_stale("187201", 2026, today=self.TODAY) == []
+
+    def test_a_past_year_summarised_after_its_end_is_kept(self):
+        self.summary_of("1872", as_of=date(2026, 1, 5), first_month=date(2025, 1, 1))
+        assert refresh_if_stale("1872", 2025, today=self.TODAY) == []
+
+    def test_a_missing_an_old_or_a_short_summary_is_refreshed(self):
+        self.summary_of("1872", as_of=date(2026, 12, 1), first_month=date(2025, 1, 1))
+        self.summary_of("1806", as_of=self.TODAY, first_month=date(2025, 1, 1))
+        heard = []
+        assert refresh_if_stale("18", 2026, today=self.TODAY, progress=heard.append) == ["1872"]
+        assert heard == ["Memperbarui ringkasan 18.72"]
+        assert SummaryRun.objects.get(kabupaten_code="1872").as_of == self.TODAY
+        # 2024 is before the summary's first month: the months of 2024 are counted too.
+        assert refresh_if_stale("1806", 2024, today=self.TODAY) == ["1806"]
+        assert SummaryRun.objects.get(kabupaten_code="1806").first_month == date(2024, 1, 1)
+        SummaryRun.objects.filter(kabupaten_code="1806").delete()
+        assert refresh_if_stale("180601", 2026, today=self.TODAY) == ["1806"]
