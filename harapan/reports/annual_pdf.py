@@ -41,6 +41,7 @@ def _charts(figures: AnnualFigures) -> dict[str, charts.Chart]:
             _("KPM aktif per bulan"),
             months,
             [(_("KPM aktif"), [m.kpm_aktif for m in figures.months])],
+            value_formatter=number,
         )
         found["verification"] = charts.bars(
             _("Verifikasi komitmen per bulan"),
@@ -64,6 +65,7 @@ def _charts(figures: AnnualFigures) -> dict[str, charts.Chart]:
         _("Anggota penerima per komponen, akhir tahun"),
         [str(LABELS[c]) for c in COMPONENTS],
         [(_("Anggota"), [figures.at_year_end[c] for c in COMPONENTS])],
+        value_formatter=number,
     )
     found["graduation"] = charts.bars(
         _("Graduasi sepanjang tahun"),
