@@ -28,6 +28,7 @@ from harapan.fieldwork.views_meetings import sees_meetings
 from harapan.fieldwork.views_plans import reviews_work_plans
 from harapan.registry.views.imports import may_import
 from harapan.reports.scope import sees_dashboards
+from harapan.reports.views_annual import makes_annual_reports
 
 
 def has_role(user) -> bool:
@@ -115,6 +116,7 @@ MENU = (
         Item(_("Kinerja pendamping"), "reports:scorecard"),
         Item(_("Dasbor"), "reports:dashboard", sees_dashboards),
         Item(_("Riwayat wilayah"), "reports:history", sees_dashboards),
+        Item(_("Laporan tahunan"), "reports:annual", makes_annual_reports),
     )),
     Group(_("Audit"), "audit", (
         Item(_("Jejak audit"), "audit:trail", reads_audit_trail),

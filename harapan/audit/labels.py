@@ -314,6 +314,10 @@ ACTIONS: dict[str, Action] = {
     "reports.summary.refresh": Action(
         _("Ringkasan dasbor diperbarui"), _("memperbarui ringkasan dasbor")
     ),
+    # The annual report (issue 18)
+    "reports.annual_report": Action(
+        _("Laporan tahunan dibuat"), _("membuat laporan tahunan kinerja PKH")
+    ),
 }
 
 UNKNOWN = Action(_("Tindakan lain"), _("melakukan tindakan lain"))

@@ -24,6 +24,7 @@ class RunKind(models.TextChoices):
     ENTITLEMENTS = "entitlements", _("Hitung penetapan")
     ENTITLEMENTS_RECOMPUTE = "entitlements_recompute", _("Hitung ulang penetapan")
     SANCTIONS = "sanctions", _("Hitung sanksi")
+    ANNUAL_REPORT = "annual_report", _("Laporan tahunan")
 
 
 class RunStatus(models.TextChoices):
@@ -86,6 +87,15 @@ class RunFile(models.Model):
 
     run = models.OneToOneField(Run, on_delete=models.CASCADE, related_name="file")
     name = models.CharField(max_length=255)
+    content = models.BinaryField()
+
+
+class RunOutput(models.Model):
+    """The file a run made for its user (an annual report's PDF), offered on the run page."""
+
+    run = models.OneToOneField(Run, on_delete=models.CASCADE, related_name="output")
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
     content = models.BinaryField()
 
 

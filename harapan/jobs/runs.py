@@ -34,7 +34,7 @@ from harapan.audit import trail
 from harapan.lib.tabular import FileProblem
 
 from .claims import ClaimRefused, holder_alive, holder_id
-from .models import Claim, Run, RunFile, RunStatus
+from .models import Claim, Run, RunFile, RunOutput, RunStatus
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ class Outcome:
     error_total: int = 0
     message: str = ""
     result_url: str = ""
+    output: tuple[str, str, bytes] | None = None  # (file name, content type, content) made
 
 
 def start(task, *, kind: str, user, title: str, region_code: str = "", params=None, upload=None):
@@ -208,6 +209,9 @@ def _finish(run: Run, outcome: Outcome, status: str) -> None:
     run.result_url = outcome.result_url
     run.finished_at = run.heartbeat_at = timezone.now()
     run.save()
+    if outcome.output is not None and status == RunStatus.DONE:
+        name, content_type, content = outcome.output
+        RunOutput.objects.create(run=run, name=name, content_type=content_type, content=content)
 
 
 def reap_orphans() -> int:

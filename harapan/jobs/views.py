@@ -1,6 +1,7 @@
 """The run page (progress, then the result) and the task page: thin over runs.py."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from . import runs
 from .access import oversees_tasks, runs_visible_to
 from .forms import RunFilterForm
 from .labels import label_of
+from .models import RunOutput
 
 PAGE_SIZE = 30
 REFRESH_SECONDS = 2  # a plain meta refresh: works on any phone, no script needed
@@ -57,6 +59,7 @@ def run_detail(request, pk: int):
         "errors": _masked(run.errors[:ERRORS_ON_PAGE], request.user, run),
         "error_total": run.error_total,
         "refresh": None if run.finished else REFRESH_SECONDS,
+        "output": RunOutput.objects.filter(run=run).values_list("name", flat=True).first(),
         "elapsed": int(
             (
                 (run.finished_at or timezone.now()) - (run.started_at or run.created_at)
@@ -71,6 +74,15 @@ def run_errors(request, pk: int):
     run = _run(request, pk)
     return error_csv_response(_masked(run.errors, request.user, run),
                               f"galat-pekerjaan-{run.pk}.csv")  # fmt: skip
+
+
+@login_required
+def run_output(request, pk: int):
+    """The file the run made (an annual report's PDF), for whoever may see the run."""
+    output = get_object_or_404(RunOutput, run=_run(request, pk))
+    response = HttpResponse(bytes(output.content), content_type=output.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{output.name}"'
+    return response
 
 
 @login_required

@@ -82,18 +82,22 @@ def bars(title: str, labels: list[str], series: list[tuple[str, list]], **extra)
     return _svg(chart)
 
 
-def horizontal_bars(title: str, labels: list[str], series: list[tuple[str, list]]) -> Chart:
+def horizontal_bars(
+    title: str, labels: list[str], series: list[tuple[str, list]], **extra
+) -> Chart:
     """Horizontal bars, for long labels (regions, components)."""
-    chart = pygal.HorizontalBar(**_config(title, height=max(240, 40 * len(labels) + 120)))
+    height = max(240, 40 * len(labels) + 120)
+    chart = pygal.HorizontalBar(**_config(title, height=height, **extra))
     chart.x_labels = labels
     for name, values in series:
         chart.add(name, values)
     return _svg(chart)
 
 
-def line(title: str, labels: list[str], series: list[tuple[str, list]]) -> Chart:
+def line(title: str, labels: list[str], series: list[tuple[str, list]], **extra) -> Chart:
     """A trend: one point per label (a month, a year), one line per series."""
-    chart = pygal.Line(**_config(title, x_label_rotation=-45 if len(labels) > 6 else 0))
+    rotation = -45 if len(labels) > 6 else 0
+    chart = pygal.Line(**_config(title, x_label_rotation=rotation, **extra))
     chart.x_labels = labels
     for name, values in series:
         chart.add(name, values)

@@ -1,4 +1,4 @@
-from . import urls_dashboard, urls_scorecard
+from . import urls_annual, urls_dashboard, urls_scorecard
 
 app_name = "reports"
-urlpatterns = [*urls_scorecard.urlpatterns, *urls_dashboard.urlpatterns]
+urlpatterns = [*urls_scorecard.urlpatterns, *urls_dashboard.urlpatterns, *urls_annual.urlpatterns]

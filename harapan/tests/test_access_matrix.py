@@ -84,7 +84,7 @@ from harapan.fieldwork.models import (
 )
 from harapan.graduation.actions import propose_exit
 from harapan.graduation.models import ExitProposal
-from harapan.jobs.models import Run, RunKind, RunStatus
+from harapan.jobs.models import Run, RunKind, RunOutput, RunStatus
 from harapan.programs.actions import propose as propose_programme
 from harapan.programs.models import Proposal as ProgrammeProposal
 from harapan.registry.changes import request_change
@@ -112,6 +112,7 @@ ASSIGNERS = frozenset({"korcam_a", "korkab", "admin_pusat"})
 COORDINATORS = frozenset({"korcam_a", "korkab", "admin_pusat"})  # lift sanctions
 CHANGE_DECIDERS = frozenset({"korcam_a", "korkab"})
 AUDIT_READERS = frozenset({"korkab", "admin_pusat", "auditor"})
+REPORTERS = frozenset({"korcam_a", "korkab", "korwil", "operator", "admin_pusat"})  # annual
 SECOND_FACTOR = frozenset({"korkab", "operator", "admin_pusat", "auditor"})  # TOTP offered
 PENDAMPING = frozenset({"pendamping_a", "pendamping_b"})  # propose their own families' exits
 ASSESSORS = PENDAMPING | {"korcam_a"}  # the family's pendamping or the korcam of its kecamatan
@@ -337,6 +338,9 @@ ACCESS = {
     "jobs:run_list": page(),
     "jobs:run_detail": page(on="run"),
     "jobs:run_errors": page(on="run"),
+    "jobs:run_output": page(on="run"),
+    # Reports (issue 18): the annual report, by those who coordinate or serve a region
+    "reports:annual": form(REPORTERS, REPORTERS),
     # Audit trail
     # Dashboards and the region history (issue 18): korcam and above, the operator and the
     # auditor, each in their region; a pendamping has the scorecard instead.
@@ -517,6 +521,9 @@ class AccessMatrixTest(PersonaTestCase):
             kind=RunKind.VERIFICATION_IMPORT, status=RunStatus.DONE, started_by=cls.pendamping_b,
             region_code=cls.pendamping_b.region_id, title="Impor verifikasi",
         ).pk  # fmt: skip
+        for run in cls.objects["run"].values():  # the file each run made (jobs:run_output)
+            RunOutput.objects.create(run_id=run, name="laporan.pdf",
+                                     content_type="application/pdf", content=b"%PDF-1.7")  # fmt: skip
         cls.make_fieldwork(today, pendamping)
         cls.coordination_meetings(today)
         proposers = {"a": cls.pendamping_a, "a2": cls.korcam_a, "b": cls.pendamping_b,

@@ -61,6 +61,12 @@ class MenuPerRoleTest(PersonaTestCase):
                       "Kehadiran sekolah", "Rencana kerja"):  # fmt: skip
             assert label not in shown, label
 
+    def test_the_coordinators_operator_and_admin_make_annual_reports_not_a_pendamping(self):
+        for user in (self.korcam_a, self.korkab, self.korwil, self.operator, self.admin_pusat):
+            assert "Laporan tahunan" in links(self.home(user)), user.username
+        for user in (self.pendamping_a, self.auditor):
+            assert "Laporan tahunan" not in links(self.home(user)), user.username
+
     def test_an_operator_imports_and_computes_but_assigns_no_pendamping(self):
         shown = links(self.home(self.operator))
         for label in ("Impor registri", "Impor penyaluran", "Hitung penetapan",
@@ -83,7 +89,7 @@ class MenuPerRoleTest(PersonaTestCase):
         assert "Usulan program" in shown  # reads the proposals of every region
         for label in ("Impor registri", "Impor penyaluran", "Impor verifikasi",
                       "Impor kepesertaan program", "Hitung penetapan", "Penugasan pendamping",
-                      "Pekerjaan", "Catat pengaduan"):  # fmt: skip
+                      "Pekerjaan", "Catat pengaduan", "Laporan tahunan"):  # fmt: skip
             assert label not in shown, label
 
     def test_the_dashboards_are_for_korcam_and_above_the_operator_and_the_auditor(self):

@@ -43,7 +43,7 @@ from harapan.fieldwork.models import Activity
 from harapan.fieldwork.tests.base import decided, note_about
 from harapan.graduation.actions import propose_exit
 from harapan.graduation.assessment import record_assessment
-from harapan.jobs.models import Run
+from harapan.jobs.models import Run, RunOutput
 from harapan.programs import actions as programs
 from harapan.registry import eligibility
 from harapan.registry.actions import update_family
@@ -220,6 +220,9 @@ class NoCodesOnPagesTest(PersonaTestCase):
         )
         client.post(reverse("registry:import_upload"), {"file": upload, "dry_run": "on"})
         assert run_queued_here() == 1
+        # The file a run made (an annual report's PDF): its download, jobs:run_output.
+        RunOutput.objects.create(run=Run.objects.order_by("pk").last(), name="laporan.pdf",
+                                 content_type="application/pdf", content=b"%PDF-1.7")  # fmt: skip
 
     def fillers(self) -> dict[str, object]:
         """Parameter values by parameter name; `pk` means a different object on each page."""

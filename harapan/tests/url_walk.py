@@ -19,6 +19,7 @@ PK_OF = {
     "registry:import_errors": "import",
     "jobs:run_detail": "run",
     "jobs:run_errors": "run",
+    "jobs:run_output": "run",
     "compliance:sanction_lift": "sanction",
     "compliance:reference_edit": "school",
     "fds:group_detail": "group",
