@@ -294,6 +294,8 @@ ACTIONS: dict[str, Action] = {
     "programs.outcome": Action(
         _("Hasil usulan program dicatat"), _("mencatat hasil usulan program komplementer")
     ),
+    # The CSV/XLSX downloads of the list pages (harapan/downloads.py)
+    "lists.table.export": Action(_("Unduh daftar"), _("mengunduh daftar")),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
     # Working days of the complaint SLAs (`harapan load_collective_leave`)

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from harapan import paging
+from harapan import downloads, paging
 from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
 from harapan.audit.models import AuditEntry
 from harapan.audit.wording import Sentence, describe
@@ -93,8 +93,8 @@ def list_page(request: HttpRequest, form, visible, desa: list[Region], with_choi
         "families": families,
         "pager": pager,
         "total": pager.total,
-        # The export takes the filters, not the page: it holds every matching family.
-        "export_query": paging.query_with(request.GET),
+        # The downloads take the filters, not the page: they hold every matching family.
+        "downloads": downloads.links(request, reverse("registry:family_export")),
     }
 
 
@@ -115,7 +115,8 @@ def family_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def family_export(request: HttpRequest) -> HttpResponse:
-    """The families of the list, with its filters, as XLSX (every page of them)."""
+    """The families of the list, with its filters, as XLSX or (`?unduh=csv`) CSV, every page
+    of them, read a chunk at a time (registry/exports.py) and streamed."""
     user = request.user
     require_role(user)
     form = FamilySearchForm(request.GET)
@@ -133,6 +134,11 @@ def family_export(request: HttpRequest) -> HttpResponse:
         ["komponen per", formats.day(today)],
     ]
     lines = chain([exports.FAMILY_HEADER], exports.family_lines(families, user, today))
+    if downloads.requested(request) == downloads.CSV:
+        notes = [*filters, [_("Komponen per"), formats.day(today)]]
+        return downloads.respond(
+            request, downloads.CSV, "kpm", _("Daftar KPM"), lines, count, notes
+        )
     response = xlsx_response(f"kpm-{today.isoformat()}.xlsx", "kpm", lines, about, request.user)
     audit_export(user, "registry.family.export", rows=count, **dict(filters))
     return response
