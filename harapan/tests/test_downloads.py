@@ -41,6 +41,13 @@ LISTS = [
     ("graduation:proposal_list", {"kind": "sejahtera_mandiri"}),
     ("fds:meeting_list", {}),
     ("fds:flagged", {}),
+    ("registry:change_list", {"status": "diajukan"}),
+    ("registry:data_findings", {}),
+    ("fieldwork:coaching_list", {}),
+    ("fieldwork:ethics_list", {}),
+    ("fieldwork:meeting_list", {}),
+    ("fieldwork:action_items", {}),
+    ("fieldwork:plan_review_list", {}),
 ]
 
 # Pages that show a list's total and have no downloads yet (issue 18, left for later): the
@@ -52,16 +59,9 @@ NOT_YET = {
     "compliance/monitoring_missing.html",
     "compliance/reference_list.html",
     "fds/group_list.html",
-    "fieldwork/coaching_list.html",
-    "fieldwork/ethics_list.html",
-    "fieldwork/meetings/action_items.html",
-    "fieldwork/meetings/list.html",
-    "fieldwork/plans/review_list.html",
     "graduation/candidates.html",
     "jobs/run_list.html",
     "programs/gap_list.html",
-    "registry/change_list.html",
-    "registry/data_findings.html",
 }
 
 
