@@ -170,8 +170,9 @@ def serve(request: HttpRequest, table: Table, rows: Iterable, form=None,
 
 
 def respond(request: HttpRequest, kind: str, name: str, title: str, lines: Iterable[list],
-            count: int, filters: list[list]) -> HttpResponse:  # fmt: skip
-    """The `kind` file of `lines` (header first; `count` rows after it), and its audit row.
+            count: int, filters: list[list], **details) -> HttpResponse:  # fmt: skip
+    """The `kind` file of `lines` (header first; `count` rows after it), and its audit row
+    (`details` added to it: `full_nik=True` for a file with full NIKs).
 
     The CSV streams; the XLSX is written by openpyxl's write-only workbook, row by row.
     """
@@ -184,6 +185,7 @@ def respond(request: HttpRequest, kind: str, name: str, title: str, lines: Itera
         format=kind,
         rows=count,
         filters={str(label): str(value) for label, value in filters},
+        **details,
     )
     filename = f"{name}-{stamp(user)}.{kind}"
     if kind == CSV:
