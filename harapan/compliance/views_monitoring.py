@@ -184,7 +184,8 @@ def monitoring_xlsx(request: HttpRequest) -> HttpResponse:
                row.compliant, row.non_compliant, row.excused, row.missing,
                percent(row.compliance_rate)] for row in [*rows, total]]  # fmt: skip
     about = [["bulan", formats.month(month)], ["per", str(GROUPING_LABELS[grouping])],
-             ["cakupan", scope_heading(request.user)], ["jumlah baris", len(lines) - 1]]  # fmt: skip
+             ["cakupan", scope_heading(request.user)],
+             ["jumlah baris", len(lines) - 1]]  # fmt: skip
     if form.cleaned_data["belum"]:
         about.append(["belum", _t("Hanya yang verifikasinya belum lengkap")])
     if downloads.requested(request) == downloads.CSV:
