@@ -181,10 +181,14 @@ def workbook_response(filename: str, sheets: list[tuple[str, Iterable[list]]], a
     """A workbook of `sheets` (name, lines with the header first) and a `keterangan` sheet
     saying what it holds (`about`: its filters), when it was made and by whom.
 
+    `about` is read after the sheets are written, so a generator in it may say how many rows
+    a streamed sheet held (`Counted.count`).
+
     Every text that a spreadsheet would read as a formula is written as text.
     """
     workbook = Workbook(write_only=True)
-    notes = [*about, ["dibuat", formats.moment(timezone.now())], ["oleh", user.get_username()]]
+    made = [["dibuat", formats.moment(timezone.now())], ["oleh", user.get_username()]]
+    notes = chain(about, made)
     for name, rows in [*sheets, ("keterangan", notes)]:
         sheet = workbook.create_sheet(name)
         for line in rows:
@@ -212,6 +216,12 @@ class Counted:
         for row in self.rows:
             self.count += 1
             yield row
+
+
+def count_line(label: str, counted: Counted) -> Iterable[list]:
+    """The `keterangan` line of how many rows a streamed sheet held, read once it is written
+    (chain it after a workbook's `about`)."""
+    yield [label, counted.count]
 
 
 def audit_export(user, action: str, target=None, **details) -> None:
