@@ -28,8 +28,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, islice
+from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -75,6 +77,11 @@ class Table:
                 chunk = self.prepare(chunk) or chunk
             for row in chunk:
                 yield [_plain(column.value(row)) for column in self.columns]
+
+
+def run_file(run) -> Path:
+    """Where the background task of a large export (`run`) writes its file."""
+    return Path(settings.HARAPAN_EXPORT_DIR) / f"run-{run.pk}.xlsx"
 
 
 def family_of(row) -> str:

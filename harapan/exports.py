@@ -186,6 +186,19 @@ def workbook_response(filename: str, sheets: list[tuple[str, Iterable[list]]], a
 
     Every text that a spreadsheet would read as a formula is written as text.
     """
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    write_workbook(response, sheets, about, user)
+    return response
+
+
+def write_workbook(target, sheets: list[tuple[str, Iterable[list]]], about: Iterable[list],
+                   user) -> None:  # fmt: skip
+    """The workbook of `workbook_response` onto `target` (a path or a file-like object).
+
+    openpyxl's write-only mode: each row goes to a temporary file as it comes, so a sheet of
+    a million rows is never held as cells.
+    """
     workbook = Workbook(write_only=True)
     made = [["dibuat", formats.moment(timezone.now())], ["oleh", user.get_username()]]
     notes = chain(about, made)
@@ -193,10 +206,7 @@ def workbook_response(filename: str, sheets: list[tuple[str, Iterable[list]]], a
         sheet = workbook.create_sheet(name)
         for line in rows:
             sheet.append([_cell(sheet, value) for value in line])
-    response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    workbook.save(response)
-    return response
+    workbook.save(target)
 
 
 def xlsx_response(filename: str, sheet_name: str, lines: Iterable[list], about: list[list],

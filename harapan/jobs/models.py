@@ -24,6 +24,7 @@ class RunKind(models.TextChoices):
     ENTITLEMENTS = "entitlements", _("Hitung penetapan")
     ENTITLEMENTS_RECOMPUTE = "entitlements_recompute", _("Hitung ulang penetapan")
     SANCTIONS = "sanctions", _("Hitung sanksi")
+    FAMILY_EXPORT = "family_export", _("Ekspor daftar KPM")
 
 
 class RunStatus(models.TextChoices):

@@ -10,10 +10,11 @@ page showing a list's total (`pager.html`, `list_total.html`) must show the down
 import html
 import io
 import re
+import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -25,9 +26,18 @@ from harapan.fds import actions as fds_actions
 from harapan.fds.models import Group
 from harapan.fieldwork.models import Activity
 from harapan.graduation.models import ExitProposal
+from harapan.jobs.models import Run, RunKind, RunStatus
 from harapan.programs.models import Proposal
 from harapan.registry.models import Member, Relation
-from harapan.testing import DESA_A, DESA_B, PersonaTestCase, csv_rows, list_total, make_family
+from harapan.testing import (
+    DESA_A,
+    DESA_B,
+    PersonaTestCase,
+    csv_rows,
+    list_total,
+    make_family,
+    run_queued_here,
+)
 
 HARAPAN = Path(__file__).resolve().parents[1]
 FORMULA = '=HYPERLINK("http://x")'
@@ -206,3 +216,62 @@ class ListDownloads(PersonaTestCase):
         proposed = header.index("Tanggal usulan") + 1
         self.assertEqual(sheet.max_row, 3)
         self.assertEqual(sheet.cell(2, proposed).value.date(), date(2026, 10, 1))
+
+
+class LargeFamilyExportRunsAsATask(PersonaTestCase):
+    """Over HARAPAN_LARGE_EXPORT_ROWS families the XLSX is written by a task (write-only,
+    a chunk of families at a time) and handed out from its run's page to its starter."""
+
+    def setUp(self):
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        self.settings_override = override_settings(
+            HARAPAN_LARGE_EXPORT_ROWS=2, HARAPAN_EXPORT_DIR=Path(folder.name)
+        )
+        self.settings_override.enable()
+        self.addCleanup(self.settings_override.disable)
+
+    def test_a_korkab_gets_a_run_then_the_file_with_every_family_of_the_filter(self):
+        Member.objects.filter(family=self.family_b, relation=Relation.HEAD).update(name=FORMULA)
+        self.client.force_login(self.korkab)
+        response = self.client.get(reverse("registry:family_export"), {"status": "aktif"})
+        run = Run.objects.get(kind=RunKind.FAMILY_EXPORT)
+        self.assertRedirects(response, reverse("jobs:run_detail", args=[run.pk]))
+        self.assertEqual(run_queued_here(), 1)
+        run.refresh_from_db()
+        self.assertEqual(run.status, RunStatus.DONE)
+        page = self.client.get(reverse("jobs:run_detail", args=[run.pk]))
+        self.assertContains(page, run.result_url)
+        before = AuditEntry.objects.filter(action="registry.family.export").count()
+        response = self.client.get(run.result_url)
+        self.assertEqual(response.status_code, 200)
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        rows = list(book["kpm"].iter_rows(values_only=True))
+        # Tanggamus' three families, by ID keluarga; Metro's is not the korkab's.
+        self.assertEqual([r[2] for r in rows[1:]], sorted(
+            [self.family_a.registry_id, self.family_a2.registry_id, self.family_b.registry_id]))  # fmt: skip
+        self.assertIn(FORMULA, [r[0] for r in rows])
+        formula_cell = next(c for c in book["kpm"]["A"] if c.value == FORMULA)
+        self.assertEqual(formula_cell.data_type, "s")
+        about = dict(row[:2] for row in book["keterangan"].iter_rows(values_only=True))
+        self.assertEqual(about["oleh"], "korkab")
+        self.assertEqual(about["status"], "Aktif")
+        self.assertEqual(
+            AuditEntry.objects.filter(action="registry.family.export").count(), before + 1
+        )
+
+    def test_nobody_else_downloads_the_file_of_a_run(self):
+        self.client.force_login(self.korkab)
+        self.client.get(reverse("registry:family_export"))
+        run_queued_here()
+        run = Run.objects.get(kind=RunKind.FAMILY_EXPORT)
+        for other in (self.korwil, self.admin_pusat, self.operator):
+            self.client.force_login(other)
+            self.assertEqual(self.client.get(run.result_url).status_code, 404, other)
+
+    def test_under_the_threshold_the_xlsx_comes_at_once(self):
+        self.client.force_login(self.korkab)
+        with override_settings(HARAPAN_LARGE_EXPORT_ROWS=3):
+            response = self.client.get(reverse("registry:family_export"))
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(Run.objects.filter(kind=RunKind.FAMILY_EXPORT).exists())
