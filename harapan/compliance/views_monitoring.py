@@ -7,6 +7,7 @@ scoped with `visible_to(user)`.
 from collections import defaultdict
 from datetime import date
 from itertools import chain
+from operator import attrgetter, methodcaller
 from urllib.parse import urlencode
 
 from django import forms
@@ -24,11 +25,12 @@ from harapan import downloads
 from harapan.accounts.roles import Role, sees_full_nik
 from harapan.audit import trail
 from harapan.display import formats
+from harapan.downloads import Column, Table
 from harapan.exports import audit_export, csv_response, xlsx_response
 from harapan.lib.nik import shown_nik
 from harapan.registry import eligibility
 from harapan.registry.models import Family, Member
-from harapan.registry.naming import name_families, name_families_of
+from harapan.registry.naming import family_label, name_families, name_families_of
 from harapan.reporting import bound_form, percent, region_names, require_role, scope_heading
 
 from . import batch, calendar, monitoring
@@ -286,6 +288,28 @@ def _missing_lines(rows, month_text: str, full: bool):
 # Sanctions in force --------------------------------------------------------------
 
 
+def _name_sanctions(rows: list) -> None:
+    name_families(sanction.member.family for sanction in rows)
+    for sanction in rows:
+        sanction.component_label = eligibility.LABELS.get(sanction.component, "")
+
+
+SANCTIONS = Table(
+    "sanksi",
+    _("Sanksi"),
+    (
+        Column(_("Anggota"), lambda s: s.member.name),
+        Column(_("KPM"), lambda s: family_label(s.member.family)),
+        Column(_("Komponen"), lambda s: s.component_label or s.component),
+        Column(_("Sanksi"), methodcaller("get_kind_display")),
+        Column(_("Sejak tahun"), attrgetter("year")),
+        Column(_("Sejak tahap"), attrgetter("stage")),
+        Column(_("Alasan"), attrgetter("reason")),
+    ),
+    prepare=_name_sanctions,
+)
+
+
 @login_required
 def sanction_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user)
@@ -296,14 +320,14 @@ def sanction_list(request: HttpRequest) -> HttpResponse:
         sanctions = Sanction.objects.visible_to(request.user).in_force(year, stage)
         if kind:
             sanctions = sanctions.filter(kind=kind)
-        rows = list(
-            sanctions.select_related("member__family").order_by(
-                "region_code", "member__family__registry_id", "member_id", "component"
-            )[:MAX_ROWS]
+        sanctions = sanctions.select_related("member__family").order_by(
+            "region_code", "member__family__registry_id", "member_id", "component"
         )
-        name_families(sanction.member.family for sanction in rows)
-        for sanction in rows:
-            sanction.component_label = eligibility.LABELS.get(sanction.component, "")
+        if response := downloads.serve(request, SANCTIONS, sanctions, form):
+            return response
+        rows = list(sanctions[:MAX_ROWS])
+        _name_sanctions(rows)
+        context["downloads"] = downloads.links(request)
         count = len(rows) if len(rows) < MAX_ROWS else sanctions.count()
         context.update(year=year, stage=stage, rows=rows, count=count,
                        truncated=count > len(rows))  # fmt: skip

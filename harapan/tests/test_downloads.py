@@ -67,6 +67,7 @@ LISTS = [
     ("compliance:missing_list", {}),
     ("graduation:candidates", {}),
     ("programs:gap_list", {"celah": "PIP"}),
+    ("compliance:sanction_list", {}),
 ]
 # Downloads with more rows than the page's total (and their audit rows): the monitoring's
 # "Jumlah" row.
