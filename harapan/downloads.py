@@ -73,8 +73,8 @@ class Table:
 
     def lines(self, rows: Iterable) -> Iterator[list]:
         for chunk in chunked(rows, CHUNK):
-            if self.prepare:
-                chunk = self.prepare(chunk) or chunk
+            if self.prepare and (prepared := self.prepare(chunk)) is not None:
+                chunk = prepared
             for row in chunk:
                 yield [_plain(column.value(row)) for column in self.columns]
 

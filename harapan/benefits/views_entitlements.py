@@ -67,7 +67,7 @@ def entitlement_list(request):
             COLUMNS,
             prepare=lambda chunk: _named_rows(
                 entitlements,
-                entitlement_rows(stage, entitlements.filter(pk__in=[e.pk for e in chunk])),
+                list(entitlement_rows(stage, entitlements.filter(pk__in=[e.pk for e in chunk]))),
             ),
         )
         notes = [[_("Tahun"), stage.year_id], [_("Tahap"), stage.number]]

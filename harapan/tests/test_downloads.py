@@ -20,6 +20,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from harapan.audit.models import AuditEntry
+from harapan.benefits.batch import compute_entitlements
+from harapan.benefits.models import Stage
 from harapan.complaints.actions import submit_complaint
 from harapan.downloads import ACTION
 from harapan.fds import actions as fds_actions
@@ -36,6 +38,7 @@ from harapan.testing import (
     csv_rows,
     list_total,
     make_family,
+    make_member,
     run_queued_here,
 )
 
@@ -276,3 +279,28 @@ class LargeFamilyExportRunsAsATask(PersonaTestCase):
             response = self.client.get(reverse("registry:family_export"))
         self.assertEqual(response.status_code, 200)
         self.assertFalse(Run.objects.filter(kind=RunKind.FAMILY_EXPORT).exists())
+
+
+class EntitlementDownloads(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        make_member(cls.family_a, birth_date=date(2012, 1, 1), school_level="smp")
+        make_member(cls.family_b, birth_date=date(2009, 1, 1), school_level="sma")
+        compute_entitlements(Stage.objects.select_related("year").get(year_id=2025, number=3))
+
+    def test_the_page_table_downloads_by_name_and_label_with_amounts_as_numbers(self):
+        self.client.force_login(self.korkab)
+        page = self.client.get(reverse("benefits:entitlement_list"), {"year": 2025, "stage": 3})
+        xlsx = self.client.get(reverse("benefits:entitlement_list") + download_links(page)[1])
+        sheet = load_workbook(io.BytesIO(xlsx.content))["penetapan"]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        self.assertEqual(rows[0], ["KPM", "Komponen", "Jumlah"])
+        # SMP 375.000 for family A; the rest of the kabupaten's 875.000 is family B's SMA.
+        self.assertEqual([r[1:] for r in rows[1:]],
+                         [["SMP/sederajat", 375_000], ["SMA/sederajat", 500_000]])  # fmt: skip
+        self.assertTrue(rows[1][0].endswith(f"({self.family_a.registry_id})"))
+        csv = self.client.get(reverse("benefits:entitlement_list") + download_links(page)[0])
+        self.assertEqual(len(csv_rows(b"".join(csv.streaming_content))), 3)
+        entry = AuditEntry.objects.filter(action=ACTION).order_by("pk").last()
+        self.assertEqual(entry.details["filters"], {"Tahun": "2025", "Tahap": "3"})
