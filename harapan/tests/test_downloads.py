@@ -71,6 +71,7 @@ LISTS = [
     ("graduation:candidates", {}),
     ("programs:gap_list", {"celah": "PIP"}),
     ("compliance:sanction_list", {}),
+    ("benefits:kks_not_held", {}),
 ]
 # Downloads with more rows than the page's total (and their audit rows): the monitoring's
 # "Jumlah" row.
