@@ -181,18 +181,32 @@ def workbook_response(filename: str, sheets: list[tuple[str, Iterable[list]]], a
     """A workbook of `sheets` (name, lines with the header first) and a `keterangan` sheet
     saying what it holds (`about`: its filters), when it was made and by whom.
 
+    `about` is read after the sheets are written, so a generator in it may say how many rows
+    a streamed sheet held (`Counted.count`).
+
     Every text that a spreadsheet would read as a formula is written as text.
     """
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    write_workbook(response, sheets, about, user)
+    return response
+
+
+def write_workbook(target, sheets: list[tuple[str, Iterable[list]]], about: Iterable[list],
+                   user) -> None:  # fmt: skip
+    """The workbook of `workbook_response` onto `target` (a path or a file-like object).
+
+    openpyxl's write-only mode: each row goes to a temporary file as it comes, so a sheet of
+    a million rows is never held as cells.
+    """
     workbook = Workbook(write_only=True)
-    notes = [*about, ["dibuat", formats.moment(timezone.now())], ["oleh", user.get_username()]]
+    made = [["dibuat", formats.moment(timezone.now())], ["oleh", user.get_username()]]
+    notes = chain(about, made)
     for name, rows in [*sheets, ("keterangan", notes)]:
         sheet = workbook.create_sheet(name)
         for line in rows:
             sheet.append([_cell(sheet, value) for value in line])
-    response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    workbook.save(response)
-    return response
+    workbook.save(target)
 
 
 def xlsx_response(filename: str, sheet_name: str, lines: Iterable[list], about: list[list],
@@ -212,6 +226,12 @@ class Counted:
         for row in self.rows:
             self.count += 1
             yield row
+
+
+def count_line(label: str, counted: Counted) -> Iterable[list]:
+    """The `keterangan` line of how many rows a streamed sheet held, read once it is written
+    (chain it after a workbook's `about`)."""
+    yield [label, counted.count]
 
 
 def audit_export(user, action: str, target=None, **details) -> None:

@@ -174,6 +174,12 @@ HARAPAN_UPLOAD_MAX_ROWS = int(os.environ.get("HARAPAN_UPLOAD_MAX_ROWS", "1048576
 # A spreadsheet's XML packs 5 to 20 times; a zip bomb hundreds of times.
 HARAPAN_UPLOAD_MAX_ZIP_RATIO = int(os.environ.get("HARAPAN_UPLOAD_MAX_ZIP_RATIO", "100"))
 
+# Downloads (issue 18, harapan/downloads.py): an XLSX of more rows than this is written by a
+# background task into HARAPAN_EXPORT_DIR (shared by the web and the worker processes) and
+# downloaded from its run's page.
+HARAPAN_LARGE_EXPORT_ROWS = int(os.environ.get("HARAPAN_LARGE_EXPORT_ROWS", "50000"))
+HARAPAN_EXPORT_DIR = Path(os.environ.get("HARAPAN_EXPORT_DIR", Path.cwd() / "exports"))
+
 # Scheduled jobs: a task path and the local time (TIME_ZONE) it runs every day.
 # Each job re-enqueues itself for its next run; `harapan schedule` starts any that
 # is missing (`harapan demo` and `make run` call it).

@@ -304,6 +304,8 @@ ACTIONS: dict[str, Action] = {
     # Dashboards and the region history (issue 18)
     "reports.dashboard.export": Action(_("Ekspor dasbor"), _("mengekspor dasbor wilayah")),
     "reports.history.export": Action(_("Ekspor riwayat wilayah"), _("mengekspor riwayat wilayah")),
+    # The CSV/XLSX downloads of the list pages (harapan/downloads.py)
+    "lists.table.export": Action(_("Unduh daftar"), _("mengunduh daftar")),
     # The trail itself
     "audit.trail.export": Action(_("Ekspor jejak audit"), _("mengekspor jejak audit")),
     # Working days of the complaint SLAs (`harapan load_collective_leave`)

@@ -5,9 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from harapan import paging
+from harapan import downloads, paging
 from harapan.accounts.roles import reads_audit_trail
 from harapan.accounts.scoping import audit_filter
 from harapan.display import formats
@@ -87,7 +88,7 @@ def trail(request: HttpRequest) -> HttpResponse:
         total=total,
         pager=pager,
         lines=describe(rows),
-        filters_query=paging.query_with(request.GET),
+        downloads=downloads.links(request, reverse("audit:trail_export")),
     )
     return render(request, "audit/trail.html", context)
 
@@ -101,6 +102,7 @@ def _details_text(details: dict) -> str:
 
 @login_required
 def trail_xlsx(request: HttpRequest) -> HttpResponse:
+    """The trail with the page's filters as XLSX, or as CSV (`?unduh=csv`)."""
     user = request.user
     entries = visible_entries(user)
     form = TrailFilterForm(request.GET)
@@ -114,6 +116,9 @@ def trail_xlsx(request: HttpRequest) -> HttpResponse:
          _details_text(line.entry.details)]
         for line in describe(rows)
     ]  # fmt: skip
+    if downloads.requested(request) == downloads.CSV:
+        return downloads.respond(request, downloads.CSV, "jejak-audit", _("Jejak audit"), lines,
+                                 len(lines) - 1, form.described())  # fmt: skip
     about = [
         ["isi", _("Jejak audit, terbaru dahulu")],
         ["cakupan", scope_heading(user)],

@@ -1,12 +1,16 @@
 """Disbursement upload and the stage reconciliation page (DESIGN §10): thin over disbursement.py."""
 
+from itertools import chain
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from harapan import downloads
 from harapan.accounts.roles import sees_full_nik
 from harapan.exports import Counted, audit_export, workbook_response
 from harapan.jobs.models import RunKind
@@ -56,6 +60,9 @@ def reconciliation(request):
         # Every family on the page named at once: two queries, not two per table.
         name_families(row.family for table in tables for row in table["rows"] if row.family_id)
         context.update(result=result, tables=tables, may_upload=may_import(request.user))
+        query = urlencode({"year": stage.year_id, "stage": stage.number})
+        export = reverse("benefits:reconciliation_export")
+        context["downloads"] = {kind: f"{export}?{query}&unduh={kind}" for kind in ("csv", "xlsx")}
     return render(request, "benefits/reconciliation.html", context)
 
 
@@ -69,7 +76,17 @@ def reconciliation_export(request):
     stage = form.get_stage()
     result = disbursement.reconcile(stage, user=request.user)
 
-    rows = disbursement.mismatch_rows(result, full_kks=sees_full_nik(request.user))
+    full = sees_full_nik(request.user)
+    rows = disbursement.mismatch_rows(result, full_kks=full)
+    if downloads.requested(request) == downloads.CSV:
+        # The mismatches alone, as on the XLSX's `selisih` sheet.
+        count = sum(n for _kind, _label, n, _total in result.tiles())
+        notes = [["tahun", stage.year_id], ["tahap", stage.number]]
+        lines = chain([EXPORT_HEADER], rows)
+        title = _("Rekonsiliasi")
+        return downloads.respond(
+            request, downloads.CSV, "rekonsiliasi", title, lines, count, notes, full_kks=full
+        )
     lines = Counted(EXPORT_HEADER, rows)
     summary = [
         ["jenis", "jumlah_baris", "jumlah_rupiah"],

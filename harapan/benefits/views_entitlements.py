@@ -1,15 +1,21 @@
 """The entitlements of a stage for the families in the user's scope, and their XLSX export."""
 
+from operator import itemgetter
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
 from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from harapan import downloads
+from harapan.downloads import Column, Table
 from harapan.exports import Counted, audit_export, xlsx_response
 from harapan.paging import keyset_page
 from harapan.registry import eligibility
-from harapan.registry.naming import name_families
+from harapan.registry.naming import family_label, name_families
 
 from .export import HEADER, entitlement_rows
 from .models import Entitlement, EntitlementLine
@@ -20,6 +26,14 @@ PAGE = 100
 
 def _may_view(user) -> bool:
     return user.is_superuser or bool(user.role)
+
+
+# The page's table (the §12 file with its codes is `entitlement_export`).
+COLUMNS = (
+    Column(_lazy("KPM"), lambda row: family_label(row[0])),
+    Column(_lazy("Komponen"), itemgetter(1)),
+    Column(_lazy("Jumlah"), itemgetter(2)),
+)
 
 
 @login_required
@@ -47,12 +61,25 @@ def entitlement_list(request):
         # Families with something paid, one page at a time by id_keluarga (a keyset: a
         # kabupaten holds tens of thousands), numbered like every long list.
         paid = entitlements.filter(total__gt=0).annotate(registry_id=F("family__registry_id"))
+        table = Table(
+            "penetapan",
+            _lazy("Penetapan bantuan"),
+            COLUMNS,
+            prepare=lambda chunk: _named_rows(
+                entitlements,
+                list(entitlement_rows(stage, entitlements.filter(pk__in=[e.pk for e in chunk]))),
+            ),
+        )
+        notes = [[_("Tahun"), stage.year_id], [_("Tahap"), stage.number]]
+        if response := downloads.serve(request, table, paid.order_by("registry_id"), None, notes):
+            return response
         page, pager = keyset_page(
             paid, "registry_id", request.GET, total=context["summary"]["paid"], size=PAGE
         )
         rows = list(entitlement_rows(stage, entitlements.filter(pk__in=[e.pk for e in page])))
         context["rows"] = _named_rows(entitlements, rows)
         context["pager"] = pager
+        context["downloads"] = downloads.links(request)
     return render(request, "benefits/entitlement_list.html", context)
 
 

@@ -1,6 +1,6 @@
 """KKS card pages: a family's card status and history, and the cards not in the KPM's hands."""
 
-from itertools import groupby
+from itertools import chain, groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from harapan import downloads
 from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
 from harapan.exports import audit_export, csv_response
 from harapan.lib import regioncode
@@ -123,6 +124,8 @@ def kks_not_held(request: HttpRequest) -> HttpResponse:
     families = kks.not_in_kpm_hands(request.user)
     if request.GET.get("unduh") == "csv":
         return _csv(request.user, families)
+    if downloads.requested(request) == downloads.XLSX:
+        return _xlsx(request, families)
     counts = kks.not_in_kpm_hands_counts(families)
     rows = name_families(families[:MAX_ROWS])
     for family in rows:
@@ -146,44 +149,49 @@ def kks_not_held(request: HttpRequest) -> HttpResponse:
         "pendamping_count": len(groups),
         "truncated": counts["total"] > len(rows),
         "shown": len(rows),
+        "downloads": downloads.links(request),
     }
     return render(request, "benefits/kks_not_held.html", context)
+
+
+KKS_HEADER = ["pendamping", "id_keluarga", "no_kk", "kode_desa", "no_kks", "status",
+              "pemegang", "nama_pemegang", "sejak", "pelanggaran"]  # fmt: skip
+
+
+def _lines(families, full: bool):
+    for family in families.iterator(chunk_size=2000):
+        yield [
+            str(family.pendamping) if family.pendamping else "",
+            family.registry_id,
+            shown_kk(family.kk_number, full),
+            family.region_code,
+            shown_kks(family.kks_number, full),
+            STATUS_LABELS.get(family.kks_status, family.kks_status),
+            HOLDER_LABELS.get(family.kks_holder, ""),
+            family.kks_holder_name or "",
+            family.kks_since.isoformat() if family.kks_since else "",
+            "ya" if family.kks_violation else "tidak",
+        ]
+
+
+def _xlsx(request: HttpRequest, families) -> HttpResponse:
+    full = sees_full_nik(request.user)
+    lines = chain([KKS_HEADER], _lines(families, full))
+    title = _("KKS tidak dipegang KPM")
+    count = families.count()
+    return downloads.respond(
+        request, downloads.XLSX, "kks-tidak-dipegang-kpm", title, lines, count, [], full_kks=full
+    )
 
 
 def _csv(user, families) -> HttpResponse:
     today = timezone.localdate()
     full = sees_full_nik(user)
     response, writer = csv_response(f"kks-tidak-dipegang-kpm-{today:%Y%m%d}.csv")
-    writer.writerow(
-        [
-            "pendamping",
-            "id_keluarga",
-            "no_kk",
-            "kode_desa",
-            "no_kks",
-            "status",
-            "pemegang",
-            "nama_pemegang",
-            "sejak",
-            "pelanggaran",
-        ]
-    )
+    writer.writerow(KKS_HEADER)
     count = 0
-    for family in families.iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                str(family.pendamping) if family.pendamping else "",
-                family.registry_id,
-                shown_kk(family.kk_number, full),
-                family.region_code,
-                shown_kks(family.kks_number, full),
-                STATUS_LABELS.get(family.kks_status, family.kks_status),
-                HOLDER_LABELS.get(family.kks_holder, ""),
-                family.kks_holder_name or "",
-                family.kks_since.isoformat() if family.kks_since else "",
-                "ya" if family.kks_violation else "tidak",
-            ]
-        )
+    for line in _lines(families, full):
+        writer.writerow(line)
         count += 1
     audit_export(user, "benefits.kks.not_held.export", rows=count)
     return response

@@ -4,6 +4,7 @@ function of actions.py and reports its refusal as a message, nothing changed."""
 
 import re
 from collections import Counter
+from operator import attrgetter, methodcaller
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,14 +13,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from harapan import downloads
 from harapan.accounts.models import User
 from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
+from harapan.display import formats
+from harapan.downloads import Column, Table
 from harapan.lib.nik import shown_nik
 from harapan.paging import paginate
 from harapan.regions.models import Region
-from harapan.registry.naming import name_families
+from harapan.registry.naming import family_label, name_families
 from harapan.steps import report_refusal, take_step
 
 from . import actions
@@ -102,22 +107,46 @@ def _name_desa_and_families(complaints: list[Complaint]) -> None:
     name_families([c.family for c in complaints if c.family_id])
 
 
+def _named(complaints: list[Complaint], now=None) -> None:
+    """`complaints` named as the list shows them: desa, family and SLA."""
+    _name_desa_and_families(complaints)
+    sla = sla_for(complaints, now or timezone.now())
+    for complaint in complaints:
+        complaint.sla = sla[complaint.pk]
+
+
+COMPLAINTS = Table(
+    "pengaduan",
+    _lazy("Kelola pengaduan"),
+    (
+        Column(_lazy("Kode"), attrgetter("kode")),
+        Column(_lazy("Kategori"), methodcaller("get_kategori_display")),
+        Column(_lazy("Desa"), lambda c: c.desa_name or formats.region(c.region_code)),
+        Column(_lazy("Status"), methodcaller("get_status_display")),
+        Column(_lazy("Tingkat"), methodcaller("get_tingkat_display")),
+        Column(_lazy("Tenggat"), lambda c: c.sla.deadline if c.sla else ""),
+        Column(_lazy("SLA"), lambda c: c.sla.status.label if c.sla else ""),
+        Column(_lazy("KPM"), lambda c: family_label(c.family) if c.family_id else ""),
+    ),
+    prepare=_named,
+)
+
+
 @login_required
 def complaint_list(request: HttpRequest) -> HttpResponse:
     user, now = request.user, timezone.now()
     form, complaints = filtered(user, request.GET, now)
-    page, pager = paginate(
-        request, complaints.select_related("family").order_by("-received_at", "-id"), PAGE_SIZE
-    )
+    complaints = complaints.select_related("family").order_by("-received_at", "-id")
+    if response := downloads.serve(request, COMPLAINTS, complaints, form):
+        return response
+    page, pager = paginate(request, complaints, PAGE_SIZE)
     rows = list(page.object_list)
-    _name_desa_and_families(rows)
-    sla = sla_for(rows, now)
-    for complaint in rows:
-        complaint.sla = sla[complaint.pk]
+    _named(rows, now)
     context = {
         "form": form,
         "complaints": rows,
         "pager": pager,
+        "downloads": downloads.links(request),
         "may_close_duplicates": handles_complaints(user),
     }
     return render(request, "complaints/handling_list.html", context)

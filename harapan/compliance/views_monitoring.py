@@ -6,6 +6,8 @@ scoped with `visible_to(user)`.
 
 from collections import defaultdict
 from datetime import date
+from itertools import chain
+from operator import attrgetter, methodcaller
 from urllib.parse import urlencode
 
 from django import forms
@@ -19,14 +21,16 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from harapan import downloads
 from harapan.accounts.roles import Role, sees_full_nik
 from harapan.audit import trail
 from harapan.display import formats
+from harapan.downloads import Column, Table
 from harapan.exports import audit_export, csv_response, xlsx_response
 from harapan.lib.nik import shown_nik
 from harapan.registry import eligibility
 from harapan.registry.models import Family, Member
-from harapan.registry.naming import name_families, name_families_of
+from harapan.registry.naming import family_label, name_families, name_families_of
 from harapan.reporting import bound_form, percent, region_names, require_role, scope_heading
 
 from . import batch, calendar, monitoring
@@ -148,6 +152,7 @@ def monitoring_page(request: HttpRequest) -> HttpResponse:
             month_text=calendar.month_label(month), rows=rows, total=monitoring.total(rows),
             grouping_label=GROUPING_LABELS[grouping], by_region=grouping != monitoring.PENDAMPING,
             query=urlencode(query),
+            downloads=downloads.links(request, reverse("compliance:monitoring_xlsx")),
         )  # fmt: skip
     return render(request, "compliance/monitoring.html", context)
 
@@ -181,9 +186,15 @@ def monitoring_xlsx(request: HttpRequest) -> HttpResponse:
                row.compliant, row.non_compliant, row.excused, row.missing,
                percent(row.compliance_rate)] for row in [*rows, total]]  # fmt: skip
     about = [["bulan", formats.month(month)], ["per", str(GROUPING_LABELS[grouping])],
-             ["cakupan", scope_heading(request.user)]]  # fmt: skip
+             ["cakupan", scope_heading(request.user)],
+             ["jumlah baris", len(lines) - 1]]  # fmt: skip
     if form.cleaned_data["belum"]:
         about.append(["belum", _t("Hanya yang verifikasinya belum lengkap")])
+    if downloads.requested(request) == downloads.CSV:
+        title = _t("Pemantauan verifikasi")
+        return downloads.respond(
+            request, downloads.CSV, "pemantauan-verifikasi", title, lines, len(rows), about
+        )
     name = f"pemantauan-verifikasi-{calendar.month_label(month)}-{grouping}.xlsx"
     response = xlsx_response(name, "pemantauan", lines, about, request.user)
     audit_export(request.user, "compliance.monitoring.export",
@@ -206,6 +217,7 @@ def missing_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         month = form.cleaned_data["bulan"]
         context.update(_missing_rows(request.user, month))
+        context["downloads"] = downloads.links(request, reverse("compliance:missing_csv"))
     return render(request, "compliance/monitoring_missing.html", context)
 
 
@@ -244,26 +256,58 @@ def missing_csv(request: HttpRequest) -> HttpResponse:
     month = form.cleaned_data["bulan"]
     month_text = calendar.month_label(month)
     full = sees_full_nik(request.user)
-    response, writer = csv_response(f"verifikasi-belum-{month_text}.csv")
-    writer.writerow(MISSING_HEADER)
     rows = (
         _missing_in_scope(request.user, month)
         .select_related("family__pendamping")
         .order_by("region_code", "family__registry_id", "birth_date", "pk")
     )
+    if downloads.requested(request) == downloads.XLSX:
+        lines = chain([MISSING_HEADER], _missing_lines(rows, month_text, full))
+        return downloads.respond(request, downloads.XLSX, "verifikasi-belum",
+                                 _t("Verifikasi belum lengkap"), lines, rows.count(),
+                                 [["bulan", month_text]], full_nik=full)  # fmt: skip
+    response, writer = csv_response(f"verifikasi-belum-{month_text}.csv")
+    writer.writerow(MISSING_HEADER)
     count = 0
-    for member in rows.iterator(chunk_size=2000):
-        pendamping = member.family.pendamping
-        writer.writerow([month_text, member.family.registry_id, shown_nik(member.nik, full),
-                         member.name, member.commitment, member.region_code,
-                         str(pendamping) if pendamping else ""])  # fmt: skip
+    for line in _missing_lines(rows, month_text, full):
+        writer.writerow(line)
         count += 1
     audit_export(request.user, "compliance.missing.export", bulan=month_text, rows=count,
                   full_nik=full)  # fmt: skip
     return response
 
 
+def _missing_lines(rows, month_text: str, full: bool):
+    for member in rows.iterator(chunk_size=2000):
+        pendamping = member.family.pendamping
+        yield [month_text, member.family.registry_id, shown_nik(member.nik, full),
+               member.name, member.commitment, member.region_code,
+               str(pendamping) if pendamping else ""]  # fmt: skip
+
+
 # Sanctions in force --------------------------------------------------------------
+
+
+def _name_sanctions(rows: list) -> None:
+    name_families(sanction.member.family for sanction in rows)
+    for sanction in rows:
+        sanction.component_label = eligibility.LABELS.get(sanction.component, "")
+
+
+SANCTIONS = Table(
+    "sanksi",
+    _("Sanksi"),
+    (
+        Column(_("Anggota"), lambda s: s.member.name),
+        Column(_("KPM"), lambda s: family_label(s.member.family)),
+        Column(_("Komponen"), lambda s: s.component_label or s.component),
+        Column(_("Sanksi"), methodcaller("get_kind_display")),
+        Column(_("Sejak tahun"), attrgetter("year")),
+        Column(_("Sejak tahap"), attrgetter("stage")),
+        Column(_("Alasan"), attrgetter("reason")),
+    ),
+    prepare=_name_sanctions,
+)
 
 
 @login_required
@@ -276,14 +320,14 @@ def sanction_list(request: HttpRequest) -> HttpResponse:
         sanctions = Sanction.objects.visible_to(request.user).in_force(year, stage)
         if kind:
             sanctions = sanctions.filter(kind=kind)
-        rows = list(
-            sanctions.select_related("member__family").order_by(
-                "region_code", "member__family__registry_id", "member_id", "component"
-            )[:MAX_ROWS]
+        sanctions = sanctions.select_related("member__family").order_by(
+            "region_code", "member__family__registry_id", "member_id", "component"
         )
-        name_families(sanction.member.family for sanction in rows)
-        for sanction in rows:
-            sanction.component_label = eligibility.LABELS.get(sanction.component, "")
+        if response := downloads.serve(request, SANCTIONS, sanctions, form):
+            return response
+        rows = list(sanctions[:MAX_ROWS])
+        _name_sanctions(rows)
+        context["downloads"] = downloads.links(request)
         count = len(rows) if len(rows) < MAX_ROWS else sanctions.count()
         context.update(year=year, stage=stage, rows=rows, count=count,
                        truncated=count > len(rows))  # fmt: skip

@@ -6,6 +6,7 @@ other role reads that of its own region. Saving goes through
 """
 
 from dataclasses import dataclass
+from operator import attrgetter, methodcaller
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from harapan import downloads
 from harapan.accounts.roles import may_change_family_data, sees_full_nik
+from harapan.display import formats
+from harapan.downloads import Column, Table
 from harapan.jobs.models import RunKind
 from harapan.paging import paginate
 from harapan.regions.models import Region
@@ -83,6 +87,35 @@ def _editor_scope(request: HttpRequest) -> str:
     return scope
 
 
+def _name_desa(rows) -> None:
+    names = dict(
+        Region.objects.filter(code__in={r.region_code for r in rows}).values_list("code", "name")
+    )
+    for row in rows:
+        row.desa_name = names.get(row.region_code, "")
+
+
+_DESA = (
+    Column(gettext_lazy("Desa/kelurahan"), attrgetter("desa_name")),
+    Column(gettext_lazy("Kode desa"), lambda row: formats.region(row.region_code)),
+    Column(gettext_lazy("Status"), lambda row: _("Aktif") if row.active else _("Tidak aktif")),
+)
+TABLES = {
+    "sekolah": Table("sekolah", gettext_lazy("Sekolah"), (
+        Column(gettext_lazy("NPSN"), attrgetter("npsn")),
+        Column(gettext_lazy("Nama"), attrgetter("name")),
+        Column(gettext_lazy("Jenjang"), methodcaller("get_level_display")),
+        *_DESA,
+    ), prepare=_name_desa),
+    "faskes": Table("faskes", gettext_lazy("Fasilitas kesehatan"), (
+        Column(gettext_lazy("Nama"), attrgetter("name")),
+        Column(gettext_lazy("Jenis"), methodcaller("get_kind_display")),
+        Column(gettext_lazy("Kode faskes"), attrgetter("code")),
+        *_DESA,
+    ), prepare=_name_desa),
+}  # fmt: skip
+
+
 def _list_page(request, kind: str, *, upload_form=None):
     page_spec = PAGES[kind]
     scope = _scope(request)
@@ -92,16 +125,15 @@ def _list_page(request, kind: str, *, upload_form=None):
         rows = filters.filter(rows, page_spec.code_field)
     else:
         rows = rows.none()
+    if response := downloads.serve(request, TABLES[kind], rows, filters):
+        return response
     page, pager = paginate(request, rows, PAGE_SIZE)
-    names = dict(
-        Region.objects.filter(code__in={r.region_code for r in page}).values_list("code", "name")
-    )
-    for row in page:
-        row.desa_name = names.get(row.region_code, "")
+    _name_desa(page)
     may_edit = reference.may_edit_reference(request.user)
     if may_edit and upload_form is None:
         upload_form = ReferenceUploadForm()
     context = {
+        "downloads": downloads.links(request),
         "kind": kind,
         "spec": page_spec,
         "filters": filters,

@@ -6,6 +6,8 @@ flags from `progress` in one query each. Changes go through `actions`;
 read-only roles see the pages without their forms and get 403 on POST.
 """
 
+from operator import attrgetter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,11 +17,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from harapan import downloads
 from harapan.accounts.models import User
 from harapan.accounts.roles import Role, may_change_family_data
 from harapan.display import formats
+from harapan.downloads import Column, Table
 from harapan.lib import regioncode
 from harapan.paging import paginate
 from harapan.regions.models import Region
@@ -105,18 +110,22 @@ def group_list(request: HttpRequest) -> HttpResponse:
     pendamping = request.GET.get("pendamping", "").strip()
     desa_choices, people_choices = _filter_choices(user)
     groups = _filtered(_visible_groups(user), desa, pendamping).select_related("pendamping")
-    page, pager = paginate(request, groups.order_by("region_code", "name", "pk"), PAGE_SIZE)
+    groups = groups.order_by("region_code", "name", "pk")
+    rules, sessions = FdsRules.current(), progress.curriculum()
+    names = dict(desa_choices) if desa_choices is not None else None
+    table = Table(
+        "kelompok-p2k2",
+        _lazy("Kelompok P2K2"),
+        GROUP_COLUMNS,
+        prepare=lambda chunk: _describe(chunk, rules, sessions, names),
+    )
+    if response := downloads.serve(request, table, groups, None, _notes(desa, pendamping)):
+        return response
+    page, pager = paginate(request, groups, PAGE_SIZE)
     rows = list(page.object_list)
-    rules = FdsRules.current()
-    taught = progress.taught_sessions(Group.objects.filter(pk__in=[g.pk for g in rows]))
-    sessions = progress.curriculum()
-    names = dict(desa_choices) if desa_choices is not None else _desa_names(rows)
-    for group in rows:
-        group.desa_name = names.get(group.region_code, regioncode.dotted(group.region_code))
-        group.size_warning = size_warning(group.member_count, rules)
-        group.taught_count = len(taught.get(group.pk, set()) & {s.number for s in sessions})
-        group.next_session = progress.next_session(taught.get(group.pk, set()), sessions)
+    _describe(rows, rules, sessions, names)
     context = {
+        "downloads": downloads.links(request),
         "groups": rows,
         "page": page,
         "pager": pager,
@@ -131,6 +140,45 @@ def group_list(request: HttpRequest) -> HttpResponse:
         "may_change": may_change_family_data(user),
     }
     return render(request, "fds/group_list.html", context)
+
+
+def _notes(desa: str, pendamping: str) -> list[list]:
+    """The filters of the group list, by name, for its downloads."""
+    notes = [[_("Desa"), _desa_names([Group(region_code=desa)]).get(desa, desa)]] if desa else []
+    if pendamping.isdigit():
+        notes.append([_("Pendamping"), str(User.objects.filter(pk=pendamping).first() or "")])
+    return notes
+
+
+def _describe(rows: list[Group], rules: FdsRules, sessions, names: dict | None) -> None:
+    """`rows` as the list shows them: desa, size warning, sessions taught and next."""
+    taught = progress.taught_sessions(Group.objects.filter(pk__in=[g.pk for g in rows]))
+    names = names if names is not None else _desa_names(rows)
+    for group in rows:
+        group.desa_name = names.get(group.region_code, regioncode.dotted(group.region_code))
+        group.size_warning = size_warning(group.member_count, rules)
+        group.taught_count = len(taught.get(group.pk, set()) & {s.number for s in sessions})
+        group.next_session = progress.next_session(taught.get(group.pk, set()), sessions)
+
+
+GROUP_COLUMNS = (
+    Column(_lazy("Kelompok"), attrgetter("name")),
+    Column(_lazy("Aktif"), lambda g: formats.yes_no(g.active)),
+    Column(_lazy("Desa"), attrgetter("desa_name")),
+    Column(_lazy("Pendamping"), lambda g: str(g.pendamping or "")),
+    Column(_lazy("Anggota"), attrgetter("member_count")),
+    Column(_lazy("Peringatan ukuran"), lambda g: str(g.size_warning or "")),
+    Column(_lazy("Sesi terlaksana"), attrgetter("taught_count")),
+    Column(
+        _lazy("Sesi berikutnya"),
+        lambda g: (
+            f"{g.next_session.code} {g.next_session.title}"
+            if g.next_session
+            else _("Kurikulum selesai")
+        ),
+    ),
+    Column(_lazy("Pertemuan terakhir"), attrgetter("last_held")),
+)
 
 
 def _desa_names(groups) -> dict[str, str]:

@@ -7,6 +7,7 @@ kept. Each page is a fixed number of queries whatever the group's size.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import attrgetter, methodcaller
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,13 +18,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from harapan import downloads
 from harapan.accounts.roles import may_change_family_data
 from harapan.display import formats
+from harapan.downloads import Column, Table
 from harapan.lib.months import add_months, month_start
 from harapan.registry.models import Family
-from harapan.registry.naming import name_families
+from harapan.registry.naming import family_label, name_families
 
 from . import actions, progress
 from .forms_meetings import CancelForm, MarkForm, MeetingForm, MeetingListForm, PlanForm
@@ -258,6 +262,21 @@ def _period(form: MeetingListForm) -> tuple[date, date, date | None]:
     return month, month, add_months(month, 1)
 
 
+MEETINGS = Table(
+    "pertemuan-p2k2",
+    _lazy("Pertemuan P2K2"),
+    (
+        Column(_lazy("Tanggal"), lambda m: m.held_on or m.planned_on),
+        Column(_lazy("Kelompok"), lambda m: m.group.name),
+        Column(_lazy("Pendamping"), lambda m: str(m.group.pendamping or "")),
+        Column(_lazy("Status"), methodcaller("get_status_display")),
+        Column(_lazy("Sesi"), lambda m: m.session.code if m.session_id else ""),
+        Column(_lazy("Hadir"), attrgetter("present")),
+        Column(_lazy("Dicatat"), attrgetter("marked")),
+    ),
+)
+
+
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     form = MeetingListForm(request.GET)
@@ -276,6 +295,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("planned_on", "group__name", "pk")
     )
+    period = [[_("Periode"), f"{formats.day(start)} – {formats.day(end - timedelta(days=1))}"]]
+    if response := downloads.serve(request, MEETINGS, meetings, form, period):
+        return response
     meetings = list(meetings)
     for meeting in meetings:
         meeting.group_url = group_url(meeting.group_id)
@@ -291,6 +313,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "planned": sum(m.status == MeetingStatus.PLANNED for m in meetings),
         "held": sum(m.status == MeetingStatus.HELD for m in meetings),
         "error": " ".join(message for errors in form.errors.values() for message in errors),
+        "downloads": downloads.links(request),
     }
     return render(request, "fds/meeting_list.html", context)
 
@@ -311,10 +334,26 @@ def _flagged_families(user, rules: FdsRules) -> QuerySet:
     )
 
 
+FLAGGED = Table(
+    "kpm-perlu-perhatian",
+    _lazy("KPM perlu perhatian"),
+    (
+        Column(_lazy("KPM"), family_label),
+        Column(_lazy("Kelompok"), attrgetter("group_name")),
+        Column(_lazy("Pendamping"), lambda f: str(f.pendamping or "")),
+        Column(_lazy("Tidak hadir"), attrgetter("absences")),
+        Column(_lazy("Terakhir tidak hadir"), attrgetter("last_absence")),
+    ),
+    prepare=name_families,
+)
+
+
 @login_required
 def flagged(request: HttpRequest) -> HttpResponse:
     rules = FdsRules.current()
     flagged_families = _flagged_families(request.user, rules)
+    if response := downloads.serve(request, FLAGGED, flagged_families):
+        return response
     families = list(flagged_families[: MAX_FLAGGED + 1])
     truncated = len(families) > MAX_FLAGGED
     total = flagged_families.count() if truncated else len(families)
@@ -322,7 +361,8 @@ def flagged(request: HttpRequest) -> HttpResponse:
     for family in families:
         family.group_url = group_url(family.group_id) if family.group_id else None
     context = {"families": families, "truncated": truncated, "limit": MAX_FLAGGED,
-               "total": total, "absence_flag": rules.absence_flag}  # fmt: skip
+               "total": total, "absence_flag": rules.absence_flag,
+               "downloads": downloads.links(request)}  # fmt: skip
     return render(request, "fds/flagged.html", context)
 
 

@@ -1,6 +1,8 @@
 """The activity log pages (issue 16): the month's log, the phone form of a typed activity,
 and deleting one. Thin: the form reads, `actions_activities` writes."""
 
+from operator import attrgetter, methodcaller
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,9 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from harapan import downloads
 from harapan.accounts.roles import Role
+from harapan.display import formats
+from harapan.downloads import Column, Table
 from harapan.paging import paginate
 from harapan.registry.models import Family
 from harapan.registry.naming import family_label, name_families
@@ -42,19 +48,47 @@ def filtered(user, params):
     return form, month, activities
 
 
+def _named(activities: list[Activity]) -> None:
+    name_families(a.family for a in activities if a.family_id)
+
+
+def _target(activity: Activity) -> str:
+    return " · ".join(
+        part for part in (family_label(activity.family) if activity.family_id else "",
+                          activity.subject) if part
+    )  # fmt: skip
+
+
+ACTIVITIES = Table(
+    "kegiatan",
+    _lazy("Kegiatan"),
+    (
+        Column(_lazy("Tanggal"), attrgetter("on")),
+        Column(_lazy("Pendamping"), lambda a: str(a.pendamping)),
+        Column(_lazy("Jenis kegiatan"), methodcaller("get_kind_display")),
+        Column(_lazy("KPM atau sasaran"), _target),
+        Column(_lazy("Catatan"), attrgetter("note")),
+        Column(_lazy("Lokasi"), attrgetter("location")),
+        Column(_lazy("Sumber"), lambda a: _("otomatis") if a.source else _("dicatat")),
+    ),
+    prepare=_named,
+)
+
+
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
     if not reads_activities(request.user):
         raise PermissionDenied
     form, month, activities = filtered(request.user, request.GET)
-    page, pager = paginate(
-        request, activities.select_related("family", "pendamping").order_by("-on", "-id"),
-        PAGE_SIZE,
-    )  # fmt: skip
+    activities = activities.select_related("family", "pendamping").order_by("-on", "-id")
+    notes = [[_("Bulan"), formats.month(month)]]
+    if response := downloads.serve(request, ACTIVITIES, activities, form, notes):
+        return response
+    page, pager = paginate(request, activities, PAGE_SIZE)
     rows = list(page.object_list)
-    name_families(a.family for a in rows if a.family_id)
+    _named(rows)
     context = {
-        "form": form, "month": month, "activities": rows,
+        "form": form, "month": month, "activities": rows, "downloads": downloads.links(request),
         "pager": pager, "own_log": request.user.role == Role.PENDAMPING,
     }  # fmt: skip
     return render(request, "fieldwork/activity_list.html", context)

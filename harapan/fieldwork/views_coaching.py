@@ -2,6 +2,7 @@
 one note with its follow-up. Thin: each POST calls one function of actions_coaching."""
 
 from datetime import timedelta
+from operator import attrgetter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,10 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from harapan import downloads
 from harapan.accounts.models import User
 from harapan.accounts.roles import Role, supervises, tiers_below
+from harapan.downloads import Column, Table
 from harapan.paging import paginate
 
 from . import actions_coaching as actions
@@ -56,6 +60,21 @@ def filtered(user, params, today):
     return form, notes
 
 
+COACHING = Table(
+    "pembinaan",
+    _lazy("Pembinaan"),
+    (
+        Column(_lazy("Tanggal"), attrgetter("on")),
+        Column(_lazy("Yang dibina"), lambda n: str(n.coached)),
+        Column(_lazy("Peran"), lambda n: n.coached.get_role_display()),
+        Column(_lazy("Topik"), attrgetter("topic")),
+        Column(_lazy("Pembina"), lambda n: str(n.writer)),
+        Column(_lazy("Tindak lanjut"), attrgetter("follow_up_on")),
+        Column(_lazy("Tindak lanjut selesai"), attrgetter("follow_up_done_at")),
+    ),
+)
+
+
 @login_required
 def coaching_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -63,8 +82,11 @@ def coaching_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form, notes = filtered(user, request.GET, today)
     notes = notes.select_related("coached", "coached__region", "writer").order_by("-on", "-id")
+    if response := downloads.serve(request, COACHING, notes, form):
+        return response
     page, pager = paginate(request, notes, PAGE_SIZE)
     context = {
+        "downloads": downloads.links(request),
         "form": form,
         "notes": page.object_list,
         "pager": pager,

@@ -2,16 +2,21 @@
 them (korcam, operator, pendamping) every page of them answers 404, as if none existed;
 the pendamping concerned reads their decided case on its own page (`ethics_decision`)."""
 
+from operator import attrgetter, methodcaller
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from harapan import downloads
 from harapan.accounts.roles import acts_on_ethics_cases, sees_ethics_cases
 from harapan.complaints.models import Complaint, normalize_kode
+from harapan.downloads import Column, Table
 from harapan.paging import paginate
 from harapan.steps import report_refusal, take_step
 
@@ -27,6 +32,22 @@ def _seeing(user) -> None:
         raise Http404
 
 
+ETHICS = Table(
+    "kode-etik",
+    _lazy("Kode etik"),
+    (
+        Column(_lazy("Dilaporkan"), attrgetter("reported_at")),
+        Column(_lazy("Pendamping"), lambda c: str(c.pendamping)),
+        Column(
+            _lazy("Kecamatan"), lambda c: c.pendamping.region.name if c.pendamping.region_id else ""
+        ),
+        Column(_lazy("Jenis pelanggaran"), methodcaller("get_kind_display")),
+        Column(_lazy("Status"), methodcaller("get_status_display")),
+        Column(_lazy("Keputusan"), methodcaller("get_decision_display")),
+    ),
+)
+
+
 @login_required
 def ethics_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -35,8 +56,13 @@ def ethics_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in EthicsStatus.values:
         cases = cases.filter(status=status)
-    page, pager = paginate(request, cases.order_by("-reported_at", "-id"), PAGE_SIZE)
+    cases = cases.order_by("-reported_at", "-id")
+    notes = [[_("Status"), EthicsStatus(status).label]] if status in EthicsStatus.values else []
+    if response := downloads.serve(request, ETHICS, cases, None, notes):
+        return response
+    page, pager = paginate(request, cases, PAGE_SIZE)
     context = {
+        "downloads": downloads.links(request),
         "cases": page.object_list,
         "pager": pager,
         "statuses": EthicsStatus.choices,

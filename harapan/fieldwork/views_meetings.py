@@ -7,6 +7,7 @@ date before the meeting) comes back as a message on the meeting's page, nothing 
 """
 
 from collections import defaultdict
+from operator import attrgetter, methodcaller
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,10 +17,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from harapan import downloads
 from harapan.accounts.roles import Role
 from harapan.accounts.scoping import action_item_filter, coordination_meeting_filter
+from harapan.display import formats
+from harapan.downloads import Column, Table
 from harapan.paging import paginate
 
 from . import actions_meetings as actions
@@ -81,15 +86,31 @@ def _check_chairs_a_level(user) -> None:
 # The meetings -------------------------------------------------------------------------------
 
 
+MEETINGS = Table(
+    "rapat-koordinasi",
+    _lazy("Rapat koordinasi"),
+    (
+        Column(_lazy("Tanggal"), attrgetter("on")),
+        Column(_lazy("Tingkat"), methodcaller("get_level_display")),
+        Column(_lazy("Pimpinan rapat"), lambda m: str(m.chair or "")),
+        Column(_lazy("Wilayah"), lambda m: formats.region(m.region_code)),
+        Column(_lazy("Status"), methodcaller("get_status_display")),
+    ),
+)
+
+
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     unrecorded = request.GET.get("belum_dicatat") == "on"
     meetings = (to_record(user, timezone.localdate()) if unrecorded
                 else meetings_visible_to(user)).select_related("chair")  # fmt: skip
+    notes = [[_("Belum dicatat"), formats.yes_no(True)]] if unrecorded else []
+    if response := downloads.serve(request, MEETINGS, meetings, None, notes):
+        return response
     page, pager = paginate(request, meetings, PAGE_SIZE)
     context = {"page": page, "pager": pager, "plans": actions.chaired_level(user),
-               "unrecorded": unrecorded}  # fmt: skip
+               "unrecorded": unrecorded, "downloads": downloads.links(request)}  # fmt: skip
     return render(request, "fieldwork/meetings/list.html", context)
 
 
@@ -224,6 +245,20 @@ def follow_up_record(request: HttpRequest, pk: int) -> HttpResponse:
 # The action items -------------------------------------------------------------------------
 
 
+ACTION_ITEMS = Table(
+    "tindak-lanjut-rapat",
+    _lazy("Tindak lanjut rapat"),
+    (
+        Column(_lazy("Tindak lanjut"), attrgetter("text")),
+        Column(_lazy("Penanggung jawab"), lambda i: i.owner.get_full_name() or i.owner.username),
+        Column(_lazy("Tenggat"), attrgetter("due_on")),
+        Column(_lazy("Status"), methodcaller("get_status_display")),
+        Column(_lazy("Tingkat rapat"), lambda i: i.meeting.get_level_display()),
+        Column(_lazy("Tanggal rapat"), lambda i: i.meeting.on),
+    ),
+)
+
+
 @login_required
 def action_items(request: HttpRequest) -> HttpResponse:
     user, today = request.user, timezone.localdate()
@@ -237,8 +272,12 @@ def action_items(request: HttpRequest) -> HttpResponse:
         items = items.overdue(today)
     elif data["status"] != ALL:
         items = items.filter(status=data["status"] or ItemStatus.OPEN)
-    page, pager = paginate(request, items.order_by("due_on", "pk"), PAGE_SIZE)
-    context = {"form": form, "page": page, "pager": pager, "today": today}
+    items = items.order_by("due_on", "pk")
+    if response := downloads.serve(request, ACTION_ITEMS, items, form):
+        return response
+    page, pager = paginate(request, items, PAGE_SIZE)
+    context = {"form": form, "page": page, "pager": pager, "today": today,
+               "downloads": downloads.links(request)}  # fmt: skip
     return render(request, "fieldwork/meetings/action_items.html", context)
 
 

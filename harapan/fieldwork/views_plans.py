@@ -4,6 +4,7 @@ form. Thin: each POST calls one function of actions_plans.py and reports its ref
 message, nothing changed."""
 
 from datetime import date
+from operator import attrgetter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,10 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from harapan import downloads
 from harapan.accounts.roles import Role
 from harapan.accounts.scoping import work_plan_filter
+from harapan.display import formats
+from harapan.downloads import Column, Table
 from harapan.lib.months import add_months, month_label, month_start, parse_month
 from harapan.paging import paginate
 from harapan.steps import report_refusal
@@ -124,6 +129,18 @@ def plan_copy(request: HttpRequest) -> HttpResponse:
     return redirect(plan_url(month))
 
 
+REVIEWS = Table(
+    "rencana-kerja-ditinjau",
+    _lazy("Tinjau rencana kerja"),
+    (
+        Column(_lazy("Pendamping"), lambda p: str(p.pendamping)),
+        Column(_lazy("Bulan"), lambda p: formats.month(p.month)),
+        Column(_lazy("Kegiatan direncanakan"), lambda p: p.total or 0),
+        Column(_lazy("Diajukan"), attrgetter("submitted_at")),
+    ),
+)
+
+
 @login_required
 def plan_review_list(request: HttpRequest) -> HttpResponse:
     """The submitted plans of the reviewer's region, oldest month first."""
@@ -136,12 +153,11 @@ def plan_review_list(request: HttpRequest) -> HttpResponse:
         .annotate(total=Sum("lines__planned"))
         .order_by("month", "submitted_at", "pk")
     )
+    if response := downloads.serve(request, REVIEWS, plans):
+        return response
     page, pager = paginate(request, plans, PAGE_SIZE)
-    return render(
-        request,
-        "fieldwork/plans/review_list.html",
-        {"plans": page.object_list, "pager": pager},
-    )
+    context = {"plans": page.object_list, "pager": pager, "downloads": downloads.links(request)}
+    return render(request, "fieldwork/plans/review_list.html", context)
 
 
 @login_required

@@ -1,6 +1,8 @@
 """Exit workflow pages (DESIGN §7): the list, a new proposal, the detail with its
 steps and decisions, and follow-up visits to a family that has left."""
 
+from operator import attrgetter, methodcaller
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,10 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from harapan import downloads
 from harapan.accounts.roles import Role, may_change_family_data
 from harapan.display import formats
+from harapan.downloads import Column, Table
 from harapan.paging import paginate
 from harapan.registry.models import Family
 from harapan.registry.naming import name_families, name_families_of
@@ -88,6 +93,21 @@ def _waiting_label(status: str) -> str:
     return ""
 
 
+PROPOSALS = Table(
+    "usulan-graduasi",
+    _lazy("Usulan graduasi"),
+    (
+        Column(_lazy("Jenis"), methodcaller("get_kind_display")),
+        Column(_lazy("KPM"), downloads.family_of),
+        Column(_lazy("Status"), methodcaller("get_status_display")),
+        Column(_lazy("Diusulkan oleh"), lambda p: str(p.proposed_by)),
+        Column(_lazy("Tanggal usulan"), attrgetter("proposed_at")),
+        Column(_lazy("Tanggal keluar"), attrgetter("exit_date")),
+    ),
+    prepare=downloads.named_families,
+)
+
+
 @login_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -112,9 +132,13 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
                          output_field=IntegerField())
         )  # fmt: skip
         order.insert(0, "waiting")
-    page, pager = paginate(request, proposals.order_by(*order), PAGE_SIZE)
+    proposals = proposals.order_by(*order)
+    if response := downloads.serve(request, PROPOSALS, proposals, filters):
+        return response
+    page, pager = paginate(request, proposals, PAGE_SIZE)
     page.object_list = name_families_of(page.object_list)
-    context = {"page": page, "pager": pager, "filters": filters, "waiting_for": first}
+    context = {"page": page, "pager": pager, "filters": filters, "waiting_for": first,
+               "downloads": downloads.links(request)}  # fmt: skip
     return render(request, "graduation/proposal_list.html", context)
 
 

@@ -17,11 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from harapan import downloads
 from harapan.accounts.roles import Role
+from harapan.display import formats
+from harapan.downloads import Column, Table
 from harapan.exports import audit_export, streaming_csv_response, xlsx_response
 from harapan.paging import paginate
 from harapan.registry.models import Family
-from harapan.registry.naming import name_families
+from harapan.registry.naming import family_label, name_families
 from harapan.reporting import (
     FIRST_YEAR,
     bound_form,
@@ -140,6 +143,27 @@ def _candidate_form_page(request: HttpRequest, form: DateForm) -> HttpResponse:
     return render(request, "graduation/candidates.html", context, status=400)
 
 
+def _named(rows) -> list[tuple]:
+    """(candidate, family) pairs: the rows are not Family rows, so name the families they
+    stand for."""
+    families = name_families(
+        Family(pk=r.family_id, registry_id=r.registry_id, region_code=r.region_code) for r in rows
+    )
+    return list(zip(rows, families, strict=True))
+
+
+CANDIDATES = Table(
+    "calon-graduasi-alamiah",
+    _("Calon graduasi alamiah"),
+    (
+        Column(_("KPM"), lambda pair: family_label(pair[1])),
+        Column(_("Alasan"), lambda pair: pair[0].reason),
+        Column(_("Perkiraan tanggal keluar"), lambda pair: pair[0].exit_on),
+    ),
+    prepare=_named,
+)
+
+
 @login_required
 def candidate_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user)
@@ -148,12 +172,11 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
         return _candidate_form_page(request, form)
     day = form.cleaned_data["tanggal"]
     rows = _candidates(request.user, day)
+    notes = [[_("Tanggal acuan"), formats.day(day)]]
+    if response := downloads.serve(request, CANDIDATES, rows, None, notes):
+        return response
     page, pager = paginate(request, rows, PAGE_SIZE)
-    # The rows are not Family rows: name the families they stand for.
-    families = name_families(
-        Family(pk=r.family_id, registry_id=r.registry_id, region_code=r.region_code) for r in page
-    )
-    named = list(zip(page, families, strict=True))
+    named = _named(page)
     now_count, soon_count = rows.counts()
     context = {
         "form": form, "scope": scope_heading(request.user), "day": day,
@@ -162,6 +185,7 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
         "soon": [(r, family) for r, family in named if r.exit_on is not None],
         "now_count": now_count, "soon_count": soon_count,
         "query": urlencode({"tanggal": day.isoformat()}),
+        "downloads": downloads.links(request),
     }  # fmt: skip
     return render(request, "graduation/candidates.html", context)
 

@@ -25,6 +25,7 @@ class RunKind(models.TextChoices):
     ENTITLEMENTS_RECOMPUTE = "entitlements_recompute", _("Hitung ulang penetapan")
     SANCTIONS = "sanctions", _("Hitung sanksi")
     ANNUAL_REPORT = "annual_report", _("Laporan tahunan")
+    FAMILY_EXPORT = "family_export", _("Ekspor daftar KPM")
 
 
 class RunStatus(models.TextChoices):

@@ -1,5 +1,7 @@
 """The run page (progress, then the result) and the task page: thin over runs.py."""
 
+from operator import attrgetter, methodcaller
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -9,7 +11,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from harapan import downloads
 from harapan.accounts.roles import sees_full_nik
+from harapan.downloads import Column, Table
 from harapan.exports import error_csv_response
 from harapan.lib.nik import shown_nik
 from harapan.paging import paginate
@@ -76,6 +80,19 @@ def run_errors(request, pk: int):
                               f"galat-pekerjaan-{run.pk}.csv")  # fmt: skip
 
 
+RUNS = Table(
+    "pekerjaan",
+    _lazy("Pekerjaan"),
+    (
+        Column(_lazy("Waktu"), attrgetter("created_at")),
+        Column(_lazy("Pekerjaan"), lambda r: f"{r.get_kind_display()}: {r.title}" if r.title
+               else r.get_kind_display()),
+        Column(_lazy("Oleh"), lambda r: str(r.started_by or "")),
+        Column(_lazy("Keadaan"), methodcaller("get_status_display")),
+    ),
+)  # fmt: skip
+
+
 @login_required
 def run_output(request, pk: int):
     """The file the run made (an annual report's PDF), for whoever may see the run."""
@@ -93,8 +110,11 @@ def run_list(request):
     filters = RunFilterForm(request.GET)
     if filters.is_valid():
         shown = filters.filter(shown)
+    if response := downloads.serve(request, RUNS, shown, filters):
+        return response
     page, pager = paginate(request, shown, PAGE_SIZE)
     context = {
+        "downloads": downloads.links(request),
         "page": page,
         "pager": pager,
         "filters": filters,

@@ -6,6 +6,7 @@ role with a region reads them (the auditor too: nothing here writes).
 """
 
 from datetime import date
+from itertools import chain
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +18,13 @@ from django.utils.translation import gettext as _t
 from harapan.accounts.models import User
 from harapan.accounts.roles import Role, sees_full_nik
 from harapan.audit import trail
-from harapan.exports import Counted, audit_export, streaming_csv_response, xlsx_response
+from harapan.exports import (
+    Counted,
+    audit_export,
+    count_line,
+    streaming_csv_response,
+    xlsx_response,
+)
 from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
 from harapan.paging import paginate
@@ -111,7 +118,9 @@ def gap_list(request: HttpRequest) -> HttpResponse:
                      or "", details={"count": len(shown), "celah": gap})  # fmt: skip
     context.update(
         gap=gap, gap_label=Gap(gap).label, day=day, rows=shown, pager=pager,
-        total=pager.total, query=request.GET.urlencode(), member_gap=gap != Gap.BPNT,
+        total=pager.total, member_gap=gap != Gap.BPNT,
+        downloads={fmt: f"{reverse(f'programs:gap_list_{fmt}')}?{request.GET.urlencode()}"
+                   for fmt in ("csv", "xlsx")},
     )  # fmt: skip
     return render(request, "programs/gap_list.html", context)
 
@@ -157,6 +166,7 @@ def gap_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt == "xlsx":
         about = [[key, value] for key, value in filters.items()]
         about.append(["cakupan", scope_heading(request.user)])
+        about = chain(about, count_line("jumlah baris", lines))
         response = xlsx_response(f"{name}.xlsx", "celah", lines, about, request.user)
         audit_export(request.user, "programs.gaps.export", rows=lines.count, full_nik=full,
                      **filters)  # fmt: skip

@@ -5,6 +5,7 @@ checks that the user proposes for it (403); the action's refusals come back as m
 """
 
 from datetime import date, timedelta
+from operator import attrgetter, methodcaller
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from harapan import downloads
+from harapan.downloads import Column, Table
 from harapan.paging import paginate
 from harapan.registry.models import Family, Member
 from harapan.registry.naming import name_families, name_families_of
@@ -86,6 +90,22 @@ def propose(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/propose.html", context)
 
 
+PROPOSALS = Table(
+    "usulan-program",
+    _lazy("Usulan program"),
+    (
+        Column(_lazy("KPM"), downloads.family_of),
+        Column(_lazy("Anggota"), lambda p: p.member.name if p.member_id else _("Keluarga")),
+        Column(_lazy("Program"), methodcaller("get_programme_display")),
+        Column(_lazy("Tanggal usulan"), attrgetter("proposed_on")),
+        Column(_lazy("Saluran"), methodcaller("get_channel_display")),
+        Column(_lazy("Hasil"), methodcaller("get_outcome_display")),
+        Column(_lazy("Tanggal hasil"), attrgetter("outcome_on")),
+    ),
+    prepare=downloads.named_families,
+)
+
+
 @login_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -100,9 +120,13 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         proposals = proposals.exclude(outcome=Outcome.PENDING)
     if data.get("programme"):
         proposals = proposals.filter(programme=data["programme"])
-    page, pager = paginate(request, proposals.order_by("-proposed_on", "-pk"), PAGE_SIZE)
+    proposals = proposals.order_by("-proposed_on", "-pk")
+    if response := downloads.serve(request, PROPOSALS, proposals, filters):
+        return response
+    page, pager = paginate(request, proposals, PAGE_SIZE)
     page.object_list = name_families_of(page.object_list)
     context = {"page": page, "pager": pager, "filters": filters,
+               "downloads": downloads.links(request),
                "proposes": actions.proposes_at_all(user)}  # fmt: skip
     return render(request, "programs/proposal_list.html", context)
 

@@ -8,6 +8,7 @@ each row holds. Five queries per chunk, whatever the number of members.
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
+from itertools import chain
 
 from django.db.models import QuerySet
 
@@ -15,10 +16,10 @@ from harapan.accounts.models import User
 from harapan.display import formats
 from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
-from harapan.reporting import region_names
+from harapan.reporting import region_names, scope_heading
 
 from .eligibility import COMPONENTS, LABELS, component_expression
-from .models import FamilyStatus, Member, Relation
+from .models import Family, FamilyStatus, Member, Relation
 
 CHUNK = 2000
 FIELDS = ("pk", "registry_id", "region_code", "status", "pendamping_id")
@@ -101,6 +102,23 @@ def _components(earned: Counter, family_id: int, labels: dict[str, str]) -> str:
         if count:
             parts.append(f"{labels[code]} ({count})" if count > 1 else labels[code])
     return ", ".join(parts)
+
+
+def family_export_parts(form, user, today: date) -> tuple[int, list[list], list[list], Iterator]:
+    """The family list's export for a valid `FamilySearchForm`, as `user` sees it: how many
+    families, the filters as lines, the `keterangan` lines, and the rows (header first),
+    read a chunk at a time. The page's download and the background task both write it."""
+    families = form.filter(Family.objects.visible_to(user), user, today)
+    count = families.count()
+    filters = filter_notes(form.cleaned_data)
+    about = [
+        ["cakupan", scope_heading(user)],
+        ["diekspor oleh", user.get_username()],
+        *filters,
+        ["jumlah KPM", formats.number(count)],
+        ["komponen per", formats.day(today)],
+    ]
+    return count, filters, about, chain([FAMILY_HEADER], family_lines(families, user, today))
 
 
 def filter_notes(cleaned: dict) -> list[list]:

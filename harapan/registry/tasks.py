@@ -2,18 +2,20 @@
 
 import itertools
 
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django_tasks import task
 
-from harapan.exports import error_lines
+from harapan import downloads
+from harapan.exports import error_lines, write_workbook
 from harapan.jobs import runs, scheduling
 from harapan.jobs.labels import labelled
 from harapan.jobs.models import Run
 
-from . import batch
+from . import batch, exports
 from .importing.engine import import_registry
 from .models import ImportRun
 
@@ -29,6 +31,39 @@ PLAN_FIGURES = (
     (gettext_noop("Anggota baru"), "members_new"),
     (gettext_noop("Anggota berubah"), "members_changed"),
 )
+
+
+FAMILIES_FIGURE = gettext_noop("Keluarga")
+
+
+@task()
+@labelled(gettext_lazy("Ekspor daftar KPM"))
+def export_families_xlsx(run_id: int) -> dict:
+    """The family list's XLSX too long for a request (harapan/downloads.py): written row by
+    row (openpyxl write-only, families read a chunk at a time) into the export folder."""
+    return runs.execute(run_id, _export_families)
+
+
+def _export_families(run: Run, progress: runs.Progress) -> runs.Outcome:
+    from .forms import FamilySearchForm
+
+    user = run.started_by
+    if user is None:  # the account was deleted: without it the families have no scope
+        return runs.Outcome(
+            rejected=True, message=_("Pengguna yang meminta ekspor ini sudah tidak ada.")
+        )
+    form = FamilySearchForm(QueryDict(run.params.get("query", "")))
+    if not form.is_valid():
+        return runs.Outcome(rejected=True, message=_("Saringan daftar KPM tidak valid."))
+    count, _filters, about, lines = exports.family_export_parts(form, user, timezone.localdate())
+    path = downloads.run_file(run)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_workbook(path, [("kpm", lines)], about, user)
+    return runs.Outcome(
+        figures=[(FAMILIES_FIGURE, count)],
+        message=_("Berkas XLSX siap diunduh."),
+        result_url=reverse("registry:family_export_file", args=[run.pk]),
+    )
 
 
 @task()

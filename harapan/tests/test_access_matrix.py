@@ -194,6 +194,7 @@ OBJECT_OF_PARAM = {
     "nik": "nik",
     "kode": "complaint",
     "plan_id": "plan",
+    "run_pk": "run",
 }
 
 
@@ -241,6 +242,9 @@ ACCESS = {
     # Registry
     "registry:family_list": page(),
     "registry:family_export": page(),
+    # A large family export's file: only who started that run (harapan/downloads.py); the
+    # walk's runs are imports, so it is nobody's.
+    "registry:family_export_file": page(frozenset(), on="run", denied=404),
     "registry:family_detail": page(on="family"),
     "registry:family_edit": form(WRITERS, WRITERS, on="family"),
     "registry:member_edit": form(WRITERS, WRITERS, on="member"),

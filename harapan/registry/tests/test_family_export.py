@@ -120,7 +120,10 @@ class FamilyExportTest(PersonaTestCase):
     def test_the_list_links_to_the_export_with_its_filters(self):
         self.client.force_login(self.korkab)
         response = self.client.get(LIST, {"status": "aktif", "desa": DESA_B, "halaman": "2"})
-        self.assertContains(response, f'href="{EXPORT}?status=aktif&amp;desa={DESA_B}"')
+        for kind in ("csv", "xlsx"):
+            self.assertContains(
+                response, f'href="{EXPORT}?status=aktif&amp;desa={DESA_B}&amp;unduh={kind}"'
+            )
 
     def test_a_user_without_a_role_is_refused(self):
         from harapan.testing import make_user

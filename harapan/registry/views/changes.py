@@ -1,6 +1,7 @@
 """Pemutakhiran data pages: the list, a new request per family, the detail and decision."""
 
 from datetime import date
+from operator import attrgetter, methodcaller
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,10 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from harapan import downloads
 from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
 from harapan.display import formats
+from harapan.downloads import Column, Table
 from harapan.lib import regioncode
 from harapan.lib.kk import shown_kks
 from harapan.lib.nik import shown_nik
@@ -119,6 +123,23 @@ def _shown(target, name: str, value, full: bool) -> str:
     return str(value)
 
 
+CHANGES = Table(
+    "pemutakhiran-data",
+    _lazy("Pemutakhiran data"),
+    (
+        Column(_lazy("Jenis"), methodcaller("get_kind_display")),
+        Column(_lazy("KPM"), downloads.family_of),
+        Column(_lazy("Anggota"), lambda c: c.member.name if c.member_id else ""),
+        Column(_lazy("Status"), methodcaller("get_status_display")),
+        Column(_lazy("Diajukan oleh"), lambda c: str(c.requested_by or "")),
+        Column(_lazy("Tanggal diajukan"), attrgetter("requested_at")),
+        Column(_lazy("Diputuskan oleh"), lambda c: str(c.decided_by or "")),
+        Column(_lazy("Tanggal diputuskan"), attrgetter("decided_at")),
+    ),
+    prepare=downloads.named_families,
+)
+
+
 @login_required
 def change_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -142,13 +163,13 @@ def change_list(request: HttpRequest) -> HttpResponse:
             output_field=IntegerField(),
         )
     ).order_by("waiting", "-requested_at", "-id")
+    if response := downloads.serve(request, CHANGES, requests, filters):
+        return response
     page, pager = paginate(request, requests, PAGE_SIZE)
     page.object_list = name_families_of(page.object_list)
-    return render(
-        request,
-        "registry/change_list.html",
-        {"page": page, "pager": pager, "filters": filters, "status": status},
-    )
+    context = {"page": page, "pager": pager, "filters": filters, "status": status,
+               "downloads": downloads.links(request)}  # fmt: skip
+    return render(request, "registry/change_list.html", context)
 
 
 @login_required

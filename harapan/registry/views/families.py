@@ -1,35 +1,38 @@
 """Family pages for staff: list and search, detail, correction forms."""
 
 from collections import Counter
-from itertools import chain
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Prefetch, Q
 from django.db.models.functions import Cast
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from harapan import paging
+from harapan import downloads, paging
 from harapan.accounts.roles import Role, may_change_family_data, sees_full_nik
 from harapan.audit.models import AuditEntry
 from harapan.audit.wording import Sentence, describe
 from harapan.display import formats
-from harapan.exports import audit_export, xlsx_response
+from harapan.exports import XLSX, audit_export, xlsx_response
+from harapan.jobs import runs
+from harapan.jobs.models import Run, RunKind, RunStatus
 from harapan.lib import regioncode
 from harapan.lib.nik import shown_nik
 from harapan.regions.models import Region
-from harapan.reporting import require_role, scope_heading
+from harapan.reporting import require_role
 
 from .. import actions, exports, panels
 from ..eligibility import COMPONENTS, LABELS, component_for
 from ..forms import PAGE_SIZE, FamilyForm, FamilySearchForm, MemberForm, initial_of
 from ..models import ChangeRequest, Family, Member, Relation
 from ..naming import family_label, name_families
+from ..tasks import FAMILIES_FIGURE, export_families_xlsx
 
 # Beyond this many desa a select is unreadable: a national user types a code instead.
 MAX_DESA_CHOICES = 500
@@ -93,8 +96,8 @@ def list_page(request: HttpRequest, form, visible, desa: list[Region], with_choi
         "families": families,
         "pager": pager,
         "total": pager.total,
-        # The export takes the filters, not the page: it holds every matching family.
-        "export_query": paging.query_with(request.GET),
+        # The downloads take the filters, not the page: they hold every matching family.
+        "downloads": downloads.links(request, reverse("registry:family_export")),
     }
 
 
@@ -115,27 +118,47 @@ def family_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def family_export(request: HttpRequest) -> HttpResponse:
-    """The families of the list, with its filters, as XLSX (every page of them)."""
+    """The families of the list, with its filters, as XLSX or (`?unduh=csv`) CSV, every page
+    of them, read a chunk at a time (registry/exports.py) and streamed."""
     user = request.user
     require_role(user)
     form = FamilySearchForm(request.GET)
     if not form.is_valid():
         return redirect(f"{reverse('registry:family_list')}?{request.GET.urlencode()}")
     today = timezone.localdate()
-    families = form.filter(Family.objects.visible_to(user), user, today)
-    count = families.count()
-    filters = exports.filter_notes(form.cleaned_data)
-    about = [
-        ["cakupan", scope_heading(user)],
-        ["diekspor oleh", user.get_username()],
-        *filters,
-        ["jumlah KPM", formats.number(count)],
-        ["komponen per", formats.day(today)],
-    ]
-    lines = chain([exports.FAMILY_HEADER], exports.family_lines(families, user, today))
+    count, filters, about, lines = exports.family_export_parts(form, user, today)
+    if downloads.requested(request) == downloads.CSV:
+        notes = [*filters, [_("Komponen per"), formats.day(today)]]
+        return downloads.respond(
+            request, downloads.CSV, "kpm", _("Daftar KPM"), lines, count, notes
+        )
+    if count > settings.HARAPAN_LARGE_EXPORT_ROWS:
+        # Too long for one request: a task writes it, the run's page hands it out.
+        title = _("Daftar KPM (%(count)s keluarga)") % {"count": formats.number(count)}
+        run = runs.start(export_families_xlsx, kind=RunKind.FAMILY_EXPORT, user=user,
+                         title=title, region_code=user.region_id or "",
+                         params={"query": request.GET.urlencode()})  # fmt: skip
+        messages.info(
+            request, _("Daftar sedang disiapkan; unduh dari halaman ini setelah selesai.")
+        )
+        return redirect("jobs:run_detail", pk=run.pk)
     response = xlsx_response(f"kpm-{today.isoformat()}.xlsx", "kpm", lines, about, request.user)
     audit_export(user, "registry.family.export", rows=count, **dict(filters))
     return response
+
+
+@login_required
+def family_export_file(request: HttpRequest, run_pk: int) -> HttpResponse:
+    """The XLSX a family export run wrote, for the user who started it."""
+    run = get_object_or_404(Run, pk=run_pk, kind=RunKind.FAMILY_EXPORT, status=RunStatus.DONE,
+                            started_by=request.user)  # fmt: skip
+    path = downloads.run_file(run)
+    if not path.exists():
+        raise Http404(_("Berkas ekspor ini sudah tidak ada; buat lagi dari daftar KPM."))
+    rows = dict(run.figures).get(FAMILIES_FIGURE, 0)
+    audit_export(request.user, "registry.family.export", rows=rows, run=run.pk)
+    name = f"kpm-{timezone.localtime(run.created_at):%Y-%m-%d}.xlsx"
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type=XLSX)
 
 
 def _region_names(families: list[Family]) -> dict[str, str]:
@@ -290,6 +313,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 urlpatterns = [
     path("", family_list, name="family_list"),
     path("ekspor.xlsx", family_export, name="family_export"),
+    path("ekspor/<int:run_pk>.xlsx", family_export_file, name="family_export_file"),
     path("<int:pk>/", family_detail, name="family_detail"),
     path("<int:pk>/ubah/", family_edit, name="family_edit"),
     path("anggota/<int:pk>/ubah/", member_edit, name="member_edit"),

@@ -4,14 +4,19 @@ The nightly job (registry/tasks.py) stores each kabupaten's findings; this page
 lists those the user may see, with the date of the check and the count per check.
 """
 
+from operator import attrgetter, methodcaller
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext_lazy as _lazy
 
+from harapan import downloads
 from harapan.accounts.roles import sees_full_nik
 from harapan.audit import trail
+from harapan.downloads import Column, Table
 from harapan.lib.nik import shown_nik
 from harapan.paging import paginate
 from harapan.reporting import require_role, scope_heading
@@ -31,6 +36,20 @@ def _runs_in_scope(user):
     return DataCheckRun.objects.filter(kabupaten_code__startswith=region)
 
 
+FINDINGS = Table(
+    "temuan-data",
+    _lazy("Temuan pemeriksaan data"),
+    (
+        Column(_lazy("KPM"), downloads.family_of),
+        Column(_lazy("Pemeriksaan"), methodcaller("get_code_display")),
+        # Masked for every role, as in every export: a file travels further than a page.
+        Column(_lazy("NIK"), lambda f: shown_nik(f.nik, full=False) if f.nik else ""),
+        Column(_lazy("Temuan"), attrgetter("message")),
+    ),
+    prepare=downloads.named_families,
+)
+
+
 @login_required
 def data_findings(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -44,6 +63,8 @@ def data_findings(request: HttpRequest) -> HttpResponse:
     findings = findings.select_related("family").order_by(
         "region_code", "family__registry_id", "code", "nik", "pk"
     )
+    if response := downloads.serve(request, FINDINGS, findings, filters):
+        return response
     page, pager = paginate(request, findings, PAGE_SIZE)
     page.object_list = name_families_of(page.object_list)
     full = sees_full_nik(user)
@@ -67,6 +88,7 @@ def data_findings(request: HttpRequest) -> HttpResponse:
             "checks": [(code, label, counts.get(code, 0)) for code, label in DataCheck.choices],
             "total": sum(counts.values()),
             "checked": checked,
+            "downloads": downloads.links(request),
         },
     )
 
