@@ -34,7 +34,7 @@ STAGES = (1, 2, 3, 4)
 COMPONENTS = ("ibu_hamil", "anak_usia_dini", "sd", "smp", "sma", "disabilitas_berat", "lansia")
 # The DesaMonth counts summed over the year's months.
 FLOWS = (
-    "wajib_verifikasi", "terverifikasi", "patuh",
+    "wajib_verifikasi", "terverifikasi", "patuh", "tidak_patuh",
     "pertemuan_p2k2", "kehadiran_baris", "kehadiran_hadir",
     "keluar_alamiah", "keluar_sejahtera_mandiri", "keluar_lain",
     "pengaduan_masuk", "pengaduan_selesai", "pengaduan_tepat_waktu",
@@ -164,8 +164,9 @@ class AnnualFigures:
 
     @property
     def share_compliant(self) -> float | None:
-        """Compliant records of all records (DesaMonth.patuh of terverifikasi)."""
-        return share(self.totals["patuh"], self.totals["terverifikasi"])
+        """Compliant of the records that judged compliance, as the monitoring page counts
+        (an excused record is left out)."""
+        return share(self.totals["patuh"], self.totals["patuh"] + self.totals["tidak_patuh"])
 
     @property
     def attendance_rate(self) -> float | None:

@@ -99,9 +99,12 @@ def report_html(
 
 
 def report_pdf(figures: AnnualFigures, **kwargs) -> bytes:
-    from weasyprint import HTML  # heavy: loaded only when a report is made
+    from weasyprint import CSS, HTML  # heavy: loaded only when a report is made
 
-    return HTML(string=report_html(figures, **kwargs)).write_pdf()
+    # The print CSS is a stylesheet of its own, not a <style> in the page: no template of
+    # the app carries inline style (the CSP test checks them all).
+    style = CSS(string=render_to_string("reports/annual/report.css"))
+    return HTML(string=report_html(figures, **kwargs)).write_pdf(stylesheets=[style])
 
 
 def make_report(

@@ -31,7 +31,8 @@ COMPONENTS = eligibility.COMPONENTS  # DesaMonth has one field per component, by
 GAPS = {Gap.PIP: "celah_pip", Gap.PBI: "celah_pbi", Gap.BPNT: "celah_bpnt",
         Gap.ATENSI: "celah_atensi"}  # fmt: skip
 MONTH_FIELDS = (
-    "kpm_aktif", *COMPONENTS, "wajib_verifikasi", "terverifikasi", "patuh", "pertemuan_p2k2",
+    "kpm_aktif", *COMPONENTS, "wajib_verifikasi", "terverifikasi", "patuh", "tidak_patuh",
+    "pertemuan_p2k2",
     "kehadiran_baris", "kehadiran_hadir", "keluar_alamiah", "keluar_sejahtera_mandiri",
     "keluar_lain", "pengaduan_masuk", "pengaduan_selesai", "pengaduan_tepat_waktu",
     "pemutakhiran", "kks_tidak_di_kpm", *GAPS.values(),
@@ -94,7 +95,10 @@ class Counts:
 
     @property
     def compliance_rate(self) -> float | None:
-        return percent(self.month["patuh"], self.month["terverifikasi"])
+        """Compliant of the records that judged compliance, as the monitoring page counts
+        (an excused record is left out)."""
+        month = self.month
+        return percent(month["patuh"], month["patuh"] + month["tidak_patuh"])
 
     @property
     def attendance_rate(self) -> float | None:

@@ -24,10 +24,12 @@ class DesaMonth(models.Model):
     sma = models.PositiveIntegerField(default=0)
     disabilitas_berat = models.PositiveIntegerField(default=0)
     lansia = models.PositiveIntegerField(default=0)
-    # Verification of the month (compliance/monitoring.py): owed, recorded, and compliant.
+    # Verification of the month (compliance/monitoring.py): owed, recorded, compliant and
+    # not compliant (an excused record is neither: the compliance rate leaves it out).
     wajib_verifikasi = models.PositiveIntegerField(default=0)
     terverifikasi = models.PositiveIntegerField(default=0)
     patuh = models.PositiveIntegerField(default=0)
+    tidak_patuh = models.PositiveIntegerField(default=0)
     # P2K2 meetings held in the desa in the month, their attendance rows and `hadir` rows.
     pertemuan_p2k2 = models.PositiveIntegerField(default=0)
     kehadiran_baris = models.PositiveIntegerField(default=0)

@@ -234,6 +234,7 @@ def _count_month(counts: _Counts, month: date, day: date, families, members) -> 
         counts.add(row.key, month, "wajib_verifikasi", row.owed)
         counts.add(row.key, month, "terverifikasi", row.verified)
         counts.add(row.key, month, "patuh", row.compliant)
+        counts.add(row.key, month, "tidak_patuh", row.non_compliant)
     for code, n in _kks_away_by_desa(day, families):
         counts.add(code, month, "kks_tidak_di_kpm", n)
     for code, found in gaps.gap_counts_by(gaps.DESA, day, members, families).items():

@@ -4,6 +4,7 @@ from . import views_dashboard as views
 
 urlpatterns = [
     path("dasbor/", views.dashboard, name="dashboard"),
+    path("dasbor/grafik/<int:number>.svg", views.dashboard_chart, name="dashboard_chart"),
     path("dasbor/ekspor.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
     path("dasbor/ekspor.csv", views.dashboard_csv, name="dashboard_csv"),
     path("riwayat/", views.history, name="history"),

@@ -24,19 +24,22 @@ RECENT_RUNS = 20
 REPORTERS = {Role.KORCAM, Role.KORKAB, Role.KORWIL, Role.OPERATOR, Role.ADMIN_PUSAT}
 
 
-def reports_for(user) -> Region | None | bool:
-    """The region whose reports `user` makes (None: the whole country); False: none."""
-    if not user.is_authenticated:
-        return False
-    if user.region_id and (user.role in REPORTERS or user.is_superuser):
-        return user.region
-    if user.is_superuser or user.role == Role.ADMIN_PUSAT:
-        return None
-    return False
+def _regional_reporter(user) -> bool:
+    return bool(user.region_id) and (user.role in REPORTERS or user.is_superuser)
 
 
 def makes_annual_reports(user) -> bool:
-    return reports_for(user) is not False
+    """Who is offered the page (the menu asks on every page: no query)."""
+    if not user.is_authenticated:
+        return False
+    return _regional_reporter(user) or user.is_superuser or user.role == Role.ADMIN_PUSAT
+
+
+def reports_for(user) -> Region | None | bool:
+    """The region whose reports `user` makes (None: the whole country); False: none."""
+    if not makes_annual_reports(user):
+        return False
+    return user.region if _regional_reporter(user) else None
 
 
 class AnnualReportForm(forms.Form):

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -291,8 +291,22 @@ def _freshness_text(fresh: figures.Freshness) -> str:
     }
 
 
+def _children_chart(board: figures.Dashboard) -> charts.Chart | None:
+    if not board.children:
+        return None
+    return charts.horizontal_bars(
+        _t("KPM aktif per wilayah"),
+        [c.name for c in board.children],
+        [(_t("KPM aktif"), [c.month["kpm_aktif"] for c in board.children])],
+    )
+
+
+def _pictures(children_chart, sections: list[Section]) -> list[charts.Chart]:
+    """The page's charts in the order of its `grafik/<n>.svg` URLs."""
+    return [chart for chart in [children_chart, *(s.chart for s in sections)] if chart]
+
+
 @login_required
-@charts.allows_charts
 def dashboard(request: HttpRequest) -> HttpResponse:
     root = root_of(request.user)
     code, form, board = _board(request)
@@ -312,21 +326,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     length = figures.child_length(code)
     for child in board.children:
         child.url = f"{reverse('reports:dashboard')}?{_query(child.code, month)}"
+    sections = _sections(board)
+    children_chart = _children_chart(board)
+    # Each chart is an image of its own URL (charts.py): none is drawn for the page itself.
+    query = _query(code, month)
+    for number, chart in enumerate(_pictures(children_chart, sections)):
+        chart.url = f"{reverse('reports:dashboard_chart', args=[number])}?{query}"
     context.update(
         board=board,
         month=month,
-        sections=_sections(board),
+        sections=sections,
         level_label=_level_label(length),
         freshness=_freshness_text(board.freshness),
-        query=_query(code, month),
+        query=query,
         crumb_query=urlencode({"tahun": month.year, "bulan": month.month}),
-        children_chart=charts.horizontal_bars(
-            _t("KPM aktif per wilayah"),
-            [c.name for c in board.children],
-            [(_t("KPM aktif"), [c.month["kpm_aktif"] for c in board.children])],
-        )
-        if board.children
-        else None,
+        children_chart=children_chart,
         history_query=urlencode({"wilayah": code})
         if not code or regioncode.level(code) <= regioncode.KABUPATEN
         else "",
@@ -338,6 +352,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
     )
     return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@charts.serves_svg
+def dashboard_chart(request: HttpRequest, number: int) -> HttpResponse:
+    """Chart `number` of the dashboard of the same query, as an SVG image."""
+    code, form, board = _board(request)
+    if board is None:
+        raise Http404
+    pictures = _pictures(_children_chart(board), _sections(board))
+    if number >= len(pictures):
+        raise Http404
+    return charts.svg_response(pictures[number])
 
 
 def _download(request: HttpRequest):

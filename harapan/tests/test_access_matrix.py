@@ -345,15 +345,16 @@ ACCESS = {
     "jobs:run_output": page(on="run"),
     # Reports (issue 18): the annual report, by those who coordinate or serve a region
     "reports:annual": form(REPORTERS, REPORTERS),
-    # Audit trail
     # Dashboards and the region history (issue 18): korcam and above, the operator and the
     # auditor, each in their region; a pendamping has the scorecard instead.
     "reports:dashboard": page(DASHBOARD_READERS),
+    "reports:dashboard_chart": page(DASHBOARD_READERS),
     "reports:dashboard_xlsx": page(DASHBOARD_READERS),
     "reports:dashboard_csv": page(DASHBOARD_READERS),
     "reports:history": page(DASHBOARD_READERS),
     "reports:history_xlsx": page(DASHBOARD_READERS),
     "reports:history_csv": page(DASHBOARD_READERS),
+    # Audit trail
     "audit:trail": page(AUDIT_READERS),
     "audit:trail_export": page(AUDIT_READERS),
     # API (session auth here; anonymous gets 401)
@@ -589,7 +590,7 @@ class AccessMatrixTest(PersonaTestCase):
             kinds = {p: PK_OF.get(name) if p == "pk" else OBJECT_OF_PARAM.get(p) for p in params}
             named = [kind for kind in kinds.values() if kind]
             assert named == ([rule.on] if rule.on else []), f"{name}: on={rule.on!r}, URL {named}"
-            fixed = {"month": self.values["month"], "kind": "sekolah"}
+            fixed = {"month": self.values["month"], "kind": "sekolah", "number": 0}
             scopes = self.objects[rule.on] if rule.on else {"": None}
             query = rule.query.format(**self.values)
             for scope, value in scopes.items():

@@ -187,7 +187,7 @@ class ConductComplaintNeverShownTest(PersonaTestCase):
             "import": self.import_run.pk, "run": self.job_run.pk, "run_pk": self.job_run.pk,
             "activity": self.activity.pk,
             "plan": self.plan.pk, "plan_id": self.plan.pk,
-            "month": f"{month:%Y-%m}", "kind": "sekolah", "year": year, "stage": stage,
+            "month": f"{month:%Y-%m}", "kind": "sekolah", "year": year, "stage": stage, "number": 0,
             "coaching": self.coaching.pk, "ethics": self.ethics_case.pk,
             "ethics_decision": self.ethics_case.pk,
             "coordination_meeting": self.coordination_meeting.pk,

@@ -236,6 +236,7 @@ class NoCodesOnPagesTest(PersonaTestCase):
             "school_pk": school.pk,
             "month": f"{month:%Y-%m}",
             "kind": "sekolah",
+            "number": 0,  # a dashboard's first chart
             "family": family.pk,
             "member": family.members.get(name="Tono").pk,
             "change": ChangeRequest.objects.get(family=family, status="diajukan").pk,

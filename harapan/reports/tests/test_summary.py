@@ -196,7 +196,8 @@ class DesaMonthTest(SummaryExample):
             "kpm_aktif": 2,  # F1, F5 (leaves on 1 Mar)
             "ibu_hamil": 1, "sd": 1, "lansia": 1,
             "wajib_verifikasi": 3,
-            "terverifikasi": 2, "patuh": 1,  # the child compliant, the grandmother not
+            "terverifikasi": 2, "patuh": 1,  # the child compliant,
+            "tidak_patuh": 1,  # the grandmother not
             "pertemuan_p2k2": 1,  # the held meeting of 5 Feb, not the cancelled one
             "kehadiran_baris": 2, "kehadiran_hadir": 1,  # F1 present, F5 absent
             "pengaduan_masuk": 2, "pengaduan_selesai": 1, "pengaduan_tepat_waktu": 0,
