@@ -11,13 +11,17 @@ Then, timed:
    Django test client as an admin pusat, for each level (national, province 18, the first
    kabupaten, its first kecamatan, that kecamatan's first desa): p50 and p95 of the time
    from request to response, in this process (no network). Without the dashboard page (its
-   URL name does not resolve), the page times are left out and the table says so.
+   URL name does not resolve), the page times are left out and the table says so;
+3. charts: the page's charts are images of their own URLs, which the browser fetches
+   beside the page (lazily); each of them requested as many times in all, p50 and p95 of
+   one chart.
 
     .venv/bin/python benchmarks/dashboard.py [--families 20000] [--requests 50]
     scripts/with-postgres .venv/bin/python benchmarks/dashboard.py --families 1000000
 """
 
 import os
+import re
 import statistics
 import sys
 import time
@@ -62,16 +66,21 @@ def _levels() -> list[tuple[str, str]]:
             ("kecamatan", desa[:6]), ("desa", desa)]  # fmt: skip
 
 
-def _page_times(client, url: str, code: str) -> tuple[float, float]:
-    times = []
-    for _ in range(REQUESTS):
+CHART = re.compile(r'src="(/laporan/dasbor/grafik/\d+\.svg)\?')
+
+
+def _times(client, urls: list[str], code: str) -> tuple[float, float, str]:
+    """p50 and p95 in ms of REQUESTS requests spread over `urls`, and the last page."""
+    times, body = [], ""
+    for n in range(REQUESTS):
         started = time.perf_counter()
-        response = client.get(url, {"wilayah": code} if code else {})
+        response = client.get(urls[n % len(urls)], {"wilayah": code} if code else {})
         times.append(time.perf_counter() - started)
         assert response.status_code == 200, (code, response.status_code)
+        body = response.content.decode()
     times.sort()
     p95 = times[max(0, round(0.95 * len(times)) - 1)]
-    return statistics.median(times) * 1000, p95 * 1000
+    return statistics.median(times) * 1000, p95 * 1000, body
 
 
 def worker(families: int, seed: int) -> dict:
@@ -113,18 +122,24 @@ def worker(families: int, seed: int) -> dict:
     try:
         url = reverse("reports:dashboard")
     except NoReverseMatch:
-        figures["dashboard"] = "no page"
+        figures["dashboard"] = figures["charts"] = "no page"
         return figures
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
     client.force_login(make_user("bench_admin", "admin_pusat", is_superuser=True))
     pages = []
+    pictures = []
     for level, code in _levels():
-        client.get(url, {"wilayah": code} if code else {})  # warm: the first plan, the cache
-        p50, p95 = _page_times(client, url, code)
+        client.get(url, {"wilayah": code} if code else {})  # warm: the first query plans
+        p50, p95, page = _times(client, [url], code)
         figures[f"{level}_p50_ms"], figures[f"{level}_p95_ms"] = round(p50), round(p95)
         pages.append(f"{level} {round(p50)} / {round(p95)} ms")
+        charts = CHART.findall(page)
+        p50, p95, _ = _times(client, charts, code)
+        figures[f"{level}_chart_p50_ms"], figures[f"{level}_chart_p95_ms"] = round(p50), round(p95)
+        pictures.append(f"{level} {round(p50)} / {round(p95)} ms ({len(charts)} charts)")
     figures["dashboard"] = "; ".join(pages)
+    figures["charts"] = "; ".join(pictures)
     return figures
 
 
@@ -143,4 +158,5 @@ if __name__ == "__main__":
         ("kabupaten", "{kabupaten}"), ("desa-month rows", "{summary_rows:,}"),
         ("refresh", "{refresh_seconds} s"),
         ("requests", "{requests}"), ("dashboard p50 / p95 per level", "{dashboard}"),
+        ("one chart p50 / p95 per level", "{charts}"),
     ])  # fmt: skip
