@@ -1,4 +1,5 @@
-"""Shared pytest fixtures: the browser (Playwright driving Debian's Chromium)."""
+"""Shared pytest fixtures: the browser (Playwright driving Debian's Chromium), and a fresh
+dashboard cache for every test (its rows are rolled back; its cache would not be)."""
 
 import os
 import shutil
@@ -8,6 +9,13 @@ import pytest
 
 CHROMIUM = os.environ.get("HARAPAN_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dashboard_cache():
+    from django.core.cache import caches
+
+    caches["reports"].clear()
 
 
 @pytest.fixture(scope="session")

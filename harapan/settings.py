@@ -297,6 +297,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "harapan_throttle_cache",
     },
+    # A dashboard's figures between two summary refreshes (reports/figures.py): in each
+    # process's memory, as they are the same for everyone who may see them.
+    "reports": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "reports"},
 }
 # Idle expiry: a session unused this long is signed out. An hour covers a home visit in
 # which the phone sits in a pocket while the pendamping interviews the family, so a

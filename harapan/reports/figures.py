@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Min, Q, Sum
+from django.core.cache import caches
+from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -160,8 +161,27 @@ def _pendamping(code: str) -> list[tuple[str, int]]:
     return list(users.order_by().values_list("region_id").annotate(n=Count("pk")))
 
 
+# A dashboard's sums change only with a summary refresh: computed once, then read from the
+# cache by the page and by each of its chart images, which the browser fetches beside it.
+# Its GSM targets follow the targets and pendamping of now, so they are added each time.
+CACHED_SECONDS = 3600
+
+
 def dashboard(code: str, month: date) -> Dashboard:
     """The figures of `code` ("" for everything) for `month` (its first day)."""
+    last = SummaryRun.objects.aggregate(at=Max("refreshed_at"), n=Count("pk"))
+    stamp = last["at"].timestamp() if last["at"] else 0
+    key = f"dashboard:{code}:{month:%Y-%m}:{stamp}:{last['n']}"
+    cache = caches["reports"]
+    found = cache.get(key)
+    if found is None:
+        found = _dashboard(code, month)
+        cache.set(key, found, CACHED_SECONDS)
+    _add_gsm_targets(found, code, month.year)
+    return found
+
+
+def _dashboard(code: str, month: date) -> Dashboard:
     year_start, length = date(month.year, 1, 1), child_length(code)
     total = Counts(code=code)
     total.month = _filled(_month_rows(code).filter(month=month).aggregate(**_sums(MONTH_FIELDS)),
@@ -170,11 +190,6 @@ def dashboard(code: str, month: date) -> Dashboard:
     total.year_exits = _filled(exits.aggregate(**_sums(EXIT_FIELDS)), EXIT_FIELDS)
     money = DesaStage.objects.filter(region_code__startswith=code, year=month.year).order_by()
     total.money = _filled(money.aggregate(**_sums(STAGE_FIELDS)), STAGE_FIELDS)
-    table = targets_of_year(month.year)
-    pendamping = _pendamping(code)
-    for region_id, n in pendamping:
-        total.pendamping += n
-        total.gsm_target += n * resolve(table, region_id)
     children = []
     if length:
         months = _by_prefix(_month_rows(code).filter(month=month), length, _sums(MONTH_FIELDS))
@@ -189,15 +204,23 @@ def dashboard(code: str, month: date) -> Dashboard:
             child.year_exits = _filled(year_exits.get(region.code, {}), EXIT_FIELDS)
             child.money = _filled(stage_money.get(region.code, {}), STAGE_FIELDS)
             children.append(child)
-        by_code = {child.code: child for child in children}
-        for region_id, n in pendamping:
-            child = by_code.get((region_id or "")[:length])
-            if child:
-                child.pendamping += n
-                child.gsm_target += n * resolve(table, region_id)
     return Dashboard(code=code, month=month, total=total, children=children,
                      trend=trend(code, month), stages=stages(code, month.year),
                      freshness=freshness(code))  # fmt: skip
+
+
+def _add_gsm_targets(board: Dashboard, code: str, year: int) -> None:
+    """The scope's and each child's active pendamping and their GSM targets for `year`."""
+    table, length = targets_of_year(year), child_length(code)
+    by_code = {child.code: child for child in board.children}
+    for region_id, n in _pendamping(code):
+        target = n * resolve(table, region_id)
+        board.total.pendamping += n
+        board.total.gsm_target += target
+        child = by_code.get((region_id or "")[:length]) if length else None
+        if child:
+            child.pendamping += n
+            child.gsm_target += target
 
 
 def trend(code: str, month: date) -> list[tuple[date, dict]]:

@@ -5,6 +5,7 @@ import csv
 import io
 from datetime import date, datetime, timedelta
 
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -113,8 +114,23 @@ class FiguresTest(DashboardFixture):
         assert figures.freshness("1806").refreshed_at == late
         assert figures.freshness(DESA_A).as_of == date(2026, 11, 30)
 
+    def test_the_figures_are_computed_once_until_the_next_refresh(self):
+        assert figures.dashboard("1806", THIS_MONTH).total.month["kpm_aktif"] == 12
+        DesaMonth.objects.filter(region_code=DESA_A, month=THIS_MONTH).update(kpm_aktif=6)
+        with CaptureQueriesContext(connection) as captured:
+            cached = figures.dashboard("1806", THIS_MONTH)
+        assert cached.total.month["kpm_aktif"] == 12  # read back, not counted again
+        # The latest refresh (which says the cache is still good), and the GSM targets of
+        # now: the pendamping and the year's targets.
+        assert len(captured) == 3
+        SummaryRun.objects.create(kabupaten_code="1806", refreshed_at=timezone.now(),
+                                  as_of=THIS_MONTH, first_month=THIS_MONTH)  # fmt: skip
+        # Kuripan 6 now, Pardasuka 3, Sinar Semendo 4.
+        assert figures.dashboard("1806", THIS_MONTH).total.month["kpm_aktif"] == 13
+
     def test_the_number_of_queries_does_not_grow_with_the_desa(self):
         def queries() -> int:
+            caches["reports"].clear()  # counted, not read from the cache
             with CaptureQueriesContext(connection) as captured:
                 figures.dashboard("1806", THIS_MONTH)
             return len(captured)
