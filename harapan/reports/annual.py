@@ -9,25 +9,24 @@ the year are DesaYear's, which counts a family once however many months it was i
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Min, Sum
+from django.db.models import Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from harapan.accounts.roles import Role
 from harapan.display import formats
 from harapan.display.formats import number
-from harapan.graduation.targets import resolve, targets_of_year
+from harapan.fds.models import Meeting, MeetingStatus
 from harapan.lib import regioncode
 from harapan.regions.models import Region
 from harapan.reporting import FIRST_YEAR, region_names
 
 from . import scorecard, summary
+from .figures import Freshness, freshness, gsm_targets
 from .models import DesaMonth, DesaStage, DesaYear, SummaryRun
 
 STAGES = (1, 2, 3, 4)
@@ -99,20 +98,6 @@ class Area:
 
 
 @dataclass
-class Freshness:
-    """How fresh the summary rows behind the report are (the oldest of its kabupaten)."""
-
-    kabupaten: int  # kabupaten of the region
-    refreshed: int  # of those, with a summary
-    refreshed_at: datetime | None = None
-    as_of: date | None = None
-
-    @property
-    def complete(self) -> bool:
-        return self.kabupaten == self.refreshed
-
-
-@dataclass
 class AnnualFigures:
     year: int
     region_code: str
@@ -128,6 +113,7 @@ class AnnualFigures:
     areas: list[Area] = field(default_factory=list)
     pendamping: int = 0
     target_gsm: int = 0
+    sesi_p2k2: int = 0  # P2K2 sessions covered (group, session) in the year
     freshness: Freshness | None = None
 
     def __getattr__(self, name: str) -> int:
@@ -249,27 +235,26 @@ def annual_figures(code: str, year: int) -> AnnualFigures:
     found = {row["stage"]: row for row in stages.values("stage").annotate(**_sums(money))}
     figures.stages = [Stage(n, **_ints(found.get(n, {}), money)) for n in STAGES]
     figures.pendamping, figures.target_gsm = _gsm_target(code, year)
+    figures.sesi_p2k2 = _sessions_taught(code, year)
     figures.areas = _areas(code, year, figures.last_month)
     figures.freshness = freshness(code)
     return figures
 
 
 def _gsm_target(code: str, year: int) -> tuple[int, int]:
-    """The region's active pendamping and their GSM target for `year`, each pendamping's
-    resolved from their own region (graduation/targets.py, as the targets page sums it)."""
-    table = targets_of_year(year)
-    per_region = (
-        get_user_model()
-        .objects.filter(role=Role.PENDAMPING, is_active=True, region__code__startswith=code)
-        .order_by()
-        .values_list("region_id")
-        .annotate(n=Count("pk"))
-    )
-    pendamping = target = 0
-    for region_id, n in per_region:
-        pendamping += n
-        target += n * resolve(table, region_id)
-    return pendamping, target
+    """The region's active pendamping and their GSM target for `year`, as the dashboard."""
+    found = gsm_targets(code, year)
+    return sum(n for _, n, _ in found), sum(target for _, _, target in found)
+
+
+def _sessions_taught(code: str, year: int) -> int:
+    """P2K2 sessions covered in the year: each (group, session) a held meeting taught, the
+    meetings counted as the summary counts them (held, planned in the year). It reads the
+    meetings, a small table, not families or members."""
+    held = Meeting.objects.filter(
+        region_code__startswith=code, status=MeetingStatus.HELD, planned_on__year=year
+    ).exclude(session=None)
+    return held.order_by().values("group_id", "session_id").distinct().count()
 
 
 def _areas(code: str, year: int, last_month: date | None) -> list[Area]:
@@ -334,18 +319,6 @@ def refresh_if_stale(code: str, year: int, today: date | None = None, progress=N
         summary.refresh(kabupaten, first_month=first, today=today)
         refreshed.append(kabupaten)
     return refreshed
-
-
-def freshness(code: str) -> Freshness:
-    """The summary refresh of the region's kabupaten: the oldest, and how many have one."""
-    if regioncode.level(code) == regioncode.PROVINCE:
-        kabupaten = Region.objects.filter(level=regioncode.KABUPATEN, parent_code=code).count()
-        runs = SummaryRun.objects.filter(kabupaten_code__startswith=code)
-    else:
-        kabupaten = 1
-        runs = SummaryRun.objects.filter(kabupaten_code=code[:4])
-    found = runs.aggregate(n=Count("pk"), at=Min("refreshed_at"), as_of=Min("as_of"))
-    return Freshness(kabupaten, found["n"], found["at"], found["as_of"])
 
 
 # The pendamping scorecard (scorecard.py) of the region's year, as the report's table -------

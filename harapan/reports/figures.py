@@ -127,6 +127,11 @@ class Freshness:
     refreshed_at: datetime | None  # the oldest refresh of the kabupaten in scope
     as_of: date | None
     kabupaten: int  # how many kabupaten of the scope were ever refreshed
+    expected: int = 0  # how many kabupaten the scope has
+
+    @property
+    def complete(self) -> bool:
+        return self.kabupaten >= self.expected
 
 
 @dataclass
@@ -153,12 +158,16 @@ def _by_prefix(queryset, length: int, sums: dict) -> dict[str, dict]:
     return {row["key"]: row for row in rows}
 
 
-def _pendamping(code: str) -> list[tuple[str, int]]:
-    """(region code, active pendamping) of the scope: the users table, not families."""
+def gsm_targets(code: str, year: int) -> list[tuple[str, int, int]]:
+    """(region code, active pendamping, their GSM target for `year`) of the scope, each
+    pendamping's target resolved from their own region (graduation/targets.py, as the
+    targets page sums it): the users table, not families."""
     users = get_user_model().objects.filter(
         role=Role.PENDAMPING, is_active=True, region__code__startswith=code
     )
-    return list(users.order_by().values_list("region_id").annotate(n=Count("pk")))
+    table = targets_of_year(year)
+    per_region = users.order_by().values_list("region_id").annotate(n=Count("pk"))
+    return [(region_id, n, n * resolve(table, region_id)) for region_id, n in per_region]
 
 
 # A dashboard's sums change only with a summary refresh: computed once, then read from the
@@ -211,10 +220,9 @@ def _dashboard(code: str, month: date) -> Dashboard:
 
 def _add_gsm_targets(board: Dashboard, code: str, year: int) -> None:
     """The scope's and each child's active pendamping and their GSM targets for `year`."""
-    table, length = targets_of_year(year), child_length(code)
+    length = child_length(code)
     by_code = {child.code: child for child in board.children}
-    for region_id, n in _pendamping(code):
-        target = n * resolve(table, region_id)
+    for region_id, n, target in gsm_targets(code, year):
         board.total.pendamping += n
         board.total.gsm_target += target
         child = by_code.get((region_id or "")[:length]) if length else None
@@ -252,12 +260,18 @@ def stages(code: str, year: int) -> list[tuple[int, dict]]:
 
 
 def freshness(code: str) -> Freshness:
-    """When the scope's figures were refreshed: the oldest refresh of its kabupaten."""
+    """When the scope's figures were refreshed: the oldest refresh of its kabupaten, and how
+    many of them have one."""
     runs = SummaryRun.objects.all()
     if code:
         runs = runs.filter(kabupaten_code__startswith=code[:4])
     found = runs.aggregate(at=Min("refreshed_at"), as_of=Min("as_of"), n=Count("pk"))
-    return Freshness(found["at"], found["as_of"], found["n"])
+    if len(code) >= regioncode.LENGTH_BY_LEVEL[regioncode.KABUPATEN]:
+        expected = 1
+    else:
+        kabupaten = Region.objects.filter(level=regioncode.KABUPATEN, code__startswith=code)
+        expected = kabupaten.count()
+    return Freshness(found["at"], found["as_of"], found["n"], expected)
 
 
 # The history of a province or kabupaten ------------------------------------------------------

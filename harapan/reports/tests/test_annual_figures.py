@@ -89,7 +89,7 @@ class AnnualFiguresTest(TestCase):
     def test_a_province_counts_its_kabupaten_without_a_summary_as_not_fresh(self):
         f = annual_figures("18", 2026)
         assert f.kpm_dilayani == 11 + 6 + 70
-        assert (f.freshness.kabupaten, f.freshness.refreshed) == (2, 1)
+        assert (f.freshness.expected, f.freshness.kabupaten) == (2, 1)
         assert not f.freshness.complete
 
     def test_the_pdf_shows_the_figures_in_indonesian_formats(self):

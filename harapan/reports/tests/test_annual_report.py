@@ -128,6 +128,15 @@ class AnnualReportTest(TestCase):
         assert gsm and held and received
         self.assertRegex(self.text, rf"Graduasi sejahtera mandiri / target {number(gsm)} / \d")
         self.assert_shows("Pertemuan P2K2 terlaksana", number(held))
+        # Sessions covered: each (group, session) a held meeting of the year taught.
+        sessions = {
+            (m.group_id, m.session_id)
+            for m in Meeting.objects.filter(
+                region_code__startswith=METRO, status=MeetingStatus.HELD, planned_on__year=YEAR
+            ).exclude(session=None)
+        }
+        assert sessions
+        self.assert_shows("Sesi P2K2 tercakup", number(len(sessions)))
         self.assertRegex(self.text, rf"Pengaduan diterima / selesai {number(received)} / \d")
 
     def test_it_holds_the_scorecard_of_metros_pendamping(self):
