@@ -402,6 +402,12 @@ def _about(request, code: str, board: figures.Dashboard) -> list[list]:
     ]
 
 
+def _audit_export(request: HttpRequest, code: str, board: figures.Dashboard, kind: str) -> None:
+    audit_export(request.user, "reports.dashboard.export", wilayah=code,
+                 bulan=calendar.month_label(board.month), rows=len(board.children),
+                 format=kind)  # fmt: skip
+
+
 def _file_stem(code: str, month: date) -> str:
     return f"dasbor-{code or 'nasional'}-{calendar.month_label(month)}"
 
@@ -427,14 +433,7 @@ def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
         _about(request, code, board),
         request.user,
     )
-    audit_export(
-        request.user,
-        "reports.dashboard.export",
-        wilayah=code,
-        bulan=calendar.month_label(board.month),
-        rows=len(board.children),
-        format="xlsx",
-    )
+    _audit_export(request, code, board, "xlsx")
     return response
 
 
@@ -445,14 +444,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
         return lines
     response, writer = csv_response(f"{_file_stem(code, board.month)}.csv")
     writer.writerows(lines)
-    audit_export(
-        request.user,
-        "reports.dashboard.export",
-        wilayah=code,
-        bulan=calendar.month_label(board.month),
-        rows=len(board.children),
-        format="csv",
-    )
+    _audit_export(request, code, board, "csv")
     return response
 
 
