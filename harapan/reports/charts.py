@@ -46,8 +46,9 @@ def _config(title: str, **extra) -> dict:
         "style": STYLE,
         "js": [],  # no tooltip script from a CDN (DESIGN §11)
         "disable_xml_declaration": True,  # inlined into HTML
-        "width": 640,
-        "height": 360,
+        # Narrow, so that a 360-px phone shrinks it little and its labels stay readable.
+        "width": 420,
+        "height": 300,
         "legend_at_bottom": True,
         "legend_at_bottom_columns": 2,
         "print_values": False,
@@ -100,7 +101,7 @@ def horizontal_bars(
     title: str, labels: list[str], series: list[tuple[str, list]], **extra
 ) -> Chart:
     """Horizontal bars, for long labels (regions, components)."""
-    height = max(240, 40 * len(labels) + 120)
+    height = max(200, 32 * len(labels) + 110)
     return Chart(pygal.HorizontalBar, title, labels, series, {"height": height, **extra})
 
 
