@@ -10,7 +10,9 @@ Then, timed:
 2. dashboard: `reverse("reports:dashboard") + "?wilayah=CODE"` requested N times with the
    Django test client as an admin pusat, for each level (national, province 18, the first
    kabupaten, its first kecamatan, that kecamatan's first desa): p50 and p95 of the time
-   from request to response, in this process (no network). Without the dashboard page (its
+   from request to response, in this process (no network), after the first request, which
+   counts the sums the page and its charts then read from a cache until the next refresh
+   (timed apart, "first"). Without the dashboard page (its
    URL name does not resolve), the page times are left out and the table says so;
 3. charts: the page's charts are images of their own URLs, which the browser fetches
    beside the page (lazily); each of them requested as many times in all, p50 and p95 of
@@ -135,10 +137,14 @@ def worker(families: int, seed: int) -> dict:
     pages = []
     pictures = []
     for level, code in _levels():
-        client.get(url, {"wilayah": code} if code else {})  # warm: the first query plans
+        # The first request after a refresh counts the sums (then cached for the page and
+        # its charts, reports/figures.py): timed apart, as "first".
+        started = time.perf_counter()
+        client.get(url, {"wilayah": code} if code else {})
+        figures[f"{level}_first_ms"] = round((time.perf_counter() - started) * 1000)
         p50, p95, page = _times(client, [url], code)
         figures[f"{level}_p50_ms"], figures[f"{level}_p95_ms"] = round(p50), round(p95)
-        pages.append(f"{level} {round(p50)} / {round(p95)} ms")
+        pages.append(f"{level} {figures[f'{level}_first_ms']} → {round(p50)} / {round(p95)} ms")
         charts = CHART.findall(page)
         p50, p95, _ = _times(client, charts, code)
         figures[f"{level}_chart_p50_ms"], figures[f"{level}_chart_p95_ms"] = round(p50), round(p95)
@@ -162,6 +168,6 @@ if __name__ == "__main__":
         ("entitled (stage III)", "{entitled:,}"), ("verification rows", "{verification:,}"),
         ("kabupaten", "{kabupaten}"), ("desa-month rows", "{summary_rows:,}"),
         ("refresh", "{refresh_seconds} s"),
-        ("requests", "{requests}"), ("dashboard p50 / p95 per level", "{dashboard}"),
+        ("requests", "{requests}"), ("dashboard first → p50 / p95 per level", "{dashboard}"),
         ("one chart p50 / p95 per level", "{charts}"),
     ])  # fmt: skip
