@@ -56,3 +56,4 @@ bench: $(STAMP)
 	scripts/with-postgres $(BIN)/python benchmarks/import_verification.py --families 15000 60000
 	env -u DATABASE_URL $(BIN)/python benchmarks/program_gaps.py
 	scripts/with-postgres $(BIN)/python benchmarks/program_gaps.py
+	scripts/with-postgres $(BIN)/python benchmarks/dashboard.py --families 100000
